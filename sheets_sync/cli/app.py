@@ -1,0 +1,46 @@
+"""The CLI's shared state: where the config is, the loaded config, the store, the console."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from sheets_sync.domain.models import Config
+from sheets_sync.ports import WorkbookStore
+
+
+@dataclass
+class App:
+    config_path: Path
+    stats: bool = False
+    console: Console = field(default_factory=lambda: Console(highlight=False))
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    _config: Config | None = None
+    _store: WorkbookStore | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        return self.config_path.resolve().parent
+
+    def config(self) -> Config:
+        if self._config is None:
+            from sheets_sync.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def store(self) -> WorkbookStore:
+        if self._store is None:
+            from sheets_sync.adapters import open_store
+
+            self._store = open_store(self.config(), self.base_dir)
+        return self._store
+
+    def now(self) -> datetime:
+        """The current local time; SHEETS_SYNC_NOW (ISO) pins it, for demos and tests."""
+        pinned = os.environ.get("SHEETS_SYNC_NOW")
+        return datetime.fromisoformat(pinned) if pinned else datetime.now().replace(microsecond=0)

@@ -1,0 +1,199 @@
+"""Loading the YAML config (and the indicators file it may name) into `domain.models.Config`.
+
+Every mistake becomes a `ConfigError` naming the file, the field (with its line in the YAML)
+and what to write instead: PEP staff edit these files by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sheets_sync.domain.models import Config, Indicator
+from sheets_sync.domain.numbers import parse_number
+from sheets_sync.errors import ConfigError
+
+# Column headers accepted in an indicators file, Indonesian or English -> model field.
+INDICATOR_COLUMNS = {
+    "kode": "code", "code": "code",
+    "bagian": "section", "section": "section", "unit kerja": "section",
+    "sasaran": "sasaran",
+    "indikator": "name", "indikator kinerja": "name", "indicator": "name", "name": "name",
+    "satuan": "unit", "unit": "unit",
+    "target": "target",
+    "target_min": "target_min", "target min": "target_min", "batas bawah": "target_min",
+    "target_max": "target_max", "target max": "target_max", "batas atas": "target_max",
+    "polaritas": "polarity", "polarity": "polarity",
+    "agregasi": "aggregation", "aggregation": "aggregation",
+    "pagu": "budget", "pagu (rp)": "budget", "budget": "budget",
+}
+_NUMERIC = {"target", "target_min", "target_max", "budget"}
+
+
+def load_config(path: Path) -> Config:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(
+            f"berkas konfigurasi {path} tidak ada. Buat dengan 'sync init FOLDER', atau "
+            "tunjuk berkasnya dengan --config PATH (atau variabel SHEETS_SYNC_CONFIG)."
+        )
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            f"{path}{where}: penulisan YAML salah ({problem}). Periksa titik dua, tanda kutip "
+            "dan indentasi (pakai spasi, bukan tab)."
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: isinya harus berupa pasangan kunci: nilai (mis. 'period: 2026-TW3').")
+
+    if data.get("indicators_file"):
+        file = (path.parent / str(data["indicators_file"])).resolve()
+        data = {**data, "indicators": [*(data.get("indicators") or []), *load_indicators(file)]}
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_explain(path, text, exc)) from None
+
+
+def _explain(path: Path, text: str, exc: ValidationError) -> str:
+    lines = [f"{path}: {exc.error_count()} kesalahan"]
+    for err in exc.errors()[:10]:
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        field = _dotted(loc)
+        line = _line_of(text, loc)
+        where = f" (baris {line})" if line else ""
+        lines.append(f"  - {field or 'berkas'}{where}: {_message(err)}")
+    if exc.error_count() > 10:
+        lines.append(f"  ... dan {exc.error_count() - 10} lagi")
+    return "\n".join(lines)
+
+
+def _dotted(loc: list[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(err: Any) -> str:
+    kind, msg = err["type"], err["msg"]
+    if kind == "extra_forbidden":
+        return "kunci ini tidak dikenal: periksa ejaannya atau hapus (lihat README, Konfigurasi)"
+    if kind == "missing":
+        return "wajib diisi"
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    if kind.startswith(("float", "int")):
+        return f"harus berupa angka (tertulis: {err.get('input')!r})"
+    if kind == "enum" or kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"nilai {err.get('input')!r} tidak dikenal; pilih salah satu: {expected}"
+    if kind.startswith(("date", "datetime", "time")):
+        return f"tanggal/waktu {err.get('input')!r} tidak dikenali; tulis seperti 2026-10-01 atau 2026-10-01T09:00"
+    return msg
+
+
+def _line_of(text: str, loc: list[Any]) -> int | None:
+    """The YAML line of a field, by walking the composed node tree along the error's path."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next(((k, v) for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+# --------------------------------------------------------------------------- indicators file
+
+
+def load_indicators(file: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV or .xlsx indicators file as dicts for `Indicator`, Indonesian numbers
+    parsed. Errors name the file, the row and the column."""
+    if not file.exists():
+        raise ConfigError(f"berkas indikator {file} (indicators_file) tidak ada.")
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _read_xlsx(file)
+    elif file.suffix.lower() in (".csv", ".txt"):
+        rows = _read_csv(file)
+    else:
+        raise ConfigError(f"berkas indikator {file}: pakai .csv atau .xlsx.")
+    if not rows:
+        raise ConfigError(f"berkas indikator {file} kosong.")
+    header = [str(h or "").strip().casefold() for h in rows[0]]
+    fields = [INDICATOR_COLUMNS.get(h) for h in header]
+    unknown = [rows[0][i] for i, f in enumerate(fields) if f is None and header[i]]
+    if unknown:
+        raise ConfigError(
+            f"berkas indikator {file}: kolom {', '.join(map(repr, unknown))} tidak dikenal. "
+            "Kolom yang dikenal: kode, bagian, sasaran, indikator, satuan, target, target_min, "
+            "target_max, polaritas, agregasi, pagu."
+        )
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        if all(v in (None, "") for v in row):
+            continue
+        item: dict[str, Any] = {}
+        for field, value in zip(fields, row, strict=False):
+            if field is None or value in (None, ""):
+                continue
+            if field in _NUMERIC:
+                parsed = parse_number(value)
+                if not parsed.ok:
+                    raise ConfigError(
+                        f"berkas indikator {file}, baris {n}, kolom {field}: {parsed.error}."
+                    )
+                value = parsed.value
+            item[field] = value.strip() if isinstance(value, str) else value
+        for key in ("code", "section"):
+            if key in item:
+                item[key] = str(item[key])
+        try:
+            Indicator.model_validate(item)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = _dotted(list(err["loc"])) or "baris"
+            raise ConfigError(
+                f"berkas indikator {file}, baris {n}, kolom {field}: {_message(err)}"
+            ) from None
+        out.append(item)
+    return out
+
+
+def _read_csv(file: Path) -> list[list[Any]]:
+    text = file.read_text(encoding="utf-8-sig")
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except (csv.Error, IndexError):
+        pass
+    return [list(r) for r in csv.reader(text.splitlines(), dialect)]
+
+
+def _read_xlsx(file: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(file, read_only=True, data_only=True)
+    try:
+        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()

@@ -1,0 +1,440 @@
+"""The domain's data: configuration, indicators, periods, entries and issues.
+
+Pure pydantic models, no I/O. The config loader (`sheets_sync.config`) turns YAML into these;
+flows and adapters only ever see these types.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are a mistake in a config file, so they are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- period
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_MONTHS_ID = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+    "Agustus", "September", "Oktober", "November", "Desember",
+]
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(TW[1-4]|\d{2}))?$")
+
+
+class PeriodKind(StrEnum):
+    annual = "tahunan"
+    quarterly = "triwulan"
+    monthly = "bulanan"
+
+
+class Period(BaseModel):
+    """A reporting period: `2026` (annual), `2026-TW3` (quarter III), `2026-09` (September)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    kind: PeriodKind
+    number: int = 0  # quarter 1-4 or month 1-12; 0 for annual
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        m = _PERIOD_RE.match(str(text).strip().upper())
+        if not m:
+            raise ValueError(
+                f"periode '{text}' tidak dikenal: tulis 2026 (tahunan), 2026-TW3 (triwulan) "
+                "atau 2026-09 (bulanan)"
+            )
+        year, part = int(m.group(1)), m.group(2)
+        if part is None:
+            return cls(year=year, kind=PeriodKind.annual)
+        if part.startswith("TW"):
+            return cls(year=year, kind=PeriodKind.quarterly, number=int(part[2:]))
+        month = int(part)
+        if not 1 <= month <= 12:
+            raise ValueError(f"periode '{text}': bulan harus 01 sampai 12")
+        return cls(year=year, kind=PeriodKind.monthly, number=month)
+
+    @property
+    def code(self) -> str:
+        if self.kind is PeriodKind.annual:
+            return f"{self.year}"
+        if self.kind is PeriodKind.quarterly:
+            return f"{self.year}-TW{self.number}"
+        return f"{self.year}-{self.number:02d}"
+
+    @property
+    def label(self) -> str:
+        """Indonesian label for sheets: 'Triwulan III 2026'."""
+        if self.kind is PeriodKind.annual:
+            return f"Tahun {self.year}"
+        if self.kind is PeriodKind.quarterly:
+            return f"Triwulan {_ROMAN[self.number]} {self.year}"
+        return f"{_MONTHS_ID[self.number - 1]} {self.year}"
+
+    def previous(self) -> Period:
+        if self.kind is PeriodKind.annual:
+            return Period(year=self.year - 1, kind=self.kind)
+        last = 4 if self.kind is PeriodKind.quarterly else 12
+        if self.number == 1:
+            return Period(year=self.year - 1, kind=self.kind, number=last)
+        return Period(year=self.year, kind=self.kind, number=self.number - 1)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# --------------------------------------------------------------------------- office, sections
+
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _check_emails(values: list[str]) -> list[str]:
+    for v in values:
+        if not _EMAIL_RE.match(v):
+            raise ValueError(f"'{v}' bukan alamat e-mail yang sah (contoh: nama@jambiprov.go.id)")
+    return [v.lower() for v in values]
+
+
+class Office(Strict):
+    name: str = "Sekretariat DPRD Provinsi Jambi"
+    short_name: str = ""
+    pep_accounts: list[str] = Field(
+        default_factory=list, description="PEP / analyst accounts: editors of every workbook"
+    )
+    leadership_accounts: list[str] = Field(
+        default_factory=list, description="Leadership: readers of the recap"
+    )
+
+    @field_validator("pep_accounts", "leadership_accounts")
+    @classmethod
+    def _emails(cls, v: list[str]) -> list[str]:
+        return _check_emails(v)
+
+
+class Section(Strict):
+    """A section (Bagian / Subbag / Seksi) that fills one worksheet per period."""
+
+    id: str = Field(description="short lowercase id, e.g. 'umum' or 'keuangan'")
+    name: str
+    head: str = ""
+    editors: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError(
+                f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: keuangan)"
+            )
+        return v
+
+    @field_validator("editors")
+    @classmethod
+    def _emails(cls, v: list[str]) -> list[str]:
+        return _check_emails(v)
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+class Polarity(StrEnum):
+    positive = "positif"  # higher is better
+    negative = "negatif"  # lower is better
+    range = "rentang"  # a target band [a, b]
+
+
+class Aggregation(StrEnum):
+    """How quarterly values roll up into the year (used by recap and the cumulative rule)."""
+
+    sum = "sum"
+    last = "last"
+    avg = "avg"
+    manual = "manual"
+
+
+class Indicator(Strict):
+    code: str
+    section: str
+    sasaran: str = ""
+    name: str = Field(description="indikator kinerja")
+    unit: str = ""
+    target: float | None = None
+    target_min: float | None = None
+    target_max: float | None = None
+    polarity: Polarity = Polarity.positive
+    aggregation: Aggregation = Aggregation.last
+    budget: float | None = Field(default=None, description="pagu anggaran (Rp)")
+
+    @model_validator(mode="after")
+    def _target_fits_polarity(self) -> Indicator:
+        if self.polarity is Polarity.range:
+            if self.target_min is None or self.target_max is None:
+                raise ValueError(
+                    f"indikator {self.code}: polaritas 'rentang' butuh target_min dan target_max"
+                )
+            if self.target_min > self.target_max:
+                raise ValueError(f"indikator {self.code}: target_min lebih besar dari target_max")
+        elif self.target is None:
+            raise ValueError(f"indikator {self.code}: target wajib diisi")
+        return self
+
+    @property
+    def target_text(self) -> str:
+        """How the target is shown on the sheet; ranges as '80 - 90'."""
+        if self.polarity is Polarity.range:
+            return f"{_num(self.target_min)} - {_num(self.target_max)}"
+        return _num(self.target)
+
+
+def _num(v: float | None) -> str:
+    if v is None:
+        return ""
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+# --------------------------------------------------------------------------- rating
+
+
+class RatingBand(Strict):
+    min: float = Field(description="lowest capaian (%) of this band, inclusive")
+    label: str
+
+
+class RatingScheme(Strict):
+    """Rating bands as data. A band runs from its `min` up to the next band's `min`."""
+
+    name: str = "Evaluasi Renja"
+    bands: list[RatingBand] = Field(
+        default_factory=lambda: [
+            RatingBand(min=91, label="Sangat Tinggi"),
+            RatingBand(min=76, label="Tinggi"),
+            RatingBand(min=66, label="Sedang"),
+            RatingBand(min=51, label="Rendah"),
+            RatingBand(min=float("-inf"), label="Sangat Rendah"),
+        ]
+    )
+
+    @field_validator("bands")
+    @classmethod
+    def _sorted(cls, v: list[RatingBand]) -> list[RatingBand]:
+        if not v:
+            raise ValueError("skema predikat butuh paling sedikit satu rentang")
+        return sorted(v, key=lambda b: b.min, reverse=True)
+
+
+# --------------------------------------------------------------------------- SOP clock
+
+
+class SopDurations(Strict):
+    """Time standards ('mutu baku') of the SOP steps."""
+
+    disposition_minutes: int = 15  # step 1
+    distribute_hours: float = 2  # step 2
+    fill_days: int = 3  # step 3, working days
+    check_days: int = 2  # step 4, working days
+    recap_days: int = 2  # step 5, working days
+
+
+class Sop(Strict):
+    durations: SopDurations = Field(default_factory=SopDurations)
+    office_opens: time = time(8, 0)
+    office_closes: time = time(16, 0)
+    extra_holidays: list[date] = Field(default_factory=list, description="local days off")
+    extra_working_days: list[date] = Field(
+        default_factory=list, description="days worked although the national calendar is off"
+    )
+
+
+class Opening(Strict):
+    """SOP step 1: the Surat Sekda and the Sekretaris's disposition start the clock."""
+
+    letter_number: str = ""
+    letter_date: date | None = None
+    disposition_at: datetime | None = None
+
+
+# --------------------------------------------------------------------------- worksheet labels
+
+
+class Labels(Strict):
+    """Sheet-facing text (Indonesian by default). Columns are found by these header texts."""
+
+    sheet_worksheet: str = "Kertas Kerja"
+    sheet_validation: str = "Validasi"
+    sheet_meta: str = "_meta"
+
+    office: str = "Instansi"
+    unit: str = "Unit Kerja"
+    period: str = "Periode"
+    deadline: str = "Batas Waktu"
+    status: str = "Status"
+
+    col_no: str = "No"
+    col_code: str = "Kode"
+    col_sasaran: str = "Sasaran"
+    col_indicator: str = "Indikator Kinerja"
+    col_unit: str = "Satuan"
+    col_target: str = "Target"
+    col_realisasi: str = "Realisasi"
+    col_capaian: str = "Capaian (%)"
+    col_keterangan: str = "Keterangan"
+    col_bukti: str = "Bukti Dukung"
+    col_budget: str = "Pagu (Rp)"
+    col_budget_real: str = "Realisasi Anggaran (Rp)"
+    col_budget_capaian: str = "Capaian Anggaran (%)"
+
+    status_empty: str = "Belum Diisi"
+    status_filling: str = "Sedang Diisi"
+    status_done: str = "Selesai"
+    status_confirm: str = "Perlu Konfirmasi"
+    status_valid: str = "Valid"
+    status_approved: str = "Disetujui"
+
+    @property
+    def section_statuses(self) -> list[str]:
+        """The states a section may choose itself."""
+        return [self.status_empty, self.status_filling, self.status_done]
+
+    @property
+    def all_statuses(self) -> list[str]:
+        return [*self.section_statuses, self.status_confirm, self.status_valid,
+                self.status_approved]
+
+
+# --------------------------------------------------------------------------- backends
+
+
+class LocalBackend(Strict):
+    workspace: str = "workspace"  # relative to the config file's folder
+
+
+class GoogleSharing(Strict):
+    notify: bool = True
+    message: str = (
+        "Yth. Bapak/Ibu, mohon mengisi kertas kerja data kinerja periode ini "
+        "paling lambat sesuai batas waktu pada lembar. Terima kasih. - Subbagian PEP"
+    )
+    pep_role: Literal["writer", "reader", "commenter"] = "writer"
+    leadership_role: Literal["writer", "reader", "commenter"] = "reader"
+
+
+class GoogleBackend(Strict):
+    auth: Literal["oauth", "service_account", "delegated"] = "oauth"
+    credentials: str = "credentials.json"  # client secret (oauth) or service-account key
+    token: str = "authorized_user.json"  # where `sync auth login` stores the user token
+    subject: str | None = None  # the Workspace user a delegated service account acts as
+    folder_id: str | None = None  # Drive folder (or Shared Drive folder) for all files
+    template_id: str | None = None  # an existing master template; generated when empty
+    requests_per_minute: int = Field(default=50, ge=1, le=300)
+    max_retries: int = Field(default=5, ge=0, le=10)
+    timeout_seconds: float = Field(default=60, gt=0)
+    workers: int = Field(default=4, ge=1, le=16)
+    sharing: GoogleSharing = Field(default_factory=GoogleSharing)
+
+
+class Backend(Strict):
+    kind: Literal["local", "google"] = "local"
+    local: LocalBackend = Field(default_factory=LocalBackend)
+    google: GoogleBackend = Field(default_factory=GoogleBackend)
+
+
+# --------------------------------------------------------------------------- entries and issues
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Issue(BaseModel):
+    """One finding of validation, pointing at the cell a person should look at."""
+
+    model_config = ConfigDict(frozen=True)
+
+    section: str
+    rule: str
+    severity: Severity
+    message: str
+    indicator: str | None = None
+    cell: str | None = None  # A1, e.g. "G7"
+    row: int | None = None
+    column: str | None = None  # the column's header label
+    sheet: str | None = None
+    spreadsheet: str | None = None
+    suggestion: str = ""
+    confirmed: bool = False
+    confirmation: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs, for confirmations: rule + indicator (or cell)."""
+        return f"{self.rule}:{self.indicator or self.cell or '-'}"
+
+
+CellValue = Annotated[Any, "a raw cell value: str, int, float, bool, datetime or None"]
+
+
+# --------------------------------------------------------------------------- the whole config
+
+
+class Config(Strict):
+    """Everything one collection round needs. Loaded by `sheets_sync.config.load_config`."""
+
+    office: Office = Field(default_factory=Office)
+    period: Period
+    opening: Opening = Field(default_factory=Opening)
+    backend: Backend = Field(default_factory=Backend)
+    sections: list[Section]
+    indicators_file: str | None = None  # CSV or .xlsx, relative to the config file
+    indicators: list[Indicator] = Field(default_factory=list)
+    rating: RatingScheme = Field(default_factory=RatingScheme)
+    sop: Sop = Field(default_factory=Sop)
+    labels: Labels = Field(default_factory=Labels)
+    # Validation rules as data (see sheets_sync.domain.rules); None = the built-in default set.
+    rules: list[dict[str, Any]] | None = None
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _parse_period(cls, v: Any) -> Any:
+        return Period.parse(str(v)) if isinstance(v, (str, int)) else v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        ids = [s.id for s in self.sections]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"id bagian ganda: {', '.join(dupes)}; setiap bagian butuh id sendiri")
+        codes = [i.code for i in self.indicators]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"kode indikator ganda: {', '.join(dupes)}")
+        known = set(ids)
+        for ind in self.indicators:
+            if ind.section not in known:
+                raise ValueError(
+                    f"indikator {ind.code} menyebut bagian '{ind.section}' yang tidak ada di "
+                    f"'sections' (yang ada: {', '.join(ids)})"
+                )
+        return self
+
+    def section(self, section_id: str) -> Section:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(section_id)
+
+    def indicators_of(self, section_id: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.section == section_id]

@@ -1,0 +1,102 @@
+"""Reading numbers the way Indonesian offices type them.
+
+`1.234,5` (thousands dot, decimal comma), `87,5%`, `Rp 1.500.000`, `1.500.000,00`. Text that
+could mean two different numbers (`1.500` is 1500 in Indonesian but 1.5 in English) is not
+guessed: the caller gets `ambiguous=True` and reports it to the section.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+_CURRENCY = re.compile(r"^\s*(?:rp\.?|idr)\s*", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Groups of three after the first: 1.234.567 / 1.234.567,89
+_ID_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_ID_DECIMAL = re.compile(r"^\d+,\d+$")
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_EN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: float | None
+    percent: bool = False  # the text carried a % sign
+    ambiguous: bool = False  # could be read two ways; value is None then
+    error: str = ""  # why it is not a number (Indonesian), empty when it is one
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
+    """Parse a cell value into a number.
+
+    Numbers pass through. Text is read the Indonesian way. `percent_unit` says the indicator's
+    unit is a percentage, which makes `1.500` ambiguous (1.5 % or 1500 %?) instead of 1500.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ParsedNumber(None, error="kosong")
+    if isinstance(raw, bool):
+        return ParsedNumber(None, error="bukan angka")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return ParsedNumber(None, error="bukan angka yang sah")
+        return ParsedNumber(float(raw))
+    if not isinstance(raw, str):
+        return ParsedNumber(None, error="bukan angka")
+
+    text = _SPACES.sub("", _CURRENCY.sub("", raw.strip()))
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1]
+    negative = text.startswith("-")
+    if negative:
+        text = text[1:]
+    if not text:
+        return ParsedNumber(None, error="bukan angka")
+
+    def done(v: float) -> ParsedNumber:
+        return ParsedNumber(-v if negative else v, percent=percent)
+
+    if text.isdigit():
+        return done(float(text))
+    if _ID_DECIMAL.match(text):  # 87,5
+        return done(float(text.replace(",", ".")))
+    if _ID_THOUSANDS.match(text):  # 1.234 or 1.234.567,5
+        single_group = text.count(".") == 1 and "," not in text
+        if single_group and (percent or percent_unit):
+            return ParsedNumber(
+                None, percent=percent, ambiguous=True,
+                error=f"'{raw}' bisa dibaca dua cara (misalnya 1,5 atau 1.500): tulis dengan koma "
+                      "untuk desimal, contoh 1,5",
+            )
+        return done(float(text.replace(".", "").replace(",", ".")))
+    if _PLAIN.match(text):  # 12.75: a dot but not a thousands group -> English decimal
+        return ParsedNumber(
+            None, percent=percent, ambiguous=True,
+            error=f"'{raw}' memakai titik sebagai desimal: tulis {text.replace('.', ',')} "
+                  "(koma untuk desimal)",
+        )
+    if _EN_THOUSANDS.match(text):  # 1,234,567.5 (English)
+        return ParsedNumber(
+            None, percent=percent, ambiguous=True,
+            error=f"'{raw}' ditulis dengan format Inggris: tulis dengan titik untuk ribuan dan "
+                  "koma untuk desimal, contoh 1.234,5",
+        )
+    return ParsedNumber(None, error=f"'{_clip(raw)}' bukan angka")
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_number(value: float | None, decimals: int = 2) -> str:
+    """Indonesian display: 1234.5 -> '1.234,5'. Trailing zeros dropped."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

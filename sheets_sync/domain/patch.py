@@ -1,0 +1,160 @@
+"""A small, backend-neutral vocabulary for "what to write into a workbook".
+
+Flows describe their writes as a `WorkbookPatch`; each adapter renders one patch in as few
+calls as its backend allows (Google: one `spreadsheets.batchUpdate`; local: one save). Keeping
+the vocabulary declarative is what lets the same flow meet the call budgets on Google and run
+unchanged on .xlsx files.
+
+Coordinates are 1-based (row, column), as a person reads a sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A live formula in English function syntax, e.g. `=IF(F7=0,"",G7/F7*100)`.
+
+    Only values of this type are ever written as formulas: a plain `str` that starts with `=`
+    stays text on every backend (no formula injection from section-typed text).
+    """
+
+    text: str
+
+
+Value = str | int | float | bool | Formula | None
+
+
+@dataclass(frozen=True)
+class CellRange:
+    """A rectangle, 1-based and inclusive: rows top..bottom, columns left..right."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    @classmethod
+    def cell(cls, row: int, col: int) -> CellRange:
+        return cls(row, col, row, col)
+
+    @property
+    def a1(self) -> str:
+        start = a1(self.top, self.left)
+        return start if (self.top, self.left) == (self.bottom, self.right) else (
+            f"{start}:{a1(self.bottom, self.right)}"
+        )
+
+    def contains(self, row: int, col: int) -> bool:
+        return self.top <= row <= self.bottom and self.left <= col <= self.right
+
+
+@dataclass(frozen=True)
+class Format:
+    """Cell formatting. `None` leaves an attribute as it is; `fill=""` removes a fill."""
+
+    bold: bool | None = None
+    italic: bool | None = None
+    fill: str | None = None  # "#RRGGBB"
+    font_color: str | None = None
+    number_format: str | None = None  # e.g. "#,##0.00"
+    wrap: bool | None = None
+    align: Literal["left", "center", "right"] | None = None
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A data-validation rule on a range: a dropdown list, or a number (optionally bounded)."""
+
+    range: CellRange
+    kind: Literal["list", "number"]
+    options: tuple[str, ...] = ()
+    minimum: float | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Protect the whole sheet except `editable`; `editors` may also edit the protected part.
+
+    On Google the section's accounts are *not* editors of the protected part: they may type
+    only in `editable`. On .xlsx the sheet protection of openpyxl plays the same role.
+    """
+
+    editable: tuple[CellRange, ...] = ()
+    editors: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of one data column against a category column, rows top..bottom.
+
+    Google: an addChart request (existing charts on the sheet are replaced); local: an
+    openpyxl BarChart."""
+
+    title: str
+    categories: CellRange  # one column
+    series: CellRange  # one column, same rows; its first row is the series name
+    anchor: tuple[int, int]  # (row, col) of the chart's top-left corner
+
+
+@dataclass
+class SheetPatch:
+    """Writes into one sheet (created if it does not exist yet)."""
+
+    title: str
+    values: dict[tuple[int, int], Value] = field(default_factory=dict)
+    formats: list[tuple[CellRange, Format]] = field(default_factory=list)  # applied in order
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # "" removes a note
+    clear_notes: list[CellRange] = field(default_factory=list)  # before `notes` are set
+    clear: bool = False  # wipe the sheet's values and formats first (sheets the service owns)
+    hidden: bool | None = None
+    frozen_rows: int | None = None
+    column_widths: dict[int, int] = field(default_factory=dict)  # in pixels
+    validations: list[Validation] = field(default_factory=list)
+    protection: Protection | None = None  # replaces any protection the service set before
+    index: int | None = None  # position among the sheets when created
+    # Rows added after the sheet's last row with data, never rewriting what is there (Audit).
+    append_rows: list[list[Value]] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)  # replaces the sheet's charts
+
+    def put_row(self, row: int, col: int, cells: list[Value]) -> None:
+        for offset, v in enumerate(cells):
+            self.values[(row, col + offset)] = v
+
+    def put_table(self, row: int, col: int, rows: list[list[Value]]) -> None:
+        for r, cells in enumerate(rows):
+            self.put_row(row + r, col, cells)
+
+
+@dataclass
+class WorkbookPatch:
+    sheets: list[SheetPatch] = field(default_factory=list)
+    delete_sheets: list[str] = field(default_factory=list)  # e.g. the default "Sheet1"
+
+    def sheet(self, title: str) -> SheetPatch:
+        for s in self.sheets:
+            if s.title == title:
+                return s
+        patch = SheetPatch(title)
+        self.sheets.append(patch)
+        return patch
+
+
+# --------------------------------------------------------------------------- A1 helpers
+
+
+def column_letter(col: int) -> str:
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"

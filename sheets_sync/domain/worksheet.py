@@ -1,0 +1,407 @@
+"""The worksheet contract (DESIGN.md section 7), as pure functions over grids and patches.
+
+- `template_patch`: the master template every section's workbook is copied from.
+- `locate`: find the header block and the table in a grid *by header text*, so an office may
+  restyle or move things in its template.
+- `prefill_patch`: what distribute writes into a fresh copy for one section: never an input
+  cell, so it cannot overwrite anything a section typed.
+- `parse_section`: read a section's workbook back into a `SectionSheet`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sheets_sync.domain.models import Config, Indicator, Labels, Polarity, Section
+from sheets_sync.domain.patch import (
+    CellRange,
+    Format,
+    Formula,
+    Protection,
+    SheetPatch,
+    Validation,
+    WorkbookPatch,
+    a1,
+    column_letter,
+)
+
+TEMPLATE_VERSION = "1"
+TITLE = "KERTAS KERJA PENGUMPULAN DATA KINERJA"
+
+# Column keys in table order; `Labels.col_<key>` is each one's header text.
+TABLE_COLUMNS = ("no", "code", "sasaran", "indicator", "unit", "target", "realisasi",
+                 "capaian", "keterangan", "bukti")
+BUDGET_COLUMNS = ("budget", "budget_real", "budget_capaian")
+REQUIRED_COLUMNS = ("code", "indicator", "target", "realisasi")
+INPUT_COLUMNS = ("realisasi", "keterangan", "bukti", "budget_real")  # unlocked for sections
+HEADER_FIELDS = ("office", "unit", "period", "deadline", "status")
+
+HEADER_FILL = "#1F4E78"
+INPUT_FILL = "#FFF9DB"  # pale yellow: "type here"
+ISSUE_FILLS = {"error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
+
+
+def column_label(labels: Labels, key: str) -> str:
+    return getattr(labels, f"col_{key}")
+
+
+def header_label(labels: Labels, key: str) -> str:
+    return getattr(labels, key)
+
+
+def _norm(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip().casefold() if value is not None else ""
+
+
+def uses_budget(config: Config) -> bool:
+    return any(i.budget is not None for i in config.indicators)
+
+
+# --------------------------------------------------------------------------- template
+
+
+def template_patch(config: Config) -> WorkbookPatch:
+    """The master template: header block, table header, an empty Validasi sheet, hidden meta."""
+    labels = config.labels
+    ws = SheetPatch(labels.sheet_worksheet, index=0, frozen_rows=HEADER_ROW)
+    ws.values[(1, 1)] = TITLE
+    ws.formats.append((CellRange.cell(1, 1), Format(bold=True)))
+    for offset, key in enumerate(HEADER_FIELDS):
+        ws.values[(3 + offset, 1)] = header_label(labels, key)
+        ws.formats.append((CellRange.cell(3 + offset, 1), Format(bold=True)))
+    keys = table_keys(config)
+    ws.put_row(HEADER_ROW, 1, [column_label(labels, k) for k in keys])
+    ws.formats.append((
+        CellRange(HEADER_ROW, 1, HEADER_ROW, len(keys)),
+        Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True, align="center"),
+    ))
+    widths = {"no": 40, "code": 80, "sasaran": 220, "indicator": 300, "unit": 90, "target": 90,
+              "realisasi": 100, "capaian": 90, "keterangan": 220, "bukti": 200, "budget": 130,
+              "budget_real": 150, "budget_capaian": 110}
+    ws.column_widths = {i + 1: widths[k] for i, k in enumerate(keys)}
+
+    validation = SheetPatch(labels.sheet_validation, index=1)
+    validation.put_row(1, 1, list(VALIDATION_HEADERS))
+    validation.formats.append((CellRange(1, 1, 1, len(VALIDATION_HEADERS)), Format(bold=True)))
+
+    meta = SheetPatch(labels.sheet_meta, hidden=True, index=2)
+    meta.put_row(1, 1, ["template_version", TEMPLATE_VERSION])
+    return WorkbookPatch(sheets=[ws, validation, meta])
+
+
+HEADER_ROW = 9  # where the generated template puts the table header; found by text on read
+VALIDATION_HEADERS = ("No", "Tingkat", "Sel", "Indikator", "Kolom", "Pesan", "Saran Perbaikan",
+                      "Status")
+
+
+def table_keys(config: Config) -> tuple[str, ...]:
+    return TABLE_COLUMNS + (BUDGET_COLUMNS if uses_budget(config) else ())
+
+
+# --------------------------------------------------------------------------- locating by text
+
+
+@dataclass
+class Layout:
+    """Where things are in a Kertas Kerja sheet, found by their labels."""
+
+    header_cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> value cell
+    header_row: int = 0
+    columns: dict[str, int] = field(default_factory=dict)  # column key -> column number
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+    def col(self, key: str) -> int | None:
+        return self.columns.get(key)
+
+
+def locate(grid: list[list[Any]], labels: Labels) -> Layout:
+    layout = Layout()
+    wanted_cols = {_norm(column_label(labels, k)): k for k in TABLE_COLUMNS + BUDGET_COLUMNS}
+    for r, row in enumerate(grid, start=1):
+        found = {wanted_cols[_norm(v)]: c for c, v in enumerate(row, start=1)
+                 if _norm(v) in wanted_cols}
+        if "code" in found and "realisasi" in found:
+            layout.header_row, layout.columns = r, found
+            break
+    if not layout.header_row:
+        layout.problems.append(
+            f"baris judul tabel tidak ditemukan (kolom '{labels.col_code}' dan "
+            f"'{labels.col_realisasi}')"
+        )
+    wanted_header = {_norm(header_label(labels, k)): k for k in HEADER_FIELDS}
+    stop = layout.header_row - 1 if layout.header_row else len(grid)
+    for r, row in enumerate(grid[:stop], start=1):
+        for c, v in enumerate(row, start=1):
+            key = wanted_header.get(_norm(v).rstrip(":").strip())
+            if key and key not in layout.header_cells:
+                layout.header_cells[key] = (r, c + 1)
+    for key in REQUIRED_COLUMNS:
+        if layout.header_row and key not in layout.columns:
+            layout.problems.append(f"kolom '{column_label(labels, key)}' tidak ditemukan")
+    if "status" not in layout.header_cells:
+        layout.problems.append(f"sel '{labels.status}' tidak ditemukan di bagian atas lembar")
+    return layout
+
+
+# --------------------------------------------------------------------------- prefill
+
+
+def prefill_patch(config: Config, section: Section, layout: Layout, deadline: str,
+                  distributed_at: datetime, editors: tuple[str, ...] = ()) -> WorkbookPatch:
+    """Section data for a fresh copy of the template. Writes no input cell except the status,
+    which starts as 'Belum Diisi' (nothing can have been typed in a copy not yet shared)."""
+    labels = config.labels
+    indicators = config.indicators_of(section.id)
+    ws = SheetPatch(labels.sheet_worksheet)
+    header_values = {"office": config.office.name, "unit": section.name,
+                     "period": config.period.label, "deadline": deadline,
+                     "status": labels.status_empty}
+    for key, value in header_values.items():
+        if key in layout.header_cells:
+            ws.values[layout.header_cells[key]] = value
+
+    first = layout.first_row
+    last = first + max(len(indicators), 1) - 1
+    cols = layout.columns
+    for n, ind in enumerate(indicators):
+        row = first + n
+        cells: dict[str, Any] = {
+            "no": n + 1, "code": ind.code, "sasaran": ind.sasaran, "indicator": ind.name,
+            "unit": ind.unit,
+            "target": ind.target_text if ind.polarity is Polarity.range else ind.target,
+            "capaian": capaian_formula(ind, row, cols),
+            "budget": ind.budget,
+            "budget_capaian": _budget_formula(row, cols),
+        }
+        for key, value in cells.items():
+            if key in cols and value is not None:
+                ws.values[(row, cols[key])] = value
+
+    editable = [CellRange.cell(*layout.header_cells["status"])] if "status" in layout.header_cells else []
+    for key in INPUT_COLUMNS:
+        if key in cols:
+            rng = CellRange(first, cols[key], last, cols[key])
+            editable.append(rng)
+            ws.formats.append((rng, Format(fill=INPUT_FILL)))
+    ws.protection = Protection(
+        editable=tuple(editable), editors=editors,
+        description="Dikunci oleh sheets-sync: isi hanya sel berwarna kuning",
+    )
+    if "status" in layout.header_cells:
+        ws.validations.append(Validation(
+            CellRange.cell(*layout.header_cells["status"]), "list",
+            options=tuple(labels.all_statuses),
+            message=f"Pilih {', '.join(labels.section_statuses)}",
+        ))
+    for key in ("realisasi", "budget_real"):
+        if key in cols:
+            ws.validations.append(Validation(
+                CellRange(first, cols[key], last, cols[key]), "number", minimum=0,
+                message="Isi dengan angka (boleh desimal dengan koma), tidak negatif",
+            ))
+    for key in ("target", "budget"):
+        if key in cols:
+            ws.formats.append((CellRange(first, cols[key], last, cols[key]),
+                               Format(number_format="#,##0.##")))
+
+    return WorkbookPatch(sheets=[ws, meta_patch(config, section, layout, indicators,
+                                                distributed_at)])
+
+
+def capaian_formula(ind: Indicator, row: int, cols: dict[str, int]) -> Formula | None:
+    """The section's own live view of capaian; the service never trusts it."""
+    if "capaian" not in cols or "realisasi" not in cols:
+        return None
+    r = f"{column_letter(cols['realisasi'])}{row}"
+    if ind.polarity is Polarity.range:
+        lo, hi = ind.target_min, ind.target_max
+        if not lo or not hi:
+            return None
+        body = (f"IF({r}<{lo},{r}/{lo}*100,IF({r}>{hi},MAX(0,(2*{hi}-{r})/{hi}*100),100))")
+        return Formula(f'=IF(ISNUMBER({r}),ROUND({body},2),"")')
+    if "target" not in cols:
+        return None
+    t = f"{column_letter(cols['target'])}{row}"
+    body = f"{r}/{t}*100" if ind.polarity is Polarity.positive else f"MAX(0,(2*{t}-{r})/{t}*100)"
+    return Formula(f'=IF(AND(ISNUMBER({r}),ISNUMBER({t}),{t}<>0),ROUND({body},2),"")')
+
+
+def _budget_formula(row: int, cols: dict[str, int]) -> Formula | None:
+    if not {"budget", "budget_real", "budget_capaian"} <= cols.keys():
+        return None
+    p, r = f"{column_letter(cols['budget'])}{row}", f"{column_letter(cols['budget_real'])}{row}"
+    return Formula(f'=IF(AND(ISNUMBER({r}),ISNUMBER({p}),{p}<>0),ROUND({r}/{p}*100,2),"")')
+
+
+# --------------------------------------------------------------------------- meta snapshot
+
+META_KEYS = ("template_version", "section", "period", "distributed_at", "header_row")
+SNAPSHOT_HEADER = ("code", "row", "target", "target_min", "target_max", "polarity", "unit")
+SNAPSHOT_ROW = 8  # where the snapshot table starts on the meta sheet
+
+
+def meta_patch(config: Config, section: Section, layout: Layout, indicators: list[Indicator],
+               distributed_at: datetime) -> SheetPatch:
+    meta = SheetPatch(config.labels.sheet_meta, hidden=True)
+    values = [TEMPLATE_VERSION, section.id, config.period.code,
+              distributed_at.isoformat(timespec="seconds"), layout.header_row]
+    for r, (k, v) in enumerate(zip(META_KEYS, values, strict=True), start=1):
+        meta.put_row(r, 1, [k, v])
+    meta.put_row(SNAPSHOT_ROW - 1, 1, list(SNAPSHOT_HEADER))
+    for n, ind in enumerate(indicators):
+        meta.put_row(SNAPSHOT_ROW + n, 1, [ind.code, layout.first_row + n, ind.target,
+                                           ind.target_min, ind.target_max, ind.polarity.value,
+                                           ind.unit])
+    meta.protection = Protection(description="Data sistem sheets-sync: jangan diubah")
+    return meta
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    code: str
+    row: int
+    target: float | None
+    target_min: float | None
+    target_max: float | None
+    polarity: str
+    unit: str
+
+
+@dataclass
+class Meta:
+    values: dict[str, str] = field(default_factory=dict)
+    snapshot: list[SnapshotRow] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # service records, e.g. confirmations
+
+    @property
+    def distributed(self) -> bool:
+        """True once distribute finished the prefill (the snapshot is the last thing written)."""
+        return bool(self.values.get("section")) and bool(self.values.get("distributed_at"))
+
+
+def parse_meta(grid: list[list[Any]] | None) -> Meta:
+    meta = Meta()
+    if not grid:
+        return meta
+    for row in grid[: SNAPSHOT_ROW - 2]:
+        if len(row) >= 2 and row[0] in META_KEYS:
+            meta.values[str(row[0])] = "" if row[1] is None else str(row[1])
+    for row in grid[SNAPSHOT_ROW - 1:]:
+        if not row or row[0] in (None, ""):
+            break
+        cells = [*row, *([None] * len(SNAPSHOT_HEADER))][: len(SNAPSHOT_HEADER)]
+        try:
+            meta.snapshot.append(SnapshotRow(
+                code=str(cells[0]), row=int(cells[1]), target=_float(cells[2]),
+                target_min=_float(cells[3]), target_max=_float(cells[4]),
+                polarity=str(cells[5] or ""), unit=str(cells[6] or "")))
+        except (TypeError, ValueError):
+            continue
+    # Service records (confirmations, approvals) live as JSON in column J: key | json.
+    for row in grid:
+        if len(row) >= 11 and isinstance(row[9], str) and row[9] and row[10]:
+            try:
+                meta.extra[row[9]] = json.loads(str(row[10]))
+            except ValueError:
+                continue
+    return meta
+
+
+def _float(v: Any) -> float | None:
+    if v is None or v == "":
+        return None
+    return float(v)
+
+
+# --------------------------------------------------------------------------- reading back
+
+
+@dataclass
+class EntryRow:
+    """One indicator row as the section left it. `cells` holds raw values by column key."""
+
+    row: int
+    code: str
+    cells: dict[str, Any]
+
+    def cell_ref(self, layout: Layout, key: str) -> str | None:
+        col = layout.col(key)
+        return a1(self.row, col) if col else None
+
+
+@dataclass
+class SectionSheet:
+    """A section's workbook as read back: what the rules and the recap work on."""
+
+    section_id: str
+    layout: Layout
+    status: str
+    rows: list[EntryRow]
+    meta: Meta
+    header: dict[str, Any] = field(default_factory=dict)
+    file_id: str = ""
+    file_name: str = ""
+    url: str = ""
+    modified: datetime | None = None
+    modified_by: str | None = None
+
+    def row_for(self, code: str) -> EntryRow | None:
+        for r in self.rows:
+            if r.code == code:
+                return r
+        return None
+
+    @property
+    def status_cell(self) -> str | None:
+        cell = self.layout.header_cells.get("status")
+        return a1(*cell) if cell else None
+
+    def filled(self) -> int:
+        return sum(1 for r in self.rows if _blank(r.cells.get("realisasi")) is False)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: Labels) -> SectionSheet:
+    grid = grids.get(labels.sheet_worksheet)
+    meta = parse_meta(grids.get(labels.sheet_meta))
+    if grid is None:
+        layout = Layout(problems=[f"lembar '{labels.sheet_worksheet}' tidak ditemukan"])
+        return SectionSheet(section_id, layout, "", [], meta)
+    layout = locate(grid, labels)
+    header = {}
+    for key, (r, c) in layout.header_cells.items():
+        header[key] = _at(grid, r, c)
+    status = str(header.get("status") or "").strip()
+    rows: list[EntryRow] = []
+    if layout.header_row and "code" in layout.columns:
+        code_col = layout.columns["code"]
+        for r in range(layout.first_row, len(grid) + 1):
+            code = _at(grid, r, code_col)
+            if _blank(code):
+                # a blank code ends the table, unless the snapshot says rows continue (a
+                # section deleted a code: the structure rule reports it)
+                if not any(s.row > r for s in meta.snapshot):
+                    break
+                continue
+            cells = {key: _at(grid, r, c) for key, c in layout.columns.items()}
+            rows.append(EntryRow(r, str(code).strip(), cells))
+    return SectionSheet(section_id, layout, status, rows, meta, header)
+
+
+def _at(grid: list[list[Any]], row: int, col: int) -> Any:
+    if row - 1 < len(grid):
+        cells = grid[row - 1]
+        if col - 1 < len(cells):
+            return cells[col - 1]
+    return None

@@ -1,0 +1,118 @@
+"""The workbook-store port: the few operations the flows need from a backend.
+
+Two adapters implement it: `adapters.local` (a folder of .xlsx files, the embedded default)
+and `adapters.google` (Google Sheets + Drive through gspread). Flows import only this module
+and the domain, never an adapter, so every flow runs unchanged on both.
+
+Each method's docstring states its call cost on Google, because the call budgets of
+DESIGN.md section 6 are met here, not in the flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sheets_sync.domain.patch import WorkbookPatch
+
+Grid = list[list[Any]]  # a sheet's values from A1, rows of cells, trailing blanks trimmed
+
+
+class Role(StrEnum):
+    template = "template"
+    section = "section"
+    recap = "recap"
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the service stamps on every file it creates, so files can be found without any
+    local state (Drive appProperties on Google; the workspace index on local)."""
+
+    role: Role
+    period: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class FileRef:
+    id: str
+    name: str
+    tags: Tags
+    modified: datetime | None = None
+    modified_by: str | None = None  # e-mail of the last editor, where the backend knows it
+    url: str = ""  # where a person opens it: a web link or a file path
+
+
+@dataclass(frozen=True)
+class Grant:
+    email: str
+    role: str  # "writer" | "reader" | "commenter"
+
+
+@dataclass
+class ShareResult:
+    added: list[Grant] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # e-mails whose access was withdrawn
+
+
+class BackendError(Exception):
+    """A backend failed in a way the user must act on (access, quota, missing file).
+
+    `message` says, in plain words, what happened and what to do. The CLI prints it and exits
+    with code 3; it never shows a traceback for these.
+    """
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class WorkbookStore(Protocol):
+    """What a flow may ask of a backend."""
+
+    def find(self, period: str, role: Role | None = None) -> list[FileRef]:
+        """All files the service tagged for `period` (and `role`). Google: 1 call."""
+        ...
+
+    def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
+        """The period's files with their modification time; filtered to those changed after
+        `since` when given. Google: 1 call, whatever the number of sections (watch budget)."""
+        ...
+
+    def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
+        """A new workbook holding `patch` (the template, the recap). Google: <= 3 calls."""
+        ...
+
+    def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:
+        """A tagged copy of `source` (a section's worksheet from the template). Google: 1."""
+        ...
+
+    def apply(self, ref: FileRef, patch: WorkbookPatch) -> None:
+        """Write a patch into an existing workbook. Google: 1 call (2 if sheets must be
+        created first)."""
+        ...
+
+    def read(self, ref: FileRef, sheets: Sequence[str]) -> dict[str, Grid]:
+        """Unformatted values of the named sheets (a missing sheet is simply absent from the
+        result). Google: 1 call."""
+        ...
+
+    def read_many(self, refs: Sequence[FileRef], sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:
+        """`read` for many files, keyed by file id; done concurrently where the backend
+        allows. Google: 1 call per file."""
+        ...
+
+    def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
+              message: str = "") -> ShareResult:
+        """Make the file's sharing exactly `grants` (plus the owner): add what is missing,
+        withdraw user access that is not granted. Never shares with "anyone".
+        Google: 1 + (accounts added or removed) calls."""
+        ...
+
+    def delete(self, ref: FileRef) -> None:
+        ...
