@@ -19,6 +19,7 @@ class App:
     stats: bool = False
     console: Console = field(default_factory=lambda: Console(highlight=False))
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    pinned_now: datetime | None = None  # the demo runs at a fixed point of its SOP clock
     _config: Config | None = None
     _store: WorkbookStore | None = None
 
@@ -42,5 +43,7 @@ class App:
 
     def now(self) -> datetime:
         """The current local time; SHEETS_SYNC_NOW (ISO) pins it, for demos and tests."""
+        if self.pinned_now is not None:
+            return self.pinned_now
         pinned = os.environ.get("SHEETS_SYNC_NOW")
         return datetime.fromisoformat(pinned) if pinned else datetime.now().replace(microsecond=0)

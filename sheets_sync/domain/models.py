@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sheets_sync.domain.rules.spec import RuleList
+
 
 class Strict(BaseModel):
     """Base: unknown keys are a mistake in a config file, so they are refused, not ignored."""
@@ -208,7 +210,8 @@ def _num(v: float | None) -> str:
 
 
 class RatingBand(Strict):
-    min: float = Field(description="lowest capaian (%) of this band, inclusive")
+    min: float = Field(default=float("-inf"),
+                       description="lowest capaian (%) of this band, inclusive; none = no floor")
     label: str
 
 
@@ -404,7 +407,7 @@ class Config(Strict):
     sop: Sop = Field(default_factory=Sop)
     labels: Labels = Field(default_factory=Labels)
     # Validation rules as data (see sheets_sync.domain.rules); None = the built-in default set.
-    rules: list[dict[str, Any]] | None = None
+    rules: RuleList | None = None
 
     @field_validator("period", mode="before")
     @classmethod

@@ -1,0 +1,336 @@
+"""The core commands: init, template, distribute, status, validate, recap, watch, demo.
+
+Each parses its options, calls one flow, and renders the result (rich tables on screen,
+`--format json` for machines). Nothing here decides anything the flows could.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from sheets_sync.cli.app import App
+from sheets_sync.cli.main import main, pass_app
+from sheets_sync.domain.calendar import format_datetime_id
+from sheets_sync.domain.models import Issue, Severity
+from sheets_sync.errors import EXIT_ISSUES
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+                      default="table", show_default=True, help="Bentuk keluaran.")
+SECTION = click.option("--section", "sections", multiple=True, metavar="ID",
+                       help="Hanya bagian ini (boleh diulang).")
+SEVERITY_ID = {"error": "Error", "warning": "Peringatan", "info": "Info"}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def workers_for(app: App) -> int:
+    config = app.config()
+    return config.backend.google.workers if config.backend.kind == "google" else 1
+
+
+@contextmanager
+def progress_bar(app: App, label: str, total: int) -> Iterator[Any]:
+    """A progress bar on long work (many sections); silent for a handful or in JSON mode."""
+    if total < 5 or not app.console.is_terminal:
+        yield lambda *_: None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                  console=app.err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda *_: bar.advance(task)
+
+
+# --------------------------------------------------------------------------- init, template
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+@click.option("--force", is_flag=True, help="Timpa berkas konfigurasi yang sudah ada.")
+@pass_app
+def init(app: App, folder: Path, force: bool) -> None:
+    """Buat konfigurasi contoh (backend lokal) di FOLDER/config."""
+    from sheets_sync.scaffold import write_example
+
+    written = write_example(folder, force=force)
+    for path in written:
+        app.console.print(f"ditulis: {path}")
+    cfg = folder / "config" / "sync.yaml"
+    app.console.print(
+        f"\nLangkah berikut: sesuaikan {cfg} (bagian, akun, indikator), lalu\n"
+        f"  sync --config {cfg} distribute"
+    )
+
+
+@main.command()
+@pass_app
+def template(app: App) -> None:
+    """Buat (atau tunjukkan) template induk kertas kerja periode ini."""
+    from sheets_sync.flows.collect import index_files
+    from sheets_sync.flows.distribute import ensure_template
+
+    config, store = app.config(), app.store()
+    ref, layout = ensure_template(config, store, index_files(config, store.find(config.period.code)))
+    app.console.print(f"Template: {ref.name}\n  {ref.url}")
+    app.console.print(f"  tabel mulai baris {layout.first_row}; kolom: "
+                      + ", ".join(layout.columns))
+
+
+# --------------------------------------------------------------------------- distribute
+
+
+@main.command()
+@SECTION
+@pass_app
+def distribute(app: App, sections: tuple[str, ...]) -> None:
+    """Kirim kertas kerja ke setiap bagian (SOP langkah 2). Aman dijalankan ulang."""
+    from sheets_sync.flows.distribute import distribute as run
+
+    config, store = app.config(), app.store()
+    chosen = len(sections) or len(config.sections)
+    with progress_bar(app, "Mendistribusikan", chosen) as tick:
+        report = run(config, store, app.now(), sections=list(sections) or None,
+                     workers=workers_for(app), progress=tick)
+    sharing = any(o.shared_with or o.unshared for o in report.outcomes)
+    table = Table(title=f"Distribusi kertas kerja {config.period.label}")
+    columns = ["Bagian", "Tindakan", "Berkas"] + (["Dibagikan ke", "Akses dicabut"] if sharing else [])
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for o in report.outcomes:
+        cells = [o.name, o.action, _where(o.url)]
+        if sharing:
+            cells += [", ".join(o.shared_with) or "-", ", ".join(o.unshared) or "-"]
+        table.add_row(*cells)
+    app.console.print(table)
+    folder = "" if report.template.url.startswith("http") else (
+        f" di folder {Path(report.outcomes[0].url).parent}" if report.outcomes else "")
+    app.console.print(f"{report.created} kertas kerja baru{folder}.")
+    for section, extra in report.duplicates.items():
+        app.err.print(f"[yellow]Perhatian:[/yellow] bagian {section} punya {len(extra) + 1} "
+                      "kertas kerja. Yang tertua dipakai; periksa dan hapus yang lain secara "
+                      "manual: " + ", ".join(r.url for r in extra))
+    for ref in report.unknown:
+        app.err.print(f"[yellow]Perhatian:[/yellow] {ref.url} milik bagian "
+                      f"'{ref.tags.section}' yang tidak ada lagi di konfigurasi (dibiarkan).")
+
+
+# --------------------------------------------------------------------------- status
+
+
+@main.command()
+@FORMAT
+@pass_app
+def status(app: App, fmt: str) -> None:
+    """Siapa sudah mengisi, siapa terlambat."""
+    from sheets_sync.flows.status import status as run
+
+    config = app.config()
+    rows = run(config, app.store(), app.now())
+    if fmt != "table":
+        data = [{"section": r.section, "name": r.name, "state": r.state, "filled": r.filled,
+                 "total": r.total, "last_change": _iso(r.modified), "changed_by": r.modified_by,
+                 "deadline": _iso(r.deadline), "late": r.late, "url": r.url} for r in rows]
+        _emit(app, fmt, data)
+        return
+    table = Table(title=f"Status pengisian {config.period.label}")
+    for col in ("Bagian", "Status", "Terisi", "Perubahan terakhir", "Batas waktu", "Terlambat"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.name, r.state, f"{r.filled}/{r.total}",
+                      r.modified.strftime("%d-%m-%Y %H:%M") if r.modified else "-",
+                      format_datetime_id(r.deadline),
+                      "[red]YA[/red]" if r.late else "tidak")
+    app.console.print(table)
+    late = [r.name for r in rows if r.late]
+    if late:
+        app.console.print(f"[red]Terlambat:[/red] {', '.join(late)}")
+
+
+# --------------------------------------------------------------------------- validate
+
+
+@main.command()
+@FORMAT
+@SECTION
+@click.option("--dry-run", is_flag=True, help="Periksa saja; jangan tulis umpan balik ke lembar.")
+@pass_app
+def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> None:
+    """Periksa isian semua bagian (SOP langkah 4) dan tulis umpan balik ke lembarnya.
+
+    Kode keluar 1 bila ada error."""
+    from sheets_sync.flows.validate import validate as run
+
+    config = app.config()
+    with progress_bar(app, "Memeriksa", len(sections) or len(config.sections)) as tick:
+        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run,
+                     workers=workers_for(app), progress=tick)
+    if fmt == "json":
+        click.echo(json.dumps({"summary": report.summary(),
+                               "issues": [issue_json(i) for i in report.issues]},
+                              ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _emit(app, "csv", [issue_json(i) for i in report.issues])
+    else:
+        _render_issues(app, config.section, report.issues)
+        s = report.summary()
+        app.console.print(
+            f"{s['sections']} bagian diperiksa: {s['valid']} tanpa error, {s['errors']} error, "
+            f"{s['warnings']} peringatan."
+            + (f" Umpan balik ditulis ke {len(report.written)} lembar." if report.written else "")
+            + (" (uji coba: tidak ada yang ditulis)" if dry_run else "")
+        )
+        if report.not_distributed:
+            app.console.print("Belum didistribusikan: " + ", ".join(report.not_distributed)
+                              + " (jalankan 'sync distribute').")
+    if report.has_errors:
+        raise SystemExit(EXIT_ISSUES)
+
+
+def issue_json(i: Issue) -> dict[str, Any]:
+    return {"section": i.section, "indicator": i.indicator, "cell": i.cell, "rule": i.rule,
+            "severity": i.severity.value, "message": i.message, "suggestion": i.suggestion,
+            "sheet": i.sheet, "spreadsheet": i.spreadsheet, "row": i.row, "column": i.column,
+            "key": i.key, "confirmed": i.confirmed}
+
+
+def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
+    by_section: dict[str, list[Issue]] = {}
+    for i in issues:
+        by_section.setdefault(i.section, []).append(i)
+    order = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+    for section, items in by_section.items():
+        try:
+            title = section_of(section).name
+        except KeyError:
+            title = section
+        table = Table(title=title, title_justify="left", show_lines=False)
+        for col in ("Tingkat", "Sel", "Indikator", "Pesan", "Saran", "Kunci"):
+            table.add_column(col, overflow="fold")
+        for i in sorted(items, key=lambda i: (order[i.severity], i.row or 0)):
+            sev = i.severity.value
+            label = SEVERITY_ID[sev] + (" (dikonfirmasi)" if i.confirmed else "")
+            table.add_row(f"[{SEVERITY_STYLE[sev]}]{label}[/]", i.cell or "-",
+                          i.indicator or "-", i.message, i.suggestion or "", i.key)
+        app.console.print(table)
+
+
+# --------------------------------------------------------------------------- recap, export
+
+
+@main.command()
+@FORMAT
+@click.option("--export", "export", type=click.Path(path_type=Path),
+              help="Juga simpan tabel laporan resmi ke berkas .xlsx atau .csv.")
+@pass_app
+def recap(app: App, fmt: str, export: Path | None) -> None:
+    """Perbarui rekapitulasi data kinerja (SOP langkah 5)."""
+    from sheets_sync.flows.recap import recap as run
+
+    config = app.config()
+    result = run(config, app.store(), app.now())
+    if export:
+        from sheets_sync.export import export_report
+
+        export_report(config, result.recap, export)
+    if fmt != "table":
+        _emit(app, fmt, [r.as_json() for r in result.recap.rows])
+    else:
+        table = Table(title=f"Rekapitulasi {config.period.label}")
+        for col in ("Bagian", "Status", "Terisi", "Rata-rata capaian", "Predikat", "Error",
+                    "Terlambat"):
+            table.add_column(col)
+        for s in result.recap.summaries:
+            table.add_row(s.name, s.status, f"{s.filled}/{s.total}",
+                          "-" if s.mean_capaian is None else f"{s.mean_capaian:g}%", s.rating,
+                          str(s.errors), "[red]YA[/red]" if s.late else "tidak")
+        app.console.print(table)
+        app.console.print(("Rekap dibuat: " if result.created else "Rekap diperbarui: ")
+                          + result.ref.url
+                          + (f" ({result.audit_lines} perubahan dicatat di Audit)"
+                             if result.audit_lines else ""))
+    if export:
+        app.err.print(f"Laporan resmi disimpan: {export}")
+
+
+# --------------------------------------------------------------------------- watch
+
+
+@main.command()
+@click.option("--interval", type=click.FloatRange(min=5), default=60, show_default=True,
+              help="Detik di antara pemeriksaan.")
+@click.option("--once", is_flag=True, help="Satu putaran saja, lalu berhenti.")
+@pass_app
+def watch(app: App, interval: float, once: bool) -> None:
+    """Pantau perubahan terus-menerus: periksa yang berubah, perbarui rekap. Ctrl+C berhenti."""
+    from sheets_sync.flows.watch import CycleResult
+    from sheets_sync.flows.watch import watch as run
+
+    def report(c: CycleResult) -> None:
+        stamp = app.now().strftime("%H:%M:%S")
+        if not c.changed and not c.recap_written:
+            app.console.print(f"{stamp} tidak ada perubahan")
+            return
+        app.console.print(
+            f"{stamp} berubah: {', '.join(c.changed) or '-'}; umpan balik ditulis: "
+            f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
+            f"{c.errors} error, {c.warnings} peringatan terbuka")
+
+    run(app.config(), app.store(), interval=interval, once=once, now=app.now,
+        sleep=time.sleep, on_cycle=report, workers=workers_for(app))
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@main.command()
+@click.option("--workspace", type=click.Path(path_type=Path),
+              help="Folder kerja demo (bawaan: folder sementara baru).")
+@pass_app
+def demo(app: App, workspace: Path | None) -> None:
+    """Jalankan seluruh alur secara luring dengan data contoh: distribute -> status ->
+    validate -> recap."""
+    from sheets_sync.demo import run_demo
+
+    run_demo(app, workspace)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _where(url: str) -> str:
+    """A web link as is; a local path as its file name (the folder is printed once)."""
+    return url if url.startswith("http") else Path(url).name
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
+        return
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    click.echo(buf.getvalue(), nl=False)
+
+
+# Commands of the other layers register themselves on import.
+import contextlib  # noqa: E402
+
+with contextlib.suppress(ImportError):  # TEMP while those modules are being written
+    from sheets_sync.cli import google_commands as _google  # noqa: F401
+with contextlib.suppress(ImportError):
+    from sheets_sync.cli import review_commands as _review  # noqa: F401

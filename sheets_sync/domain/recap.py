@@ -1,0 +1,272 @@
+"""The consolidated recap (SOP step 5), computed from what the sections typed. Pure.
+
+`build_recap` turns parsed section sheets + validation issues into rows and summaries;
+`recap_patch` lays them out as the recap workbook (Ringkasan, Rekap Indikator, Validasi,
+Jadwal SOP, Audit). Capaian is always computed here from realisasi and the *configured*
+target; the sheet's own formula is never trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sheets_sync.domain import capaian as cap
+from sheets_sync.domain.calendar import SopStep, format_datetime_id
+from sheets_sync.domain.models import Config, Issue, Polarity, Severity
+from sheets_sync.domain.numbers import parse_number
+from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
+from sheets_sync.domain.worksheet import HEADER_FILL, SectionSheet
+
+SHEET_SUMMARY = "Ringkasan"
+SHEET_INDICATORS = "Rekap Indikator"
+SHEET_ISSUES = "Validasi"
+SHEET_SCHEDULE = "Jadwal SOP"
+SHEET_AUDIT = "Audit"
+RECAP_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_ISSUES, SHEET_SCHEDULE, SHEET_AUDIT)
+
+INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Indikator Kinerja",
+                     "Satuan", "Target", "Realisasi", "Capaian (%)", "Predikat", "Keterangan",
+                     "Bukti Dukung", "Pagu (Rp)", "Realisasi Anggaran (Rp)",
+                     "Capaian Anggaran (%)", "Status Bagian")
+SUMMARY_HEADERS = ("Kode Bagian", "Bagian", "Kepala", "Status", "Terisi", "Jumlah Indikator",
+                   "Terlambat", "Error", "Peringatan", "Rata-rata Capaian (%)", "Predikat",
+                   "Perubahan Terakhir", "Tautan")
+ISSUE_HEADERS = ("Bagian", "Tingkat", "Sel", "Indikator", "Kolom", "Pesan", "Saran Perbaikan",
+                 "Status")
+SCHEDULE_HEADERS = ("Langkah", "Kegiatan", "Pelaksana", "Mutu Baku", "Batas Waktu",
+                    "Keadaan")
+AUDIT_HEADERS = ("Waktu", "Bagian", "Indikator", "Sel", "Kolom", "Nilai Lama", "Nilai Baru",
+                 "Diubah Oleh")
+SEVERITY_ID = {Severity.error: "Error", Severity.warning: "Peringatan", Severity.info: "Info"}
+# The typed columns the audit follows, as (column key, recap header).
+AUDITED = (("realisasi", "Realisasi"), ("keterangan", "Keterangan"), ("bukti", "Bukti Dukung"),
+           ("budget_real", "Realisasi Anggaran (Rp)"))
+
+
+@dataclass
+class RecapRow:
+    section: str
+    section_name: str
+    code: str
+    sasaran: str
+    indicator: str
+    unit: str
+    target: str | float | None
+    realisasi: Value  # a number when it parses, else the text as typed
+    capaian: float | None
+    rating: str
+    keterangan: Value
+    bukti: Value
+    budget: float | None
+    budget_real: Value
+    budget_capaian: float | None
+    status: str
+
+    def as_row(self, period: str) -> list[Value]:
+        return [period, self.section, self.section_name, self.code, self.sasaran,
+                self.indicator, self.unit, self.target, self.realisasi, self.capaian,
+                self.rating, self.keterangan, self.bukti, self.budget, self.budget_real,
+                self.budget_capaian, self.status]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"section": self.section, "indicator": self.code, "target": self.target,
+                "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating}
+
+
+@dataclass
+class SectionSummary:
+    section: str
+    name: str
+    head: str
+    status: str
+    filled: int
+    total: int
+    late: bool
+    errors: int
+    warnings: int
+    mean_capaian: float | None
+    rating: str
+    modified: datetime | None
+    url: str
+    distributed: bool
+
+
+@dataclass
+class Recap:
+    rows: list[RecapRow] = field(default_factory=list)
+    summaries: list[SectionSummary] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def typed_value(raw: Any) -> Value:
+    """A typed cell as the recap stores it: the number when it parses, the text otherwise."""
+    if raw is None or isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)):
+        return raw
+    text = str(raw).strip()
+    if not text:
+        return None
+    parsed = parse_number(text)
+    return parsed.value if parsed.ok else text
+
+
+def is_late(config: Config, status: str, deadline: datetime | None, now: datetime) -> bool:
+    labels = config.labels
+    submitted = {labels.status_done, labels.status_confirm, labels.status_valid,
+                 labels.status_approved}
+    return deadline is not None and now > deadline and status not in submitted
+
+
+def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Issue],
+                deadline: datetime | None, now: datetime) -> Recap:
+    recap = Recap(issues=issues)
+    for section in config.sections:
+        sheet = sheets.get(section.id)
+        status = sheet.status if sheet else "Belum didistribusikan"
+        capaians: list[float] = []
+        filled = 0
+        for ind in config.indicators_of(section.id):
+            entry = sheet.row_for(ind.code) if sheet else None
+            cells = entry.cells if entry else {}
+            raw = cells.get("realisasi")
+            c = cap.for_indicator(ind, raw)
+            if typed_value(raw) is not None:
+                filled += 1
+            if c.value is not None:
+                capaians.append(c.value)
+            budget_real = typed_value(cells.get("budget_real"))
+            budget_c = None
+            if ind.budget and isinstance(budget_real, (int, float)):
+                budget_c = round(budget_real / ind.budget * 100, 2)
+            recap.rows.append(RecapRow(
+                section=section.id, section_name=section.name, code=ind.code,
+                sasaran=ind.sasaran, indicator=ind.name, unit=ind.unit,
+                target=ind.target_text if ind.polarity is Polarity.range else ind.target,
+                realisasi=typed_value(raw), capaian=c.value, rating=cap.rate(c.value, config.rating),
+                keterangan=typed_value(cells.get("keterangan")),
+                bukti=typed_value(cells.get("bukti")), budget=ind.budget,
+                budget_real=budget_real, budget_capaian=budget_c, status=status,
+            ))
+        mine = [i for i in issues if i.section == section.id and not i.confirmed]
+        mean = round(sum(capaians) / len(capaians), 2) if capaians else None
+        recap.summaries.append(SectionSummary(
+            section=section.id, name=section.name, head=section.head, status=status,
+            filled=filled, total=len(config.indicators_of(section.id)),
+            late=is_late(config, status, deadline, now),
+            errors=sum(i.severity is Severity.error for i in mine),
+            warnings=sum(i.severity is Severity.warning for i in mine),
+            mean_capaian=mean, rating=cap.rate(mean, config.rating),
+            modified=sheet.modified if sheet else None, url=sheet.url if sheet else "",
+            distributed=sheet is not None,
+        ))
+    return recap
+
+
+def previous_values(grid: list[list[Any]] | None) -> dict[tuple[str, str, str], Any]:
+    """Last seen typed values from an existing recap's Rekap Indikator sheet, for the audit."""
+    if not grid or len(grid) < 2:
+        return {}
+    header = [str(h) for h in grid[0]]
+    idx = {h: i for i, h in enumerate(header)}
+    if "Kode Bagian" not in idx or "Kode" not in idx:
+        return {}
+    out = {}
+    for row in grid[1:]:
+        cells = [*row, *([None] * len(header))]
+        section, code = cells[idx["Kode Bagian"]], cells[idx["Kode"]]
+        for key, title in AUDITED:
+            if title in idx:
+                out[(str(section), str(code), key)] = typed_value(cells[idx[title]])
+    return out
+
+
+def current_values(recap: Recap) -> dict[tuple[str, str, str], Any]:
+    out = {}
+    for r in recap.rows:
+        for key, _title in AUDITED:
+            out[(r.section, r.code, key)] = getattr(r, key)
+    return out
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _header(sp: SheetPatch, row: int, headers: tuple[str, ...]) -> None:
+    sp.put_row(row, 1, list(headers))
+    sp.formats.append((CellRange(row, 1, row, len(headers)),
+                       Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True)))
+    sp.frozen_rows = row
+
+
+def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: datetime,
+                audit_rows: list[list[Value]], *, with_audit_header: bool) -> WorkbookPatch:
+    period = config.period.code
+    summary = SheetPatch(SHEET_SUMMARY, clear=True, index=0)
+    summary.values[(1, 1)] = f"REKAPITULASI DATA KINERJA {config.period.label.upper()}"
+    summary.values[(2, 1)] = f"{config.office.name} — diperbarui {format_datetime_id(now)}"
+    summary.formats.append((CellRange(1, 1, 1, 1), Format(bold=True)))
+    s = recap.summaries
+    done = sum(x.status in {config.labels.status_done, config.labels.status_confirm,
+                            config.labels.status_valid, config.labels.status_approved}
+               for x in s)
+    facts = [("Jumlah bagian", len(s)), ("Sudah menyerahkan", done),
+             ("Terlambat", sum(x.late for x in s)),
+             ("Valid / disetujui", sum(x.status in {config.labels.status_valid,
+                                                    config.labels.status_approved} for x in s)),
+             ("Error terbuka", sum(x.errors for x in s)),
+             ("Peringatan terbuka", sum(x.warnings for x in s))]
+    for n, (label, value) in enumerate(facts):
+        summary.put_row(3 + n, 1, [label, value])
+    top = 3 + len(facts) + 1
+    _header(summary, top, SUMMARY_HEADERS)
+    for n, x in enumerate(s):
+        row = top + 1 + n
+        summary.put_row(row, 1, [
+            x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
+            x.errors, x.warnings, x.mean_capaian, x.rating,
+            x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url])
+        if x.late:
+            summary.formats.append((CellRange(row, 1, row, len(SUMMARY_HEADERS)),
+                                    Format(fill="#F8CBAD")))
+    if s:
+        summary.charts.append(Chart(
+            "Rata-rata capaian per bagian (%)",
+            categories=CellRange(top, 2, top + len(s), 2),
+            series=CellRange(top, 10, top + len(s), 10),
+            anchor=(top + len(s) + 2, 2),
+        ))
+    summary.column_widths = {1: 110, 2: 220, 3: 160, 4: 120, 13: 260}
+
+    indicators = SheetPatch(SHEET_INDICATORS, clear=True, index=1)
+    _header(indicators, 1, INDICATOR_HEADERS)
+    indicators.put_table(2, 1, [r.as_row(period) for r in recap.rows])
+    indicators.column_widths = {3: 180, 5: 220, 6: 300, 12: 220, 13: 200}
+
+    issues = SheetPatch(SHEET_ISSUES, clear=True, index=2)
+    _header(issues, 1, ISSUE_HEADERS)
+    open_issues = sorted(recap.issues, key=lambda i: (i.section, i.severity != Severity.error,
+                                                      i.row or 0))
+    issues.put_table(2, 1, [[i.section, SEVERITY_ID[i.severity], i.cell, i.indicator, i.column,
+                             i.message, i.suggestion,
+                             "Dikonfirmasi" if i.confirmed else "Terbuka"]
+                            for i in open_issues])
+    issues.column_widths = {6: 420, 7: 300}
+
+    sched = SheetPatch(SHEET_SCHEDULE, clear=True, index=3)
+    sched.values[(1, 1)] = (f"Surat Sekda: {config.opening.letter_number or '-'} tanggal "
+                            f"{config.opening.letter_date or '-'}")
+    _header(sched, 2, SCHEDULE_HEADERS)
+    for n, step in enumerate(schedule):
+        state = "-" if step.due is None else ("Lewat batas" if now > step.due else "Berjalan")
+        sched.put_row(3 + n, 1, [step.number, step.activity, step.actor, step.standard,
+                                 format_datetime_id(step.due), state])
+    sched.column_widths = {2: 380, 3: 180, 5: 260}
+
+    audit = SheetPatch(SHEET_AUDIT, index=4)
+    if with_audit_header:
+        _header(audit, 1, AUDIT_HEADERS)
+    audit.append_rows = audit_rows
+    return WorkbookPatch(sheets=[summary, indicators, issues, sched, audit])

@@ -1,0 +1,67 @@
+"""Finding and reading the period's section workbooks: the shared first step of the flows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sheets_sync.domain.models import Config
+from sheets_sync.domain.worksheet import SectionSheet, parse_section
+from sheets_sync.ports import FileRef, Role, WorkbookStore
+
+
+@dataclass
+class Collected:
+    refs: dict[str, FileRef] = field(default_factory=dict)  # section id -> its workbook
+    sheets: dict[str, SectionSheet] = field(default_factory=dict)
+    recap: FileRef | None = None
+    template: FileRef | None = None
+    duplicates: dict[str, list[FileRef]] = field(default_factory=dict)
+    unknown: list[FileRef] = field(default_factory=list)  # tagged for a section not in config
+
+
+def index_files(config: Config, files: Iterable[FileRef]) -> Collected:
+    known = {s.id for s in config.sections}
+    out = Collected()
+    for ref in sorted(files, key=lambda r: (r.modified is None, r.modified or 0, r.id)):
+        if ref.tags.role is Role.recap:
+            out.recap = out.recap or ref
+        elif ref.tags.role is Role.template:
+            out.template = out.template or ref
+        elif ref.tags.section not in known:
+            out.unknown.append(ref)
+        elif ref.tags.section in out.refs:
+            # Two workbooks for one section (two computers racing): keep the first created,
+            # report the other; never delete what a section may have typed into.
+            out.duplicates.setdefault(ref.tags.section, []).append(ref)
+        else:
+            out.refs[ref.tags.section] = ref
+    return out
+
+
+def sheets_to_read(config: Config) -> list[str]:
+    labels = config.labels
+    return [labels.sheet_worksheet, labels.sheet_meta]
+
+
+def read_sections(config: Config, store: WorkbookStore, refs: Iterable[FileRef]) -> dict[str, SectionSheet]:
+    """One read per workbook (concurrent where the backend allows), parsed."""
+    refs = list(refs)
+    grids = store.read_many(refs, sheets_to_read(config))
+    out = {}
+    for ref in refs:
+        section = ref.tags.section or ""
+        sheet = parse_section(section, grids.get(ref.id, {}), config.labels)
+        sheet.file_id, sheet.file_name, sheet.url = ref.id, ref.name, ref.url
+        sheet.modified, sheet.modified_by = ref.modified, ref.modified_by
+        out[section] = sheet
+    return out
+
+
+def collect(config: Config, store: WorkbookStore, sections: Iterable[str] | None = None) -> Collected:
+    """The period's files (1 call) and every section workbook read (1 call each)."""
+    found = index_files(config, store.find(config.period.code))
+    wanted = set(sections) if sections else None
+    refs = [r for s, r in found.refs.items() if wanted is None or s in wanted]
+    found.sheets = read_sections(config, store, refs)
+    return found

@@ -1,0 +1,123 @@
+"""SOP step 2: one worksheet per section, from the master template.
+
+Idempotent by construction:
+- files are found by their tags, so a second run (or a second computer) sees what exists;
+- a section's workbook is copied, then prefilled (the meta snapshot marks the prefill done),
+  then shared; a crash between those steps is completed by the next run;
+- an existing, prefilled workbook is never written again by distribute: nothing a section
+  typed can be overwritten;
+- sharing is reconciled to exactly the accounts in the config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sheets_sync.domain.calendar import fill_deadline, format_datetime_id
+from sheets_sync.domain.models import Config, Section
+from sheets_sync.domain.worksheet import Layout, locate, parse_meta, prefill_patch, template_patch
+from sheets_sync.flows.collect import Collected, index_files
+from sheets_sync.ports import BackendError, FileRef, Grant, Role, Tags, WorkbookStore
+
+Progress = Callable[[str, str], None]  # (section id, what happened)
+
+
+@dataclass
+class SectionOutcome:
+    section: str
+    name: str
+    action: str  # "dibuat" | "dilengkapi" | "sudah ada"
+    url: str
+    shared_with: list[str] = field(default_factory=list)
+    unshared: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DistributeReport:
+    template: FileRef
+    outcomes: list[SectionOutcome]
+    duplicates: dict[str, list[FileRef]]
+    unknown: list[FileRef]
+
+    @property
+    def created(self) -> int:
+        return sum(o.action == "dibuat" for o in self.outcomes)
+
+
+def template_name(config: Config) -> str:
+    return f"Template Kertas Kerja {config.period.code}"
+
+
+def workbook_name(config: Config, section: Section) -> str:
+    return f"Kertas Kerja {config.period.code} - {section.name}"
+
+
+def grants_for(config: Config, section: Section) -> list[Grant]:
+    role = config.backend.google.sharing.pep_role
+    grants = {e: Grant(e, "writer") for e in section.editors}
+    for e in config.office.pep_accounts:
+        grants.setdefault(e, Grant(e, role))
+    return list(grants.values())
+
+
+def ensure_template(config: Config, store: WorkbookStore, found: Collected) -> tuple[FileRef, Layout]:
+    template = found.template or store.create(
+        template_name(config), Tags(Role.template, config.period.code), template_patch(config))
+    grid = store.read(template, [config.labels.sheet_worksheet]).get(config.labels.sheet_worksheet)
+    layout = locate(grid or [], config.labels)
+    if layout.problems:
+        raise BackendError(
+            f"template '{template.name}' tidak sesuai kontrak lembar kerja: "
+            + "; ".join(layout.problems),
+            hint="Perbaiki judul kolom pada template (lihat README, Kontrak lembar kerja), "
+                 "atau hapus template agar dibuat ulang dari konfigurasi.",
+        )
+    return template, layout
+
+
+def distribute(config: Config, store: WorkbookStore, now: datetime, *,
+               sections: list[str] | None = None, workers: int = 1,
+               progress: Progress | None = None) -> DistributeReport:
+    found = index_files(config, store.find(config.period.code))
+    template, layout = ensure_template(config, store, found)
+    deadline = format_datetime_id(fill_deadline(config))
+    editors = tuple(config.office.pep_accounts)
+    chosen = [s for s in config.sections if not sections or s.id in sections]
+    unknown_ids = set(sections or []) - {s.id for s in config.sections}
+    if unknown_ids:
+        raise BackendError(f"bagian {', '.join(sorted(unknown_ids))} tidak ada di konfigurasi.",
+                           hint="Periksa id bagian di bagian 'sections' konfigurasi.")
+
+    # Workbooks that exist already: one read each tells whether their prefill finished.
+    existing = {s.id: found.refs[s.id] for s in chosen if s.id in found.refs}
+    metas = store.read_many(list(existing.values()), [config.labels.sheet_meta])
+
+    def one(section: Section) -> SectionOutcome:
+        ref = existing.get(section.id)
+        action = "sudah ada"
+        if ref is None:
+            ref = store.copy(template, workbook_name(config, section),
+                             Tags(Role.section, config.period.code, section.id))
+            action = "dibuat"
+        meta = parse_meta(metas.get(ref.id, {}).get(config.labels.sheet_meta))
+        if action == "dibuat" or not meta.distributed:
+            # Not shared yet (sharing comes last), so no section can have typed anything.
+            store.apply(ref, prefill_patch(config, section, layout, deadline, now, editors))
+            action = action if action == "dibuat" else "dilengkapi"
+        shared = store.share(ref, grants_for(config, section),
+                             notify=config.backend.google.sharing.notify,
+                             message=config.backend.google.sharing.message)
+        if progress:
+            progress(section.id, action)
+        return SectionOutcome(section.id, section.name, action, ref.url,
+                              [g.email for g in shared.added], shared.removed)
+
+    if workers > 1 and len(chosen) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(one, chosen))
+    else:
+        outcomes = [one(s) for s in chosen]
+    return DistributeReport(template, outcomes, found.duplicates, found.unknown)

@@ -1,0 +1,69 @@
+"""SOP step 5: the consolidated recap workbook, kept live for leadership.
+
+Google call budget for the recap itself: <= 3 (read its last-seen values for the audit, one
+batch write, one sharing check); creating it the first time: <= 3 + sharing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sheets_sync.domain import review
+from sheets_sync.domain.calendar import fill_deadline, sop_schedule
+from sheets_sync.domain.models import Config, Issue
+from sheets_sync.domain.recap import (
+    SHEET_INDICATORS,
+    Recap,
+    build_recap,
+    current_values,
+    previous_values,
+    recap_patch,
+)
+from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
+
+
+@dataclass
+class RecapResult:
+    ref: FileRef
+    recap: Recap
+    created: bool
+    audit_lines: int
+
+
+def recap_name(config: Config) -> str:
+    return f"Rekapitulasi Data Kinerja {config.period.code}"
+
+
+def recap_grants(config: Config) -> list[Grant]:
+    sharing = config.backend.google.sharing
+    grants = {e: Grant(e, sharing.pep_role) for e in config.office.pep_accounts}
+    for e in config.office.leadership_accounts:
+        grants.setdefault(e, Grant(e, sharing.leadership_role))
+    return list(grants.values())
+
+
+def recap(config: Config, store: WorkbookStore, now: datetime, *,
+          collected: Collected | None = None, issues: list[Issue] | None = None) -> RecapResult:
+    found = collected or collect(config, store)
+    if issues is None:
+        from sheets_sync.flows.validate import evaluate_all
+
+        issues = evaluate_all(config, found.sheets)
+    data = build_recap(config, found.sheets, issues, fill_deadline(config), now)
+    schedule = sop_schedule(config)
+
+    if found.recap is None:
+        patch = recap_patch(config, data, schedule, now, [], with_audit_header=True)
+        ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
+        store.share(ref, recap_grants(config), notify=False)
+        return RecapResult(ref, data, True, 0)
+
+    ref = found.recap
+    previous = previous_values(store.read(ref, [SHEET_INDICATORS]).get(SHEET_INDICATORS))
+    who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
+    lines = review.audit_rows(previous, current_values(data), now, who) if previous else []
+    store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False))
+    store.share(ref, recap_grants(config), notify=False)
+    return RecapResult(ref, data, False, len(lines))

@@ -1,0 +1,103 @@
+"""SOP step 4: check every returned worksheet and tell each section, in its own sheet.
+
+Google call budget: 1 listing + 1 read per section, plus 1 write per section whose feedback
+changed (a re-run with nothing new writes nothing). Validation never writes a cell a section
+types: the feedback patch touches only the Validasi sheet, highlights, notes, the status
+(from `Selesai` on) and the hidden meta sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sheets_sync.domain import feedback, rules
+from sheets_sync.domain.models import Config, Issue, Severity
+from sheets_sync.domain.worksheet import SectionSheet
+from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.history import load_history
+from sheets_sync.ports import BackendError, WorkbookStore
+
+
+@dataclass
+class ValidationReport:
+    issues: list[Issue]
+    sections: list[str]  # the sections validated
+    not_distributed: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # feedback written into these
+
+    def summary(self) -> dict[str, int]:
+        blocking = [i for i in self.issues if not i.confirmed]
+        with_errors = {i.section for i in blocking if i.severity is Severity.error}
+        return {
+            "sections": len(self.sections),
+            "valid": len([s for s in self.sections if s not in with_errors]),
+            "errors": sum(i.severity is Severity.error for i in blocking),
+            "warnings": sum(i.severity is Severity.warning for i in blocking),
+        }
+
+    @property
+    def has_errors(self) -> bool:
+        return self.summary()["errors"] > 0
+
+
+def evaluate_all(config: Config, sheets: dict[str, SectionSheet],
+                 history: rules.History | None = None) -> list[Issue]:
+    out: list[Issue] = []
+    for section in config.sections:
+        if section.id in sheets:
+            out.extend(rules.evaluate(config, sheets[section.id], history))
+    return out
+
+
+def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None = None,
+             dry_run: bool = False, workers: int = 1, collected: Collected | None = None,
+             progress: Callable[[str], None] | None = None) -> ValidationReport:
+    if sections:
+        unknown = set(sections) - {s.id for s in config.sections}
+        if unknown:
+            raise BackendError(f"bagian {', '.join(sorted(unknown))} tidak ada di konfigurasi.",
+                               hint="Periksa id bagian di bagian 'sections' konfigurasi.")
+    found = collected or collect(config, store, sections)
+    history = load_history(config, store) if rules.needs_history(config) else None
+    issues = evaluate_all(config, found.sheets, history)
+    report = ValidationReport(
+        issues=issues, sections=sorted(found.sheets),
+        not_distributed=[s.id for s in config.sections
+                         if s.id not in found.refs and (not sections or s.id in sections)],
+    )
+    if not dry_run:
+        report.written = write_feedback(config, store, found, issues, workers=workers,
+                                        progress=progress)
+    return report
+
+
+def write_feedback(config: Config, store: WorkbookStore, found: Collected, issues: list[Issue],
+                   *, workers: int = 1, progress: Callable[[str], None] | None = None) -> list[str]:
+    """Write each section's feedback where it changed; returns the sections written."""
+    by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
+    for issue in issues:
+        by_section.setdefault(issue.section, []).append(issue)
+
+    def one(section: str) -> str | None:
+        sheet, ref = found.sheets[section], found.refs[section]
+        patch = feedback.feedback_patch(config, sheet, by_section[section])
+        written = None
+        if feedback.feedback_changed(sheet, patch):
+            store.apply(ref, patch)
+            written = section
+        if progress:
+            progress(section)
+        return written
+
+    todo = [s for s in found.sheets if s in found.refs]
+    if workers > 1 and len(todo) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, todo))
+    else:
+        results = [one(s) for s in todo]
+    return [s for s in results if s]
+
+

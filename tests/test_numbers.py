@@ -1,0 +1,51 @@
+"""Numbers as Indonesian offices type them; ambiguous text is reported, never guessed."""
+
+import pytest
+
+from sheets_sync.domain.numbers import format_number, parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1.234,5", 1234.5), ("87,5%", 87.5), ("Rp 1.500.000", 1_500_000), ("Rp1.500.000,00", 1.5e6),
+     ("IDR 2.000", 2000), ("  100 ", 100), ("-5", -5), ("0,25", 0.25), ("1.500", 1500),
+     ("1 500", 1500), (42, 42), (3.5, 3.5)],
+)
+def test_indonesian_forms(text, value):
+    parsed = parse_number(text)
+    assert parsed.ok and parsed.value == value
+
+
+def test_percent_sign_is_remembered():
+    assert parse_number("87,5%").percent
+    assert not parse_number("87,5").percent
+
+
+@pytest.mark.parametrize("text", ["12.75", "1,234.5", "1,234,567"])
+def test_english_forms_are_ambiguous_not_guessed(text):
+    parsed = parse_number(text)
+    assert parsed.value is None and parsed.ambiguous
+    assert "koma" in parsed.error  # says how to write it instead
+
+
+def test_thousands_group_is_ambiguous_for_a_percentage():
+    assert parse_number("1.500", percent_unit=True).ambiguous
+    assert parse_number("1.500%").ambiguous
+    assert parse_number("1.500.000", percent_unit=True).value == 1_500_000
+
+
+@pytest.mark.parametrize("raw", ["abc", "=SUM(A1:A2)", "12a", "%", "Rp", True, [1], float("inf")])
+def test_not_numbers(raw):
+    parsed = parse_number(raw)
+    assert parsed.value is None and not parsed.ambiguous and parsed.error
+
+
+def test_empty_is_its_own_case():
+    assert parse_number(None).error == "kosong"
+    assert parse_number("   ").error == "kosong"
+
+
+def test_format_number_round_trips():
+    for value in (1234.5, 1_500_000, 0.25, 87.5):
+        assert parse_number(format_number(value)).value == value
+    assert format_number(1234.5) == "1.234,5"
