@@ -23,6 +23,7 @@ from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.models import Issue, Severity
+from sheets_sync.domain.numbers import format_number
 from sheets_sync.errors import EXIT_ISSUES
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
@@ -250,7 +251,8 @@ def recap(app: App, fmt: str, export: Path | None) -> None:
             table.add_column(col)
         for s in result.recap.summaries:
             table.add_row(s.name, s.status, f"{s.filled}/{s.total}",
-                          "-" if s.mean_capaian is None else f"{s.mean_capaian:g}%", s.rating,
+                          "-" if s.mean_capaian is None else f"{format_number(s.mean_capaian)}%",
+                          s.rating,
                           str(s.errors), "[red]YA[/red]" if s.late else "tidak")
         app.console.print(table)
         app.console.print(("Rekap dibuat: " if result.created else "Rekap diperbarui: ")

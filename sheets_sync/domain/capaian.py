@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sheets_sync.domain.models import Indicator, Polarity, RatingScheme
-from sheets_sync.domain.numbers import parse_number
+from sheets_sync.domain.numbers import is_percent_unit, parse_number
 
 NOT_COMPUTABLE = "tidak dapat dihitung"
 
@@ -45,9 +45,12 @@ def compute(
     target: float | None = None,
     target_min: float | None = None,
     target_max: float | None = None,
+    *,
+    percent_unit: bool = False,
 ) -> Capaian:
-    """Capaian for one value. `realisasi` may be a raw cell value (text is parsed)."""
-    parsed = parse_number(realisasi)
+    """Capaian for one value. `realisasi` may be a raw cell value (text is parsed; text that
+    is ambiguous for the unit is not computed, never guessed)."""
+    parsed = parse_number(realisasi, percent_unit=percent_unit)
     if not parsed.ok:
         why = "realisasi kosong" if parsed.error == "kosong" else f"realisasi: {parsed.error}"
         return Capaian(None, f"{NOT_COMPUTABLE} ({why})")
@@ -79,7 +82,7 @@ def compute(
 def for_indicator(indicator: Indicator, realisasi: object) -> Capaian:
     return compute(
         indicator.polarity, realisasi, indicator.target, indicator.target_min,
-        indicator.target_max,
+        indicator.target_max, percent_unit=is_percent_unit(indicator.unit),
     )
 
 

@@ -90,6 +90,15 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
     return ParsedNumber(None, error=f"'{_clip(raw)}' bukan angka")
 
 
+_PERCENT_UNITS = {"%", "persen", "persentase", "prosentase", "percent"}
+
+
+def is_percent_unit(unit: str) -> bool:
+    """An indicator measured in percent: there `1.500` could be 1,5 % or 1500 %."""
+    u = " ".join(str(unit).split()).casefold()
+    return u in _PERCENT_UNITS or "%" in u
+
+
 def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

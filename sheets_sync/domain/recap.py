@@ -15,7 +15,7 @@ from typing import Any
 from sheets_sync.domain import capaian as cap
 from sheets_sync.domain.calendar import SopStep, format_datetime_id
 from sheets_sync.domain.models import Config, Issue, Polarity, Severity
-from sheets_sync.domain.numbers import parse_number
+from sheets_sync.domain.numbers import is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.worksheet import HEADER_FILL, SectionSheet
 
@@ -100,8 +100,9 @@ class Recap:
     issues: list[Issue] = field(default_factory=list)
 
 
-def typed_value(raw: Any) -> Value:
-    """A typed cell as the recap stores it: the number when it parses, the text otherwise."""
+def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
+    """A typed cell as the recap stores it: the number when it parses unambiguously, the text
+    as typed otherwise."""
     if raw is None or isinstance(raw, bool):
         return raw
     if isinstance(raw, (int, float)):
@@ -109,7 +110,7 @@ def typed_value(raw: Any) -> Value:
     text = str(raw).strip()
     if not text:
         return None
-    parsed = parse_number(text)
+    parsed = parse_number(text, percent_unit=percent_unit)
     return parsed.value if parsed.ok else text
 
 
@@ -133,7 +134,8 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
             cells = entry.cells if entry else {}
             raw = cells.get("realisasi")
             c = cap.for_indicator(ind, raw)
-            if typed_value(raw) is not None:
+            realisasi = typed_value(raw, percent_unit=is_percent_unit(ind.unit))
+            if realisasi is not None:
                 filled += 1
             if c.value is not None:
                 capaians.append(c.value)
@@ -145,7 +147,7 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
                 section=section.id, section_name=section.name, code=ind.code,
                 sasaran=ind.sasaran, indicator=ind.name, unit=ind.unit,
                 target=ind.target_text if ind.polarity is Polarity.range else ind.target,
-                realisasi=typed_value(raw), capaian=c.value, rating=cap.rate(c.value, config.rating),
+                realisasi=realisasi, capaian=c.value, rating=cap.rate(c.value, config.rating),
                 keterangan=typed_value(cells.get("keterangan")),
                 bukti=typed_value(cells.get("bukti")), budget=ind.budget,
                 budget_real=budget_real, budget_capaian=budget_c, status=status,
@@ -179,7 +181,9 @@ def previous_values(grid: list[list[Any]] | None) -> dict[tuple[str, str, str], 
         section, code = cells[idx["Kode Bagian"]], cells[idx["Kode"]]
         for key, title in AUDITED:
             if title in idx:
-                out[(str(section), str(code), key)] = typed_value(cells[idx[title]])
+                # stored as the recap wrote it (numbers as numbers, text as text): not re-parsed
+                value = cells[idx[title]]
+                out[(str(section), str(code), key)] = None if value == "" else value
     return out
 
 

@@ -352,6 +352,7 @@ class SectionSheet:
     url: str = ""
     modified: datetime | None = None
     modified_by: str | None = None
+    feedback_grid: list[list[Any]] | None = None  # the Validasi sheet as read, if it was
 
     def row_for(self, code: str) -> EntryRow | None:
         for r in self.rows:
@@ -396,7 +397,8 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
                 continue
             cells = {key: _at(grid, r, c) for key, c in layout.columns.items()}
             rows.append(EntryRow(r, str(code).strip(), cells))
-    return SectionSheet(section_id, layout, status, rows, meta, header)
+    return SectionSheet(section_id, layout, status, rows, meta, header,
+                        feedback_grid=grids.get(labels.sheet_validation))
 
 
 def _at(grid: list[list[Any]], row: int, col: int) -> Any:

@@ -41,7 +41,8 @@ def index_files(config: Config, files: Iterable[FileRef]) -> Collected:
 
 def sheets_to_read(config: Config) -> list[str]:
     labels = config.labels
-    return [labels.sheet_worksheet, labels.sheet_meta]
+    # Validasi too: in the same single read, it lets feedback notice a section erasing it.
+    return [labels.sheet_worksheet, labels.sheet_meta, labels.sheet_validation]
 
 
 def read_sections(config: Config, store: WorkbookStore, refs: Iterable[FileRef]) -> dict[str, SectionSheet]:

@@ -20,6 +20,8 @@ from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.history import load_history
 from sheets_sync.ports import BackendError, WorkbookStore
 
+HISTORY_KINDS = ("cumulative", "outlier")
+
 
 @dataclass
 class ValidationReport:
@@ -43,6 +45,11 @@ class ValidationReport:
         return self.summary()["errors"] > 0
 
 
+def needs_history(config: Config) -> bool:
+    """Only rules comparing with earlier periods cost the extra reads of their recaps."""
+    return any(rule.kind in HISTORY_KINDS for rule in rules.active_rules(config))
+
+
 def evaluate_all(config: Config, sheets: dict[str, SectionSheet],
                  history: rules.History | None = None) -> list[Issue]:
     out: list[Issue] = []
@@ -61,7 +68,7 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
             raise BackendError(f"bagian {', '.join(sorted(unknown))} tidak ada di konfigurasi.",
                                hint="Periksa id bagian di bagian 'sections' konfigurasi.")
     found = collected or collect(config, store, sections)
-    history = load_history(config, store) if rules.needs_history(config) else None
+    history = load_history(config, store) if needs_history(config) else None
     issues = evaluate_all(config, found.sheets, history)
     report = ValidationReport(
         issues=issues, sections=sorted(found.sheets),
@@ -83,10 +90,10 @@ def write_feedback(config: Config, store: WorkbookStore, found: Collected, issue
 
     def one(section: str) -> str | None:
         sheet, ref = found.sheets[section], found.refs[section]
-        patch = feedback.feedback_patch(config, sheet, by_section[section])
+        issues = by_section[section]
         written = None
-        if feedback.feedback_changed(sheet, patch):
-            store.apply(ref, patch)
+        if feedback.feedback_changed(config, sheet, issues, sheet.feedback_grid):
+            store.apply(ref, feedback.feedback_patch(config, sheet, issues))
             written = section
         if progress:
             progress(section)

@@ -291,12 +291,13 @@ def _format(ws: Worksheet, rng: CellRange, fmt: Format) -> None:
         for c in range(rng.left, rng.right + 1):
             cell = ws.cell(row=r, column=c)
             if fmt.bold is not None or fmt.italic is not None or fmt.font_color is not None:
-                font = cell.font.copy(
-                    bold=cell.font.b if fmt.bold is None else fmt.bold,
-                    italic=cell.font.i if fmt.italic is None else fmt.italic,
-                    color=_argb(fmt.font_color) if fmt.font_color else cell.font.color,
+                old = cell.font
+                cell.font = Font(
+                    name=old.name, size=old.sz, underline=old.u, strike=old.strike,
+                    bold=old.b if fmt.bold is None else fmt.bold,
+                    italic=old.i if fmt.italic is None else fmt.italic,
+                    color=_argb(fmt.font_color) if fmt.font_color else old.color,
                 )
-                cell.font = font
             if fmt.fill is not None:
                 cell.fill = (PatternFill(fill_type="solid", fgColor=_argb(fmt.fill))
                              if fmt.fill else PatternFill(fill_type=None))
