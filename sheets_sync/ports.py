@@ -71,6 +71,14 @@ class BackendError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keep the hint when raised in a worker process of the local backend
+        return (_backend_error, (self.message, self.hint))
+
+
+def _backend_error(message: str, hint: str) -> BackendError:
+    return BackendError(message, hint=hint)
+
 
 class WorkbookStore(Protocol):
     """What a flow may ask of a backend."""
@@ -97,12 +105,18 @@ class WorkbookStore(Protocol):
         created first)."""
         ...
 
+    def apply_many(self, items: Sequence[tuple[FileRef, WorkbookPatch]]) -> None:
+        """`apply` for many workbooks, concurrently where the backend allows (feedback to
+        every section). Google: 1 call per workbook."""
+        ...
+
     def read(self, ref: FileRef, sheets: Sequence[str]) -> dict[str, Grid]:
         """Unformatted values of the named sheets (a missing sheet is simply absent from the
         result). Google: 1 call."""
         ...
 
-    def read_many(self, refs: Sequence[FileRef], sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:
+    def read_many(self, refs: Sequence[FileRef],
+                  sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:
         """`read` for many files, keyed by file id; done concurrently where the backend
         allows. Google: 1 call per file."""
         ...

@@ -173,7 +173,7 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     config = app.config()
     with progress_bar(app, "Memeriksa", len(sections) or len(config.sections)) as tick:
         report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run,
-                     workers=workers_for(app), progress=tick)
+                     progress=tick)
     if fmt == "json":
         click.echo(json.dumps({"summary": report.summary(),
                                "issues": [issue_json(i) for i in report.issues]},
@@ -287,7 +287,7 @@ def watch(app: App, interval: float, once: bool) -> None:
             f"{c.errors} error, {c.warnings} peringatan terbuka")
 
     run(app.config(), app.store(), interval=interval, once=once, now=app.now,
-        sleep=time.sleep, on_cycle=report, workers=workers_for(app))
+        sleep=time.sleep, on_cycle=report)
 
 
 # --------------------------------------------------------------------------- demo

@@ -7,6 +7,7 @@ flows and adapters only ever see these types.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -417,11 +418,10 @@ class Config(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Config:
         ids = [s.id for s in self.sections]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
         if dupes:
             raise ValueError(f"id bagian ganda: {', '.join(dupes)}; setiap bagian butuh id sendiri")
-        codes = [i.code for i in self.indicators]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        dupes = sorted(c for c, n in Counter(i.code for i in self.indicators).items() if n > 1)
         if dupes:
             raise ValueError(f"kode indikator ganda: {', '.join(dupes)}")
         known = set(ids)

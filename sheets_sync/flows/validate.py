@@ -9,7 +9,6 @@ types: the feedback patch touches only the Validasi sheet, highlights, notes, th
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,7 +59,7 @@ def evaluate_all(config: Config, sheets: dict[str, SectionSheet],
 
 
 def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None = None,
-             dry_run: bool = False, workers: int = 1, collected: Collected | None = None,
+             dry_run: bool = False, collected: Collected | None = None,
              progress: Callable[[str], None] | None = None) -> ValidationReport:
     if sections:
         unknown = set(sections) - {s.id for s in config.sections}
@@ -76,35 +75,29 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
                          if s.id not in found.refs and (not sections or s.id in sections)],
     )
     if not dry_run:
-        report.written = write_feedback(config, store, found, issues, workers=workers,
-                                        progress=progress)
+        report.written = write_feedback(config, store, found, issues, progress=progress)
     return report
 
 
 def write_feedback(config: Config, store: WorkbookStore, found: Collected, issues: list[Issue],
-                   *, workers: int = 1, progress: Callable[[str], None] | None = None) -> list[str]:
+                   *, progress: Callable[[str], None] | None = None) -> list[str]:
     """Write each section's feedback where it changed; returns the sections written."""
     by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
     for issue in issues:
         by_section.setdefault(issue.section, []).append(issue)
 
-    def one(section: str) -> str | None:
-        sheet, ref = found.sheets[section], found.refs[section]
-        issues = by_section[section]
-        written = None
-        if feedback.feedback_changed(config, sheet, issues, sheet.feedback_grid):
-            store.apply(ref, feedback.feedback_patch(config, sheet, issues))
-            written = section
-        if progress:
-            progress(section)
-        return written
-
-    todo = [s for s in found.sheets if s in found.refs]
-    if workers > 1 and len(todo) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(one, todo))
-    else:
-        results = [one(s) for s in todo]
+    todo = []
+    for section in found.sheets:
+        if section not in found.refs:
+            continue
+        sheet, items = found.sheets[section], by_section[section]
+        if feedback.feedback_changed(config, sheet, items, sheet.feedback_grid):
+            todo.append((section, feedback.feedback_patch(config, sheet, items)))
+    store.apply_many([(found.refs[s], patch) for s, patch in todo])
+    if progress:
+        for s in found.sheets:
+            progress(s)
+    results = [s for s, _ in todo]
     return [s for s in results if s]
 
 

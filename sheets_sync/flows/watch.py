@@ -34,7 +34,6 @@ class CycleResult:
 class Watcher:
     config: Config
     store: WorkbookStore
-    workers: int = 1
     seen: dict[str, datetime | None] = field(default_factory=dict)  # file id -> modified
     sheets: dict[str, SectionSheet] = field(default_factory=dict)
     _deadline_passed: bool | None = None
@@ -66,8 +65,7 @@ class Watcher:
             sheets={s: self.sheets[s] for s in changed_ids if s in self.sheets},
         )
         written = write_feedback(self.config, self.store, subset,
-                                 [i for i in issues if i.section in changed_ids],
-                                 workers=self.workers)
+                                 [i for i in issues if i.section in changed_ids])
         full = Collected(refs=found.refs, sheets=self.sheets, recap=found.recap,
                          template=found.template)
         recap(self.config, self.store, now, collected=full, issues=issues)
@@ -82,8 +80,8 @@ class Watcher:
 
 def watch(config: Config, store: WorkbookStore, *, interval: float, once: bool,
           now: Callable[[], datetime], sleep: Callable[[float], None],
-          on_cycle: Callable[[CycleResult], None], workers: int = 1) -> None:
-    watcher = Watcher(config, store, workers=workers)
+          on_cycle: Callable[[CycleResult], None]) -> None:
+    watcher = Watcher(config, store)
     while True:
         on_cycle(watcher.cycle(now()))
         if once:

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,10 +48,20 @@ ROLE_FOLDERS = {Role.template: "template", Role.section: "kertas-kerja", Role.re
 SERVICE_NAME = "sheets-sync"  # written as the workbook's "last modified by" on our own saves
 
 
+# Reading and writing .xlsx is CPU-bound (XML), so many files are spread over processes.
+PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
+
+
 class LocalStore:
-    def __init__(self, workspace: Path) -> None:
+    def __init__(self, workspace: Path, processes: int | None = None) -> None:
         self.workspace = Path(workspace)
         self.identity = SERVICE_NAME
+        self.processes = processes if processes is not None else min(4, os.cpu_count() or 1)
+
+    def _pool(self, count: int) -> ProcessPoolExecutor | None:
+        if self.processes > 1 and count >= PARALLEL_FROM:
+            return ProcessPoolExecutor(max_workers=self.processes)
+        return None
 
     # ------------------------------------------------------------------ finding
 
@@ -117,74 +128,34 @@ class LocalStore:
     # ------------------------------------------------------------------ writing
 
     def apply(self, ref: FileRef, patch: WorkbookPatch) -> None:
-        path = Path(ref.id)
-        for _attempt in range(3):
-            before = _mtime(path)
-            wb = self._load(path)
-            _render(wb, patch)
-            # The section saved while we were writing: start again from their version.
-            if _mtime(path) != before:
-                continue
-            self._save(wb, path)
-            return
-        raise BackendError(
-            f"{path.name} terus berubah selama ditulis.",
-            hint="Minta bagian menutup berkas itu sebentar, lalu jalankan perintah lagi.",
-        )
+        _apply_file(Path(ref.id), patch)
 
-    def _load(self, path: Path) -> Any:
-        try:
-            return load_workbook(path)
-        except FileNotFoundError:
-            raise BackendError(f"berkas {path} tidak ada lagi.",
-                               hint="Jalankan 'sync distribute' untuk membuatnya kembali.") from None
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise BackendError(
-                f"berkas {path} tidak dapat dibuka sebagai .xlsx ({exc}).",
-                hint="Periksa apakah berkas rusak atau disimpan dalam format lain; "
-                     "pulihkan dari cadangan atau hapus lalu jalankan 'sync distribute'.",
-            ) from None
+    def apply_many(self, items: Sequence[tuple[FileRef, WorkbookPatch]]) -> None:
+        pool = self._pool(len(items))
+        if pool is None:
+            for ref, patch in items:
+                self.apply(ref, patch)
+            return
+        with pool:
+            list(pool.map(_apply_file, [Path(r.id) for r, _ in items], [p for _, p in items]))
 
     def _save(self, wb: Any, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wb.properties.lastModifiedBy = SERVICE_NAME
-        tmp = _temp_beside(path)
-        try:
-            wb.save(tmp)
-            os.replace(tmp, path)
-        except PermissionError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise BackendError(
-                f"{path} tidak dapat ditulis (mungkin sedang dibuka di Excel).",
-                hint="Tutup berkas itu, lalu jalankan perintah lagi.",
-            ) from None
+        _save(wb, path)
 
     # ------------------------------------------------------------------ reading
 
     def read(self, ref: FileRef, sheets: Sequence[str]) -> dict[str, Grid]:
-        path = Path(ref.id)
-        try:
-            # data_only: the values a person sees (a typed formula's result), as Google's
-            # UNFORMATTED_VALUE gives them.
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except FileNotFoundError:
-            raise BackendError(f"berkas {path} tidak ada lagi.",
-                               hint="Jalankan 'sync distribute' untuk membuatnya kembali.") from None
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise BackendError(f"berkas {path} tidak dapat dibaca sebagai .xlsx ({exc}).",
-                               hint="Periksa apakah berkas rusak; pulihkan dari cadangan.") from None
-        try:
-            out: dict[str, Grid] = {}
-            for title in sheets:
-                if title in wb.sheetnames:
-                    out[title] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
-            return out
-        finally:
-            wb.close()
+        return _read_file(Path(ref.id), tuple(sheets))
 
-    def read_many(self, refs: Sequence[FileRef], sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:
-        return {ref.id: self.read(ref, sheets) for ref in refs}
+    def read_many(self, refs: Sequence[FileRef],
+                  sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:
+        pool = self._pool(len(refs))
+        if pool is None:
+            return {ref.id: self.read(ref, sheets) for ref in refs}
+        with pool:
+            grids = pool.map(_read_file, [Path(r.id) for r in refs], [tuple(sheets)] * len(refs),
+                             chunksize=4)
+            return {ref.id: g for ref, g in zip(refs, grids, strict=True)}
 
     # ------------------------------------------------------------------ sharing
 
@@ -192,6 +163,77 @@ class LocalStore:
               message: str = "") -> ShareResult:
         # A folder of files has no accounts: access is whoever can open the folder.
         return ShareResult()
+
+
+# ---------------------------------------------------------------------- file operations
+# Module-level functions, so that a process pool can run them.
+
+
+def _apply_file(path: Path, patch: WorkbookPatch) -> None:
+    for _attempt in range(3):
+        before = _mtime(path)
+        wb = _load(path)
+        _render(wb, patch)
+        # The section saved while we were writing: start again from their version.
+        if _mtime(path) != before:
+            continue
+        _save(wb, path)
+        return
+    raise BackendError(
+        f"{path.name} terus berubah selama ditulis.",
+        hint="Minta bagian menutup berkas itu sebentar, lalu jalankan perintah lagi.",
+    )
+
+
+def _load(path: Path) -> Any:
+    try:
+        return load_workbook(path)
+    except FileNotFoundError:
+        raise BackendError(f"berkas {path} tidak ada lagi.",
+                           hint="Jalankan 'sync distribute' untuk membuatnya kembali.") from None
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise BackendError(
+            f"berkas {path} tidak dapat dibuka sebagai .xlsx ({exc}).",
+            hint="Periksa apakah berkas rusak atau disimpan dalam format lain; "
+                 "pulihkan dari cadangan atau hapus lalu jalankan 'sync distribute'.",
+        ) from None
+
+
+def _save(wb: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.properties.lastModifiedBy = SERVICE_NAME
+    tmp = _temp_beside(path)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except PermissionError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise BackendError(
+            f"{path} tidak dapat ditulis (mungkin sedang dibuka di Excel).",
+            hint="Tutup berkas itu, lalu jalankan perintah lagi.",
+        ) from None
+
+
+def _read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid]:
+    try:
+        # data_only: the values a person sees (a typed formula's result), as Google's
+        # UNFORMATTED_VALUE gives them.
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise BackendError(f"berkas {path} tidak ada lagi.",
+                           hint="Jalankan 'sync distribute' untuk membuatnya kembali.") from None
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise BackendError(f"berkas {path} tidak dapat dibaca sebagai .xlsx ({exc}).",
+                           hint="Periksa apakah berkas rusak; pulihkan dari cadangan.") from None
+    try:
+        out: dict[str, Grid] = {}
+        for title in sheets:
+            if title in wb.sheetnames:
+                out[title] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
+        return out
+    finally:
+        wb.close()
 
 
 # ---------------------------------------------------------------------- rendering a patch
