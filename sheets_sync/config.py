@@ -6,6 +6,7 @@ and what to write instead: PEP staff edit these files by hand.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def load_config(path: Path) -> Config:
         )
     text = path.read_text(encoding="utf-8-sig")
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
@@ -185,10 +186,8 @@ def load_indicators(file: Path) -> list[dict[str, Any]]:
 def _read_csv(file: Path) -> list[list[Any]]:
     text = file.read_text(encoding="utf-8-sig")
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    try:
+    with contextlib.suppress(csv.Error, IndexError):  # one column, or empty: plain commas
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except (csv.Error, IndexError):
-        pass
     return [list(r) for r in csv.reader(text.splitlines(), dialect)]
 
 

@@ -33,7 +33,7 @@ def test_section_workbook_is_found_by_its_tags(tmp_path, config):
 
 
 def test_only_input_cells_are_unlocked_and_the_sheet_is_protected(tmp_path, config):
-    store, ref, layout = distributed(tmp_path, config)
+    _, ref, layout = distributed(tmp_path, config)
     sheet = load_workbook(ref.id)[config.labels.sheet_worksheet]
     assert sheet.protection.sheet
     first = layout.first_row
@@ -48,7 +48,7 @@ def test_only_input_cells_are_unlocked_and_the_sheet_is_protected(tmp_path, conf
 
 
 def test_status_dropdown_number_validation_and_live_capaian(tmp_path, config):
-    store, ref, layout = distributed(tmp_path, config)
+    _, ref, layout = distributed(tmp_path, config)
     sheet = load_workbook(ref.id)[config.labels.sheet_worksheet]
     kinds = {dv.type: dv for dv in sheet.data_validations.dataValidation}
     assert "Selesai" in kinds["list"].formula1 and "Sedang Diisi" in kinds["list"].formula1

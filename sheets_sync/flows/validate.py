@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sheets_sync.domain import feedback, rules
 from sheets_sync.domain.models import Config, Issue, Severity
