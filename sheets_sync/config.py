@@ -62,6 +62,11 @@ def load_config(path: Path) -> Config:
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
         data = {**data, "indicators": [*(data.get("indicators") or []), *load_indicators(file)]}
+    if data.get("history_file"):
+        file = (path.parent / str(data["history_file"])).resolve()
+        if not file.exists():
+            raise ConfigError(f"{path}: history_file {file} tidak ada.")
+        data = {**data, "history_file": str(file)}
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
@@ -102,7 +107,8 @@ def _message(err: Any) -> str:
         expected = err.get("ctx", {}).get("expected", "")
         return f"nilai {err.get('input')!r} tidak dikenal; pilih salah satu: {expected}"
     if kind.startswith(("date", "datetime", "time")):
-        return f"tanggal/waktu {err.get('input')!r} tidak dikenali; tulis seperti 2026-10-01 atau 2026-10-01T09:00"
+        return (f"tanggal/waktu {err.get('input')!r} tidak dikenali; tulis seperti 2026-10-01 "
+                "atau 2026-10-01T09:00")
     return msg
 
 

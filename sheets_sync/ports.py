@@ -83,6 +83,12 @@ def _backend_error(message: str, hint: str) -> BackendError:
 class WorkbookStore(Protocol):
     """What a flow may ask of a backend."""
 
+    @property
+    def identity(self) -> str | None:
+        """Who the service writes as (compared with `FileRef.modified_by`: the watcher does
+        not count the service's own writes as a section's change)."""
+        ...
+
     def find(self, period: str, role: Role | None = None) -> list[FileRef]:
         """All files the service tagged for `period` (and `role`). Google: 1 call."""
         ...

@@ -99,3 +99,14 @@ def test_changed_since_uses_modification_time(tmp_path, config):
     later = datetime(2100, 1, 1)
     assert store.changed_since(PERIOD, later) == []
     assert {r.id for r in store.changed_since(PERIOD, None)} >= {ref.id}
+
+
+def test_appended_rows_keep_formula_looking_text_as_text(tmp_path, config):
+    store, ref, _ = distributed(tmp_path, config)
+    patch = WorkbookPatch([SheetPatch("Audit", append_rows=[["=1+1", 5], ["b", None]])])
+    store.apply(ref, patch)
+    store.apply(ref, WorkbookPatch([SheetPatch("Audit", append_rows=[["c"]])]))
+    sheet = load_workbook(ref.id)["Audit"]
+    assert [[c.value for c in row][:2] for row in sheet.iter_rows()] == [
+        ["=1+1", 5], ["b", None], ["c", None]]
+    assert sheet["A1"].data_type == "s"

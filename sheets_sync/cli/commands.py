@@ -330,9 +330,5 @@ def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
 
 
 # Commands of the other layers register themselves on import.
-import contextlib  # noqa: E402
-
-with contextlib.suppress(ImportError):  # TEMP while those modules are being written
-    from sheets_sync.cli import google_commands as _google  # noqa: F401
-with contextlib.suppress(ImportError):
-    from sheets_sync.cli import review_commands as _review  # noqa: F401
+from sheets_sync.cli import google_commands as _google  # noqa: E402,F401
+from sheets_sync.cli import review_commands as _review  # noqa: E402,F401

@@ -404,6 +404,9 @@ class Config(Strict):
     sections: list[Section]
     indicators_file: str | None = None  # CSV or .xlsx, relative to the config file
     indicators: list[Indicator] = Field(default_factory=list)
+    # Earlier periods' values the office already has (CSV: periode, kode, realisasi), for
+    # the cumulative and outlier rules before sheets-sync has recaps of its own.
+    history_file: str | None = None
     rating: RatingScheme = Field(default_factory=RatingScheme)
     sop: Sop = Field(default_factory=Sop)
     labels: Labels = Field(default_factory=Labels)

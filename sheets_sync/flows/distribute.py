@@ -16,10 +16,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, format_datetime_id
 from sheets_sync.domain.models import Config, Section
-from sheets_sync.domain.worksheet import Layout, locate, parse_meta, prefill_patch, template_patch
+from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+from sheets_sync.domain.rules import History
+from sheets_sync.domain.rules.engine import HISTORY_RECORD
+from sheets_sync.domain.worksheet import (
+    Layout,
+    Meta,
+    locate,
+    parse_meta,
+    prefill_patch,
+    template_patch,
+)
 from sheets_sync.flows.collect import Collected, index_files
+from sheets_sync.flows.history import load_history, needs_history
 from sheets_sync.ports import BackendError, FileRef, Grant, Role, Tags, WorkbookStore
 
 Progress = Callable[[str, str], None]  # (section id, what happened)
@@ -63,6 +75,11 @@ def grants_for(config: Config, section: Section) -> list[Grant]:
     return list(grants.values())
 
 
+def add_records(patch: WorkbookPatch, records: SheetPatch) -> None:
+    """Merge a meta-records patch into the prefill's own meta sheet patch (one write)."""
+    patch.sheet(records.title).values.update(records.values)
+
+
 def ensure_template(config: Config, store: WorkbookStore, found: Collected) -> tuple[FileRef, Layout]:
     template = found.template or store.create(
         template_name(config), Tags(Role.template, config.period.code), template_patch(config))
@@ -95,6 +112,17 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     existing = {s.id: found.refs[s.id] for s in chosen if s.id in found.refs}
     metas = store.read_many(list(existing.values()), [config.labels.sheet_meta])
 
+    def prefilled(section: Section) -> bool:
+        ref = existing.get(section.id)
+        return ref is not None and parse_meta(
+            metas.get(ref.id, {}).get(config.labels.sheet_meta)).distributed
+
+    # Earlier periods' values, read once per run and stored in each new workbook's meta:
+    # validating then needs no reads of earlier periods.
+    history: History | None = None
+    if needs_history(config) and not all(prefilled(s) for s in chosen):
+        history = load_history(config, store)
+
     def one(section: Section) -> SectionOutcome:
         ref = existing.get(section.id)
         action = "sudah ada"
@@ -102,10 +130,14 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             ref = store.copy(template, workbook_name(config, section),
                              Tags(Role.section, config.period.code, section.id))
             action = "dibuat"
-        meta = parse_meta(metas.get(ref.id, {}).get(config.labels.sheet_meta))
-        if action == "dibuat" or not meta.distributed:
+        if action == "dibuat" or not prefilled(section):
             # Not shared yet (sharing comes last), so no section can have typed anything.
-            store.apply(ref, prefill_patch(config, section, layout, deadline, now, editors))
+            patch = prefill_patch(config, section, layout, deadline, now, editors)
+            if history is not None:
+                codes = {i.code for i in config.indicators_of(section.id)}
+                add_records(patch, review.records_patch(
+                    config, Meta(), {HISTORY_RECORD: history.subset(codes)}))
+            store.apply(ref, patch)
             action = action if action == "dibuat" else "dilengkapi"
         shared = store.share(ref, grants_for(config, section),
                              notify=config.backend.google.sharing.notify,

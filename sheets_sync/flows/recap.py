@@ -12,7 +12,9 @@ from datetime import datetime
 from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
 from sheets_sync.domain.models import Config, Issue
+from sheets_sync.domain.patch import Value
 from sheets_sync.domain.recap import (
+    AUDITED,
     SHEET_INDICATORS,
     Recap,
     build_recap,
@@ -55,15 +57,27 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     schedule = sop_schedule(config)
 
     if found.recap is None:
-        patch = recap_patch(config, data, schedule, now, [], with_audit_header=True)
+        lines = review_lines(found, None)
+        patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
-        return RecapResult(ref, data, True, 0)
+        return RecapResult(ref, data, True, len(lines))
 
     ref = found.recap
     previous = previous_values(store.read(ref, [SHEET_INDICATORS]).get(SHEET_INDICATORS))
     who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
-    lines = review.audit_rows(previous, current_values(data), now, who) if previous else []
+    cells = {(s, r.code, key): ref_cell
+             for s, sheet in found.sheets.items() for r in sheet.rows
+             for key, _ in AUDITED if (ref_cell := r.cell_ref(sheet.layout, key))}
+    lines = review.audit_rows(previous, current_values(data), now, who, cells,
+                              labels=config.labels) if previous else []
+    # confirmations, approvals, reopenings recorded since this recap was last written
+    lines += review_lines(found, ref.modified)
     store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False))
     store.share(ref, recap_grants(config), notify=False)
     return RecapResult(ref, data, False, len(lines))
+
+
+def review_lines(found: Collected, since: datetime | None) -> list[list[Value]]:
+    return [line for s, sheet in found.sheets.items()
+            for line in review.review_audit_rows(s, sheet.meta, since, sheet.status_cell or "")]

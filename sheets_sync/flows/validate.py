@@ -15,10 +15,7 @@ from sheets_sync.domain import feedback, rules
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import Collected, collect
-from sheets_sync.flows.history import load_history
 from sheets_sync.ports import BackendError, WorkbookStore
-
-HISTORY_KINDS = ("cumulative", "outlier")
 
 
 @dataclass
@@ -43,17 +40,12 @@ class ValidationReport:
         return self.summary()["errors"] > 0
 
 
-def needs_history(config: Config) -> bool:
-    """Only rules comparing with earlier periods cost the extra reads of their recaps."""
-    return any(rule.kind in HISTORY_KINDS for rule in rules.active_rules(config))
-
-
-def evaluate_all(config: Config, sheets: dict[str, SectionSheet],
-                 history: rules.History | None = None) -> list[Issue]:
+def evaluate_all(config: Config, sheets: dict[str, SectionSheet]) -> list[Issue]:
+    """Every section's issues; earlier periods' values come from each sheet's own meta."""
     out: list[Issue] = []
     for section in config.sections:
         if section.id in sheets:
-            out.extend(rules.evaluate(config, sheets[section.id], history))
+            out.extend(rules.evaluate(config, sheets[section.id]))
     return out
 
 
@@ -66,8 +58,7 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
             raise BackendError(f"bagian {', '.join(sorted(unknown))} tidak ada di konfigurasi.",
                                hint="Periksa id bagian di bagian 'sections' konfigurasi.")
     found = collected or collect(config, store, sections)
-    history = load_history(config, store) if needs_history(config) else None
-    issues = evaluate_all(config, found.sheets, history)
+    issues = evaluate_all(config, found.sheets)
     report = ValidationReport(
         issues=issues, sections=sorted(found.sheets),
         not_distributed=[s.id for s in config.sections

@@ -40,7 +40,7 @@ class Watcher:
 
     def cycle(self, now: datetime) -> CycleResult:
         found = index_files(self.config, self.store.changed_since(self.config.period.code, None))
-        identity = getattr(self.store, "identity", None)
+        identity = self.store.identity
         changed = []
         for section, ref in found.refs.items():
             first_time = section not in self.sheets

@@ -55,7 +55,7 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 class LocalStore:
     def __init__(self, workspace: Path, processes: int | None = None) -> None:
         self.workspace = Path(workspace)
-        self.identity = SERVICE_NAME
+        self.identity: str | None = SERVICE_NAME
         self.processes = processes if processes is not None else min(4, os.cpu_count() or 1)
 
     def _pool(self, count: int) -> ProcessPoolExecutor | None:
@@ -260,13 +260,7 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
         ws = wb.create_sheet(sp.title, sp.index)
 
     for (row, col), value in sp.values.items():
-        cell = ws.cell(row=row, column=col)
-        if isinstance(value, Formula):
-            cell.value = value.text
-        else:
-            cell.value = value
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
+        _put(ws.cell(row=row, column=col), value)
     for rng, fmt in sp.formats:
         _format(ws, rng, fmt)
     for rng in sp.clear_notes:
@@ -312,8 +306,10 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
                     ws.cell(row=r, column=c).protection = CellProtection(locked=False)
         ws.protection.sheet = True
         ws.protection.formatColumns = False  # sections may widen columns to read
-    for row in sp.append_rows:
-        ws.append([v.text if isinstance(v, Formula) else v for v in row])
+    for values in sp.append_rows:
+        row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+        for col, value in enumerate(values, start=1):
+            _put(ws.cell(row=row, column=col), value)
     if sp.charts:
         ws._charts = []  # replace, as on Google
         for spec in sp.charts:
@@ -326,6 +322,15 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
                                            max_row=spec.categories.bottom))
             chart.width, chart.height = 18, 9
             ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+
+
+def _put(cell: Any, value: Any) -> None:
+    if isinstance(value, Formula):
+        cell.value = value.text
+        return
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that looks like a formula stays text, as RAW on Google
 
 
 def _format(ws: Worksheet, rng: CellRange, fmt: Format) -> None:

@@ -1,0 +1,276 @@
+"""The HTTP layer under gspread that the project owns: one rate limiter, one retry policy and
+a count of API calls per endpoint kind, for every request the Google backend sends.
+
+gspread's own `BackOffHTTPClient` is not used: in gspread 6.2.1 its bound can never trip, so a
+lasting outage would hang a command forever. Sleeping, randomness and the clock are injected,
+so tests run instantly and deterministically.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from google.auth.exceptions import RefreshError, TransportError
+from gspread.exceptions import APIError
+from gspread.http_client import FileType, HTTPClient, ParamsType
+
+from sheets_sync.ports import BackendError
+
+Sleep = Callable[[float], None]
+Clock = Callable[[], float]
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# 403s that only mean "slow down"; every other 403 (no access, storageQuotaExceeded) is final.
+RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+
+
+class RateLimiter:
+    """A thread-safe token bucket: `per_minute` calls a minute on average, short bursts of at
+    most `burst`. Each caller reserves its token under the lock and sleeps outside it, so
+    concurrent workers queue fairly and never exceed the rate together."""
+
+    def __init__(self, per_minute: int, *, burst: int | None = None,
+                 clock: Clock = time.monotonic, sleep: Sleep = time.sleep) -> None:
+        if per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        self.rate = per_minute / 60.0  # tokens per second
+        # Small bursts keep any 60-second window close to `per_minute` (Google counts per
+        # minute), while a command's first calls still go out at once.
+        self.capacity = float(burst if burst is not None else max(1, min(5, per_minute // 10)))
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = self.capacity
+        self._last = clock()
+        self._lock = threading.Lock()
+        self.waited = 0.0  # total seconds spent waiting, for diagnostics
+
+    def acquire(self) -> float:
+        """Take one token, sleeping as long as needed; returns the seconds waited."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            self._tokens -= 1.0
+            wait = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+            self.waited += wait
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+
+@dataclass
+class RetryPolicy:
+    """Bounded retries with exponential backoff and full jitter, honouring Retry-After."""
+
+    max_retries: int = 5
+    base: float = 1.0  # seconds; the n-th retry waits up to base * 2**n
+    cap: float = 64.0
+    sleep: Sleep = time.sleep
+    rand: Callable[[], float] = field(default_factory=lambda: random.Random().random)
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        jitter = self.rand() * min(self.cap, self.base * 2 ** attempt)
+        # Google's Retry-After is a floor: waiting less only earns another 429.
+        return max(jitter, retry_after) if retry_after is not None else jitter
+
+
+def error_reason(response: requests.Response) -> str:
+    """The first `reason` of a Google error body ("storageQuotaExceeded", ...), or ""."""
+    try:
+        error = response.json().get("error", {})
+    except ValueError:
+        return ""
+    if not isinstance(error, dict):
+        return ""
+    for item in error.get("errors") or []:
+        if isinstance(item, dict) and item.get("reason"):
+            return str(item["reason"])
+    for item in error.get("details") or []:
+        if isinstance(item, dict) and item.get("reason"):
+            return str(item["reason"])
+    return ""
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # an HTTP date: rare from Google; the backoff covers it
+
+
+_SHEETS_RE = re.compile(r"/v4/spreadsheets(?:/(?P<id>[^/:?]+))?(?P<rest>[^?]*)")
+_DRIVE_RE = re.compile(r"/drive/v3/(?P<rest>[^?]*)")
+
+
+def endpoint_kind(method: str, url: str) -> str:
+    """A stable name for what a request does, e.g. 'sheets.batchUpdate' or
+    'drive.permissions.create', for the `--stats` count."""
+    m = method.upper()
+    if "sheets.googleapis.com" in url:
+        match = _SHEETS_RE.search(url)
+        if not match or not match.group("id"):
+            return "sheets.create" if m == "POST" else "sheets.other"
+        rest = match.group("rest")
+        if rest == ":batchUpdate":
+            return "sheets.batchUpdate"
+        if rest.startswith("/values:"):
+            return "sheets.values." + rest[len("/values:"):]
+        if rest.startswith("/values/"):
+            if rest.endswith(":append"):
+                return "sheets.values.append"
+            if rest.endswith(":clear"):
+                return "sheets.values.clear"
+            return {"GET": "sheets.values.get", "PUT": "sheets.values.update"}.get(
+                m, "sheets.values.other")
+        if rest.startswith("/sheets/"):
+            return "sheets.sheets.copyTo"
+        return "sheets.get" if m == "GET" else "sheets.other"
+    match = _DRIVE_RE.search(url)
+    if match:
+        parts = [p for p in match.group("rest").split("/") if p]
+        if parts[:1] == ["about"]:
+            return "drive.about.get"
+        if parts[:1] == ["files"]:
+            if len(parts) == 1:
+                return {"GET": "drive.files.list", "POST": "drive.files.create"}.get(
+                    m, "drive.files.other")
+            if len(parts) == 2:
+                return {"GET": "drive.files.get", "PATCH": "drive.files.update",
+                        "DELETE": "drive.files.delete"}.get(m, "drive.files.other")
+            if parts[2] == "copy":
+                return "drive.files.copy"
+            if parts[2] == "permissions":
+                if len(parts) == 3:
+                    return {"GET": "drive.permissions.list",
+                            "POST": "drive.permissions.create"}.get(m, "drive.permissions.other")
+                return {"DELETE": "drive.permissions.delete", "PATCH": "drive.permissions.update",
+                        "GET": "drive.permissions.get"}.get(m, "drive.permissions.other")
+        return "drive.other"
+    if "/upload/drive/" in url:
+        return "drive.files.create"
+    return "other"
+
+
+class MaybeApplied(BackendError):
+    """A request that is unsafe to repeat timed out: it may or may not have been done."""
+
+
+class GoogleHTTP(HTTPClient):
+    """gspread's `HTTPClient` with every request passing the shared limiter and retry policy.
+
+    Raises gspread's `APIError` for a final HTTP error (the store turns it into a
+    `BackendError` that names the file), `BackendError` when retries are used up or the
+    credentials can no longer be refreshed.
+    """
+
+    def __init__(self, session: requests.Session, *, limiter: RateLimiter | None = None,
+                 retry: RetryPolicy | None = None, timeout: float | None = 60.0) -> None:
+        super().__init__(None, session=session)  # type: ignore[arg-type]  # gspread: auth unused with a session
+        self.limiter = limiter or RateLimiter(50)
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self.auth_kind: str | None = None  # "oauth" | "service_account" | "delegated", for messages
+        self.calls: Counter[str] = Counter()
+        self._count_lock = threading.Lock()
+
+    def stats(self) -> dict[str, int]:
+        with self._count_lock:
+            return dict(self.calls)
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: ParamsType | None = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: FileType = None,
+        headers: MutableMapping[str, str] | None = None,
+        *,
+        idempotent: bool = True,
+    ) -> requests.Response:
+        """`idempotent=False` (a Drive copy): a read timeout is not retried, because Google
+        may have done the work and lost only the answer; `MaybeApplied` lets the caller look
+        before trying again. Connection failures are retried either way (nothing was sent)."""
+        kind = endpoint_kind(method, endpoint)
+        attempt = 0
+        while True:
+            self.limiter.acquire()
+            with self._count_lock:
+                self.calls[kind] += 1  # every attempt spends quota, so every attempt counts
+            try:
+                response = self.session.request(
+                    method=method, url=endpoint, json=json, params=params, data=data,
+                    files=files, headers=headers, timeout=self.timeout,
+                )
+            except RefreshError as exc:
+                raise refresh_failed(exc, self.auth_kind) from None
+            except (requests.Timeout, requests.ConnectionError, TransportError) as exc:
+                if not idempotent and not isinstance(exc, requests.ConnectionError):
+                    raise MaybeApplied(f"Google tidak menjawab ({kind}).") from None
+                if attempt >= self.retry.max_retries:
+                    raise BackendError(
+                        f"Google tidak menjawab setelah {attempt + 1} percobaan ({kind}: "
+                        f"{type(exc).__name__}).",
+                        hint="Periksa sambungan internet, lalu jalankan perintah lagi; "
+                             "pekerjaan dilanjutkan dari keadaan terakhir.",
+                    ) from None
+                self.retry.sleep(self.retry.delay(attempt, None))
+                attempt += 1
+                continue
+            if response.ok:
+                return response
+            if not self._retryable(response):
+                raise APIError(response)
+            if attempt >= self.retry.max_retries:
+                raise BackendError(
+                    f"Google terus menolak karena sibuk atau batas kuota per menit (HTTP "
+                    f"{response.status_code}, {kind}) setelah {attempt + 1} percobaan.",
+                    hint="Tunggu beberapa menit lalu jalankan perintah lagi; bila sering "
+                         "terjadi, turunkan backend.google.requests_per_minute di konfigurasi.",
+                )
+            self.retry.sleep(self.retry.delay(attempt, _retry_after(response)))
+            attempt += 1
+
+    @staticmethod
+    def _retryable(response: requests.Response) -> bool:
+        if response.status_code in RETRY_STATUSES:
+            return True
+        return response.status_code == 403 and error_reason(response) in RATE_LIMIT_REASONS
+
+
+def refresh_failed(exc: RefreshError, kind: str | None = None) -> BackendError:
+    """A failed token refresh, said plainly. Only the error's kind is shown, never its text
+    (which may quote the request)."""
+    text = str(exc)
+    if "unauthorized_client" in text:
+        return BackendError(
+            "Akun layanan belum diberi izin delegasi seluruh domain (unauthorized_client).",
+            hint="Minta admin Google Workspace menambahkan client ID akun layanan di Admin "
+                 "Console > Security > API controls > Domain-wide delegation, dengan cakupan "
+                 "(scopes) spreadsheets dan drive; atau periksa backend.google.subject.",
+        )
+    if "invalid_grant" in text:
+        what = ("Izin akses Google sudah dicabut atau kedaluwarsa (invalid_grant)."
+                if kind in (None, "oauth") else
+                "Google menolak kunci akun layanan (invalid_grant: kunci dihapus, jam komputer "
+                "salah, atau subject tidak dikenal).")
+    else:
+        what = "Kredensial Google tidak dapat diperbarui (refresh gagal)."
+    if kind in ("service_account", "delegated"):
+        hint = ("Periksa bahwa kunci akun layanan masih aktif di Google Cloud Console (buat "
+                "kunci baru bila perlu) dan jam komputer ini tepat.")
+    else:
+        hint = "Jalankan 'sync auth login' lagi untuk masuk ulang dengan akun PEP."
+    return BackendError(what, hint=hint)

@@ -1,0 +1,178 @@
+"""Test harness: one interface over both backends, so every flow scenario runs on each.
+
+- `LocalEnv`: a workspace of .xlsx files; a section types the way Excel saves.
+- `GoogleEnv`: the in-process fake of Sheets + Drive under the real gspread client; a section
+  types through the real API *as its own account*, so protections apply to it as on Google.
+
+Each `run` is a fresh CLI invocation (a fresh store, as a new process would have).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gspread
+from click.testing import CliRunner, Result
+from openpyxl import load_workbook
+
+from sheets_sync.adapters.local import LocalStore
+from sheets_sync.cli import main
+from sheets_sync.config import load_config
+from sheets_sync.domain.models import Config
+from sheets_sync.domain.worksheet import locate
+from sheets_sync.ports import FileRef, Role, WorkbookStore
+from tests.conftest import write_config
+
+NOW = "2026-10-07T10:00"  # after the fill deadline (Tue 6 Oct 16:00)
+PEP = "pep@setwan.example"
+
+
+class Env:
+    name = ""
+
+    def __init__(self, tmp_path: Path, data: dict[str, Any]) -> None:
+        self.tmp_path = tmp_path
+        self.data = data
+        self.config_path = write_config(tmp_path, self.prepare(data))
+
+    def prepare(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
+    def rewrite(self, data: dict[str, Any]) -> None:
+        self.data = data
+        write_config(self.tmp_path, self.prepare(data))
+
+    @property
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    def store(self) -> WorkbookStore:
+        raise NotImplementedError
+
+    def run(self, *args: str, code: int | None = 0) -> Result:
+        """The CLI as a user runs it; `.text` is the output with line wrapping undone."""
+        result = CliRunner().invoke(main, ["--config", str(self.config_path), *args],
+                                    env={"SHEETS_SYNC_NOW": NOW, "COLUMNS": "200"},
+                                    catch_exceptions=False)
+        if code is not None:
+            assert result.exit_code == code, result.output
+        return result
+
+    def section_ref(self, section: str) -> FileRef:
+        refs = [r for r in self.store().find(self.config.period.code, Role.section)
+                if r.tags.section == section]
+        assert len(refs) == 1, refs
+        return refs[0]
+
+    def count(self, role: Role) -> int:
+        return len(self.store().find(self.config.period.code, role))
+
+    def grid(self, ref: FileRef, sheet: str) -> list[list[Any]]:
+        return self.store().read(ref, [sheet]).get(sheet, [])
+
+    def cell(self, section: str, sheet: str, a1: str) -> Any:
+        from gspread.utils import a1_to_rowcol
+
+        r, c = a1_to_rowcol(a1)
+        grid = self.grid(self.section_ref(section), sheet)
+        return grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None
+
+    def type_into(self, section: str, values: dict[str, dict[str, Any]],
+                  status: str | None = None, who: str = "Budi") -> None:
+        raise NotImplementedError
+
+    def note(self, section: str, a1: str) -> str:
+        raise NotImplementedError
+
+    def recap_grid(self, sheet: str) -> list[list[Any]]:
+        (ref,) = self.store().find(self.config.period.code, Role.recap)
+        return self.grid(ref, sheet)
+
+
+class LocalEnv(Env):
+    name = "local"
+
+    def store(self) -> LocalStore:
+        return LocalStore(self.config_path.parent / self.config.backend.local.workspace)
+
+    def type_into(self, section: str, values: dict[str, dict[str, Any]],
+                  status: str | None = None, who: str = "Budi") -> None:
+        labels = self.config.labels
+        path = Path(self.section_ref(section).id)
+        wb = load_workbook(path)
+        ws = wb[labels.sheet_worksheet]
+        layout = locate([list(r) for r in ws.iter_rows(values_only=True)], labels)
+        rows = {ws.cell(r, layout.columns["code"]).value: r
+                for r in range(layout.first_row, ws.max_row + 1)}
+        for code, cells in values.items():
+            for key, value in cells.items():
+                ws.cell(rows[code], layout.columns[key]).value = value
+        if status:
+            ws.cell(*layout.header_cells["status"]).value = status
+        wb.properties.lastModifiedBy = who
+        wb.save(path)
+
+    def note(self, section: str, a1: str) -> str:
+        wb = load_workbook(self.section_ref(section).id)
+        comment = wb[self.config.labels.sheet_worksheet][a1].comment
+        return comment.text if comment else ""
+
+
+class GoogleEnv(Env):
+    name = "google"
+
+    def prepare(self, data: dict[str, Any]) -> dict[str, Any]:
+        from tests.fakegoogle import FakeGoogle
+
+        if not hasattr(self, "fake"):
+            self.fake = FakeGoogle(seed=3)
+            for s in data["sections"]:
+                for e in s.get("editors", []):
+                    self.fake.add_user(e)
+        return {**data, "backend": {"kind": "google", "google": {"folder_id": None}}}
+
+    def store(self) -> WorkbookStore:
+        from tests.test_google_support import make_store
+
+        return make_store(self.fake, PEP)
+
+    def run(self, *args: str, code: int | None = 0) -> Result:
+        import sheets_sync.adapters as adapters
+
+        real = adapters.open_store
+        adapters.open_store = lambda config, base_dir: self.store()  # credentials aside
+        try:
+            return super().run(*args, code=code)
+        finally:
+            adapters.open_store = real
+
+    def _sheet(self, section: str, who: str) -> gspread.Worksheet:
+        client = gspread.Client(None, session=self.fake.session(who))  # type: ignore[arg-type]
+        book = client.open_by_key(self.section_ref(section).id)
+        return book.worksheet(self.config.labels.sheet_worksheet)
+
+    def editor(self, section: str) -> str:
+        return self.config.section(section).editors[0]
+
+    def type_into(self, section: str, values: dict[str, dict[str, Any]],
+                  status: str | None = None, who: str = "Budi") -> None:
+        """Through the real API as the section's account, as a person typing (USER_ENTERED)."""
+        labels = self.config.labels
+        ws = self._sheet(section, self.editor(section))
+        layout = locate(ws.get_all_values(), labels)
+        codes = ws.col_values(layout.columns["code"])
+        updates = []
+        for code, cells in values.items():
+            row = codes.index(code) + 1
+            for key, value in cells.items():
+                updates.append({"range": gspread.utils.rowcol_to_a1(row, layout.columns[key]),
+                                "values": [["" if value is None else value]]})
+        if status:
+            r, c = layout.header_cells["status"]
+            updates.append({"range": gspread.utils.rowcol_to_a1(r, c), "values": [[status]]})
+        ws.batch_update(updates, value_input_option=gspread.utils.ValueInputOption.user_entered)
+        self.fake.advance(60)
+
+    def note(self, section: str, a1: str) -> str:
+        return self._sheet(section, PEP).get_note(a1)

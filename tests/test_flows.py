@@ -1,0 +1,320 @@
+"""Every command end to end, through the real CLI, on both backends: a folder of real .xlsx
+files, and Google through gspread against the in-process fake of Sheets and Drive.
+
+Sections type the way they really would: in Excel (local), or through the API as their own
+account (Google), where protections apply to them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from sheets_sync.adapters.local import LocalStore
+from sheets_sync.cli import main
+from sheets_sync.flows.watch import Watcher
+from sheets_sync.ports import Role
+from tests.backends import Env, GoogleEnv, LocalEnv
+from tests.conftest import small_config_data, write_config
+
+
+@pytest.fixture(params=["local", "google"])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Env:
+    kind = LocalEnv if request.param == "local" else GoogleEnv
+    return kind(tmp_path, small_config_data())
+
+
+def fill_all_valid(env: Env) -> None:
+    config = env.config
+    for s in config.sections:
+        env.type_into(s.id, {i.code: {"realisasi": i.target, "bukti": "https://drive.example/b.pdf"}
+                             for i in config.indicators_of(s.id)}, status="Selesai")
+
+
+# --------------------------------------------------------------------------- distribute, status
+
+
+def test_distribute_then_status(env):
+    env.run("distribute")
+    data = json.loads(env.run("status", "--format", "json").stdout)
+    assert [d["section"] for d in data] == ["bagian-1", "bagian-2", "bagian-3"]
+    assert all(d["state"] == "Belum Diisi" and d["filled"] == 0 and d["total"] == 4 for d in data)
+    assert all(d["late"] for d in data)  # NOW is past the deadline and nothing was handed in
+
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, status="Selesai")
+    env.type_into("bagian-2", {"B2-01": {"realisasi": 50}}, status="Sedang Diisi")
+    data = {d["section"]: d for d in json.loads(env.run("status", "--format", "json").stdout)}
+    assert (data["bagian-1"]["state"], data["bagian-1"]["filled"], data["bagian-1"]["late"]) == (
+        "Selesai", 1, False)
+    assert (data["bagian-2"]["filled"], data["bagian-2"]["late"]) == (1, True)
+
+
+def test_distribute_twice_creates_no_duplicate_and_keeps_typed_values(env):
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": "87,5", "keterangan": "sudah"}})
+    assert "0 kertas kerja baru" in env.run("distribute").output
+    assert env.count(Role.section) == 3 and env.count(Role.template) == 1
+    assert env.cell("bagian-1", "Kertas Kerja", "G10") == "87,5"
+    assert env.cell("bagian-1", "Kertas Kerja", "I10") == "sudah"
+
+
+def test_section_added_later_is_distributed_alone(env):
+    env.run("distribute")
+    data = env.data
+    data["sections"].append({"id": "baru", "name": "Subbagian Baru", "editors": []})
+    data["indicators"].append({"code": "N-1", "section": "baru", "name": "X", "target": 5})
+    env.rewrite(data)
+    out = env.run("distribute").output
+    assert "1 kertas kerja baru" in out
+    assert env.count(Role.section) == 4
+    assert env.cell("baru", "Kertas Kerja", "B10") == "N-1"
+
+
+def test_crash_between_copy_and_prefill_is_completed_next_run(env, monkeypatch):
+    store_type = type(env.store())
+    real_apply = store_type.apply
+    calls = {"n": 0}
+
+    def crashing_apply(self, ref, patch):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second section's prefill: the power goes out
+            raise KeyboardInterrupt
+        return real_apply(self, ref, patch)
+
+    monkeypatch.setattr(store_type, "apply", crashing_apply)
+    assert "aman" in env.run("distribute", code=130).output  # re-running is safe, it says
+    monkeypatch.setattr(store_type, "apply", real_apply)
+    assert "dilengkapi" in env.run("distribute").output  # the bare copy was finished
+    assert env.count(Role.section) == 3
+    assert env.cell("bagian-2", "Kertas Kerja", "B10") == "B2-01"
+
+
+def test_template_command_shows_where_the_table_is(env):
+    out = env.run("template").output
+    assert "tabel mulai baris 10" in out and "realisasi" in out
+    env.run("template")
+    assert env.count(Role.template) == 1
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def test_validate_reports_and_writes_feedback_into_the_section_sheet(env):
+    env.run("distribute")
+    fill_all_valid(env)
+    env.type_into("bagian-2", {"B2-01": {"realisasi": "sembilan puluh"}})
+    report = json.loads(env.run("validate", "--format", "json", code=1).stdout)
+    assert report["summary"]["errors"] >= 1 and report["summary"]["sections"] == 3
+    bad = [i for i in report["issues"] if i["severity"] == "error"]
+    assert {(i["section"], i["indicator"], i["cell"]) for i in bad} == {("bagian-2", "B2-01", "G10")}
+    # the section sees it in its own sheet, in Indonesian, and its status changed
+    rows = env.grid(env.section_ref("bagian-2"), "Validasi")
+    assert any("sembilan puluh" in " ".join(str(c) for c in r if c) for r in rows[1:])
+    assert env.cell("bagian-2", "Kertas Kerja", "G10") == "sembilan puluh"  # never changed
+    assert "sembilan puluh" in env.note("bagian-2", "G10")
+    assert env.cell("bagian-2", "Kertas Kerja", "B7") == "Perlu Konfirmasi"
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Valid"
+
+
+def test_validate_twice_writes_nothing_new_and_fixes_clear_feedback(env):
+    env.run("distribute")
+    fill_all_valid(env)
+    env.type_into("bagian-2", {"B2-01": {"realisasi": -3}})
+    assert "Umpan balik ditulis ke 3 lembar" in env.run("validate", code=1).output
+    assert "Umpan balik ditulis" not in env.run("validate", code=1).output  # nothing new
+    env.type_into("bagian-2", {"B2-01": {"realisasi": 100}}, status="Selesai")
+    out = env.run("validate").output
+    assert "0 error" in out and "ditulis ke 1 lembar" in out
+    assert env.note("bagian-2", "G10") == ""
+    assert env.cell("bagian-2", "Kertas Kerja", "B7") == "Valid"
+
+
+def test_validate_dry_run_writes_nothing(env):
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": "x"}}, status="Selesai")
+    before = env.section_ref("bagian-1").modified
+    env.run("validate", "--dry-run", code=1)
+    assert env.section_ref("bagian-1").modified == before
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Selesai"
+
+
+# --------------------------------------------------------------------------- recap
+
+
+def test_recap_json_and_workbook(env, tmp_path):
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": "87,5"}, "B1-04": {"realisasi": 3}},
+                  status="Selesai")
+    rows = json.loads(env.run("recap", "--format", "json",
+                              "--export", str(tmp_path / "laporan.csv")).stdout)
+    by_code = {r["indicator"]: r for r in rows}
+    assert by_code["B1-01"] == {"section": "bagian-1", "indicator": "B1-01", "target": 100.0,
+                                "realisasi": 87.5, "capaian": 87.5, "rating": "Tinggi"}
+    assert by_code["B1-04"]["capaian"] == 170.0  # 'hari' is negative polarity: (2*10-3)/10
+    assert by_code["B2-01"]["capaian"] is None
+    assert "Tinggi" in (tmp_path / "laporan.csv").read_text(encoding="utf-8-sig")
+    summary = env.recap_grid("Ringkasan")
+    late = {r[0] for r in summary if len(r) > 6 and r[6] == "Ya"}
+    assert late == {"bagian-2", "bagian-3"}  # bagian-1 handed in; the others are late
+
+
+def test_recap_audit_appends_changes_and_never_rewrites(env):
+    env.run("distribute")
+    env.run("recap")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 80}})
+    env.run("recap")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 85}})
+    env.run("recap")
+    audit = env.recap_grid("Audit")
+    changes = [r for r in audit[1:] if r[2] == "B1-01"]
+    assert [(r[5] if r[5] != "" else None, r[6]) for r in changes] == [(None, 80), (80, 85)]
+    assert audit[0][0] == "Waktu" and sum(r[0] == "Waktu" for r in audit) == 1
+
+
+# --------------------------------------------------------------------------- watch
+
+
+def test_watch_reads_only_what_changed(env):
+    env.run("distribute")
+    store = Counting(env.store())
+    watcher = Watcher(env.config, store)
+    now = datetime(2026, 10, 5, 10, 0)
+    first = watcher.cycle(now)
+    assert first.changed == ["bagian-1", "bagian-2", "bagian-3"] and first.recap_written
+
+    store.calls.clear()
+    idle = watcher.cycle(now)  # our own feedback and recap writes are not "changes"
+    assert (idle.changed, store.calls) == ([], ["changed_since"])
+
+    env.type_into("bagian-2", {"B2-01": {"realisasi": "abc"}}, status="Selesai")
+    store.calls.clear()
+    busy = watcher.cycle(now)
+    assert busy.changed == ["bagian-2"] and busy.feedback_written == ["bagian-2"]
+    # one listing, one section read (not three), its feedback, then the recap: read, write,
+    # sharing check
+    assert store.calls == ["changed_since", "read", "apply_many", "read", "apply", "share"]
+    assert busy.errors == 4  # "abc", and the three rows left empty although "Selesai"
+
+
+def test_watch_once_from_the_cli(env):
+    env.run("distribute")
+    assert "berubah: bagian-1, bagian-2, bagian-3" in env.run("watch", "--once").output
+
+
+class Counting:
+    """Counts port calls (a read_many of n files counts n reads)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.calls = inner, []
+        self.identity = getattr(inner, "identity", None)
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.inner, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if name == "read_many":
+                self.calls.extend(["read"] * len(args[0]))
+            else:
+                self.calls.append(name)
+            return attr(*args, **kwargs)
+        return counted if callable(attr) else attr
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_unknown_section_option(env):
+    env.run("distribute")
+    assert "gudang" in env.run("validate", "--section", "gudang", code=3).output
+
+
+@pytest.mark.parametrize("command", ["status", "validate", "recap"])
+def test_commands_before_distribute_are_plain(env, command):
+    result = env.run(command, code=None)
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+
+
+def test_config_error_exit_2_without_traceback(tmp_path):
+    result = LocalEnv.__new__(LocalEnv)
+    result.config_path = write_config(tmp_path, small_config_data(period="kuartal tiga"))
+    out = result.run("status", code=2).output
+    assert "Konfigurasi bermasalah" in out and "Traceback" not in out
+
+
+def test_missing_config_exit_2(tmp_path):
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "x.yaml"), "status"])
+    assert result.exit_code == 2 and "sync init" in result.output
+
+
+# --------------------------------------------------------------------------- local only
+
+
+def test_init_writes_a_config_that_distributes(tmp_path):
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    cfg = tmp_path / "config" / "sync.yaml"
+    assert (tmp_path / "config" / "indikator.csv").exists()
+    assert CliRunner().invoke(main, ["--config", str(cfg), "distribute"]).exit_code == 0
+    assert len(list((tmp_path / "workspace" / "2026-TW3" / "kertas-kerja").glob("*.xlsx"))) == 8
+    again = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert again.exit_code == 2 and "--force" in again.output  # never overwrites silently
+
+
+def test_demo_runs_the_whole_flow_and_says_where(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "--workspace", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    for step in ("sync distribute", "sync status", "sync validate", "sync recap"):
+        assert step in result.output
+    assert str(tmp_path / "demo") in result.output
+    assert (tmp_path / "demo" / "laporan-kinerja.xlsx").exists()
+    (recap,) = (tmp_path / "demo" / "workspace" / "2026-TW3" / "rekap").glob("*.xlsx")
+    summary = load_workbook(recap)["Ringkasan"]
+    late = [r for r in summary.iter_rows(values_only=True) if r and r[6] == "Ya"]
+    assert [r[0] for r in late] == ["humas"]  # exactly the section the demo left unfinished
+    assert len(summary._charts) == 1
+
+
+def test_typed_formula_reaches_the_recap_as_text(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    # openpyxl saves this as a formula, as Excel would for a typed '=': the recap must not
+    # turn it into a live formula in its own workbook
+    env.type_into("bagian-1", {"B1-01": {"keterangan": '=HYPERLINK("http://evil")'}})
+    env.run("recap")
+    (recap,) = env.store().find(env.config.period.code, Role.recap)
+    ws = load_workbook(recap.id)["Rekap Indikator"]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_structure_tamper_is_reported(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    path = env.section_ref("bagian-1").id
+    wb = load_workbook(path)
+    wb["Kertas Kerja"]["F10"] = 1  # a target lowered (protection removed in Excel)
+    wb.save(path)
+    report = json.loads(env.run("validate", "--format", "json", code=None).stdout)
+    tamper = [i for i in report["issues"] if i["section"] == "bagian-1" and i["cell"] == "F10"]
+    assert tamper and tamper[0]["severity"] == "error"
+
+
+def test_corrupt_workbook_is_a_backend_error_exit_3(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    Path(env.section_ref("bagian-1").id).write_bytes(b"not a zip")
+    out = env.run("validate", code=3).output
+    assert "bagian-1" in out and "cadangan" in out
+
+
+def test_many_sections_use_the_process_pool(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data(sections=9, indicators=2))
+    env.run("distribute")
+    store = LocalStore(tmp_path / "config" / "workspace", processes=2)
+    refs = store.find("2026-TW3", Role.section)
+    assert len(store.read_many(refs, ["Kertas Kerja"])) == 9
