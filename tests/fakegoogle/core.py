@@ -1,0 +1,614 @@
+"""The fake world: users, Drive files, Shared Drives, permissions, clock, faults, log.
+
+One `FakeGoogle` holds everything; Sheets and Drive handlers (sheets.py, drive.py) act on
+it, so a Sheets write is immediately visible in Drive (modifiedTime, lastModifyingUser).
+All access goes through one re-entrant lock, so threads may share a fake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from .errors import GoogleError
+
+if TYPE_CHECKING:
+    from .model import Spreadsheet
+
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+ROLE_RANK = {
+    "reader": 1,
+    "commenter": 2,
+    "writer": 3,
+    "fileOrganizer": 4,
+    "organizer": 5,
+    "owner": 6,
+}
+_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def rfc3339(ts: float) -> str:
+    """Google's timestamp form: 2026-01-05T08:00:00.123Z (milliseconds, Z)."""
+    dt = datetime.fromtimestamp(ts, tz=UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_rfc3339(text: str) -> float:
+    t = text.strip()
+    if t.endswith("Z"):
+        t = t[:-1] + "+00:00"
+    dt = datetime.fromisoformat(t)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+class FakeClock:
+    """A fake wall clock. Every event ticks it by 1 ms so timestamps strictly increase."""
+
+    def __init__(self, start: str = "2026-01-05T08:00:00.000Z") -> None:
+        self._now = parse_rfc3339(start)
+
+    def now(self) -> float:
+        return self._now
+
+    def tick(self) -> float:
+        self._now = round(self._now + 0.001, 3)
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        self._now = round(self._now + seconds, 3)
+
+    def set(self, when: str | float) -> None:
+        self._now = parse_rfc3339(when) if isinstance(when, str) else float(when)
+
+    def iso(self) -> str:
+        return rfc3339(self._now)
+
+
+@dataclass
+class User:
+    email: str
+    display_name: str
+    service_account: bool = False
+    token: str = ""
+    # Drive storage quota in bytes; None = unlimited, 0 = none (service accounts).
+    groups: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Permission:
+    id: str
+    type: str  # user | group | domain | anyone
+    role: str
+    email_address: str | None = None
+    domain: str | None = None
+    display_name: str | None = None
+    allow_file_discovery: bool | None = None
+    inherited_from: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": "drive#permission", "id": self.id, "type": self.type}
+        if self.email_address:
+            out["emailAddress"] = self.email_address
+        if self.domain:
+            out["domain"] = self.domain
+        out["role"] = self.role
+        if self.display_name:
+            out["displayName"] = self.display_name
+        if self.allow_file_discovery is not None:
+            out["allowFileDiscovery"] = self.allow_file_discovery
+        out["deleted"] = False
+        out["pendingOwner"] = False
+        return out
+
+
+@dataclass
+class SharedDrive:
+    id: str
+    name: str
+    members: dict[str, str]  # email -> role (organizer, fileOrganizer, writer, commenter, reader)
+    created_time: float = 0.0
+
+
+@dataclass
+class DriveFile:
+    id: str
+    name: str
+    mime_type: str
+    owner: str | None  # None for files in a Shared Drive (the drive owns them)
+    created_time: float
+    modified_time: float
+    last_modifying_user: str
+    parents: list[str] = field(default_factory=list)
+    drive_id: str | None = None
+    app_properties: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    trashed: bool = False
+    starred: bool = False
+    permissions: list[Permission] = field(default_factory=list)
+    version: int = 1
+    comments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RecordedRequest:
+    """One request as the fake saw it (also requests that got an injected fault)."""
+
+    method: str
+    url: str
+    path: str
+    params: dict[str, str]
+    json: Any
+    user: str | None
+    status: int
+    api: str  # sheets | drive | oauth | other
+    op: str  # e.g. "spreadsheets.get", "values.batchGet", "files.list"
+    fault: str | None = None
+    params_multi: dict[str, list[str]] = field(default_factory=dict)
+    response: Any = None  # the JSON answered (None for 204 / timeouts)
+
+
+@dataclass
+class Notification:
+    """A sharing e-mail Google would have sent (permissions.create)."""
+
+    to: str
+    sender: str
+    file_id: str
+    file_name: str
+    role: str
+    message: str | None
+
+
+@dataclass
+class _Fault:
+    kind: str  # "429", "500", "502", "503", "504", "403_rate_limit" (Drive's 403
+    # userRateLimitExceeded; Sheets answers 429), "timeout", "connect_timeout",
+    # "timeout_after_apply" (the request is applied, then the response is lost)
+    retry_after: float | None = None
+
+
+class FakeGoogle:
+    """An in-process fake of the Sheets v4 / Drive v3 subset used by gspread.
+
+    >>> fake = FakeGoogle(seed=0)
+    >>> gc = gspread.Client(None, session=fake.session("pep@example.go.id"))
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        default_user: str = "owner@example.com",
+        strict: bool = True,
+    ) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.lock = threading.RLock()
+        self.clock = FakeClock()
+        self.strict = strict
+        self.users: dict[str, User] = {}
+        self.tokens: dict[str, str] = {}
+        self.refresh_tokens: dict[str, str] = {}
+        self.groups: dict[str, set[str]] = {}
+        self.files: dict[str, DriveFile] = {}
+        self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.shared_drives: dict[str, SharedDrive] = {}
+        self.roots: dict[str, str] = {}
+        self.requests: list[RecordedRequest] = []
+        self.notifications: list[Notification] = []
+        self._fault_queue: list[_Fault] = []
+        self._fault_rate = 0.0
+        self._fault_kinds: tuple[str, ...] = ()
+        self._fault_rng = random.Random(seed)
+        self._fault_filter: Any = None
+        # set per Drive request from supportsAllDrives (items in Shared Drives need it)
+        self._supports_all_drives = True
+        self.default_user = default_user
+        self.add_user(default_user)
+        from .transport import FakeAdapter
+
+        self.adapter = FakeAdapter(self)
+
+    # ------------------------------------------------------------------ users
+    def add_user(
+        self,
+        email: str,
+        display_name: str | None = None,
+        service_account: bool | None = None,
+    ) -> User:
+        """Register a user (idempotent). Emails ending in .gserviceaccount.com are service
+        accounts (no Drive storage quota) unless told otherwise."""
+        with self.lock:
+            user = self.users.get(email)
+            if user is None:
+                sa = email.endswith(".gserviceaccount.com")
+                token = "ya29.fake-" + hashlib.sha1(f"{self.seed}:{email}".encode()).hexdigest()
+                user = User(email, display_name or email.split("@")[0], sa, token)
+                self.users[email] = user
+                self.tokens[token] = email
+            if display_name:
+                user.display_name = display_name
+            if service_account is not None:
+                user.service_account = service_account
+            return user
+
+    def service_account_mode(self, user: str, enabled: bool = True) -> None:
+        """Make `user` behave as a service account: no Drive storage of its own."""
+        self.add_user(user, service_account=enabled)
+
+    def token_for(self, user: str) -> str:
+        """The bearer access token the fake maps to `user`."""
+        return self.add_user(user).token
+
+    def refresh_token_for(self, user: str) -> str:
+        """A refresh token that the fake's oauth2 endpoint exchanges for `user`'s token."""
+        self.add_user(user)
+        rt = "1//fake-refresh-" + hashlib.sha1(f"rt:{user}".encode()).hexdigest()[:24]
+        self.refresh_tokens[rt] = user
+        return rt
+
+    def add_group(self, group: str, members: list[str]) -> None:
+        with self.lock:
+            self.groups.setdefault(group, set()).update(members)
+
+    def session(self, user: str | None = None) -> requests.Session:
+        """A requests.Session acting as `user`, with the fake mounted (and no network)."""
+        s = requests.Session()
+        self.mount(s, user=user or self.default_user)
+        return s
+
+    def mount(self, session: requests.Session, user: str | None = None) -> requests.Session:
+        """Mount the fake on `session`. Every other http(s) URL fails without a socket.
+
+        With `user`, also set the session's Authorization header to that user's token.
+        """
+        for prefix in (
+            "https://sheets.googleapis.com/",
+            "https://www.googleapis.com/",
+            "https://oauth2.googleapis.com/",
+            "https://",
+            "http://",
+        ):
+            session.mount(prefix, self.adapter)
+        if user is not None:
+            session.headers["Authorization"] = f"Bearer {self.token_for(user)}"
+        return session
+
+    def credentials(self, user: str | None = None) -> Any:
+        """google-auth Credentials whose refresh goes to the fake's token endpoint."""
+        from google.oauth2.credentials import Credentials
+
+        u = user or self.default_user
+        return Credentials(
+            token=self.token_for(u),
+            refresh_token=self.refresh_token_for(u),
+            token_uri="https://oauth2.googleapis.com/token",
+            client_id="fake-client-id.apps.googleusercontent.com",
+            client_secret="fake-secret",
+        )
+
+    # ------------------------------------------------------------------ clock
+    def advance(self, seconds: float) -> None:
+        with self.lock:
+            self.clock.advance(seconds)
+
+    def now(self) -> str:
+        return self.clock.iso()
+
+    # ------------------------------------------------------------------ ids
+    def new_file_id(self) -> str:
+        while True:
+            fid = "1" + "".join(self.rng.choice(_ID_CHARS) for _ in range(43))
+            if fid not in self.files and fid not in self.shared_drives:
+                return fid
+
+    def new_int_id(self) -> int:
+        return self.rng.randint(1, 2**31 - 1)
+
+    def root_of(self, email: str) -> str:
+        """The id of `email`'s My Drive root folder (not itself a stored file)."""
+        rid = self.roots.get(email)
+        if rid is None:
+            rid = "0A" + hashlib.sha1(f"root:{email}".encode()).hexdigest()[:17] + "Uk9PVA"
+            self.roots[email] = rid
+        return rid
+
+    @staticmethod
+    def permission_id_for(email: str) -> str:
+        """Google's permission id for a user is stable (the account id) across files."""
+        digest = hashlib.sha1(email.lower().encode()).hexdigest()
+        return str(int(digest, 16))[:20]
+
+    # ------------------------------------------------------------------ drives
+    def create_shared_drive(self, name: str, members: dict[str, str] | list[str]) -> str:
+        """Create a Shared Drive; members as {email: role} or a list (organizers)."""
+        with self.lock:
+            if isinstance(members, list):
+                members = dict.fromkeys(members, "organizer")
+            for m in members:
+                self.add_user(m)
+            did = "0A" + "".join(self.rng.choice(_ID_CHARS) for _ in range(17))
+            self.shared_drives[did] = SharedDrive(did, name, dict(members), self.clock.tick())
+            return did
+
+    def create_folder(
+        self,
+        name: str,
+        owner: str | None = None,
+        shared_drive: str | None = None,
+        parent: str | None = None,
+    ) -> str:
+        """Create a folder (in `owner`'s My Drive, or in a Shared Drive)."""
+        with self.lock:
+            owner = owner or self.default_user
+            self.add_user(owner)
+            parents = [parent] if parent else ([shared_drive] if shared_drive else [])
+            drive_id = shared_drive
+            if parent and parent in self.files:
+                drive_id = self.files[parent].drive_id
+            f = self._new_file(name, FOLDER_MIME, owner, parents, drive_id)
+            return f.id
+
+    def _new_file(
+        self,
+        name: str,
+        mime: str,
+        actor: str,
+        parents: list[str],
+        drive_id: str | None,
+        file_id: str | None = None,
+    ) -> DriveFile:
+        now = self.clock.tick()
+        fid = file_id or self.new_file_id()
+        f = DriveFile(
+            id=fid,
+            name=name,
+            mime_type=mime,
+            owner=None if drive_id else actor,
+            created_time=now,
+            modified_time=now,
+            last_modifying_user=actor,
+            parents=list(parents) or ([] if drive_id else [self.root_of(actor)]),
+            drive_id=drive_id,
+        )
+        if not drive_id:
+            f.permissions.append(self._user_permission(actor, "owner"))
+        self.files[fid] = f
+        return f
+
+    def _user_permission(self, email: str, role: str, kind: str = "user") -> Permission:
+        user = self.users.get(email)
+        return Permission(
+            id=self.permission_id_for(email),
+            type=kind,
+            role=role,
+            email_address=email,
+            display_name=user.display_name if user else None,
+        )
+
+    def create_spreadsheet(
+        self,
+        title: str,
+        owner: str | None = None,
+        parent: str | None = None,
+        file_id: str | None = None,
+        locale: str = "en_US",
+    ) -> str:
+        """Create a spreadsheet directly (no request recorded, no quota check)."""
+        from .model import Spreadsheet
+
+        with self.lock:
+            owner = owner or self.default_user
+            self.add_user(owner)
+            drive_id = None
+            if parent:
+                drive_id = parent if parent in self.shared_drives else self.files[parent].drive_id
+            f = self._new_file(title, SPREADSHEET_MIME, owner, [parent] if parent else [], drive_id, file_id)
+            self.spreadsheets[f.id] = Spreadsheet.new(self, f.id, title, locale=locale)
+            return f.id
+
+    def share(self, file_id: str, email: str, role: str = "writer", kind: str = "user") -> None:
+        """Grant a permission directly (no notification, no request recorded)."""
+        with self.lock:
+            self.add_user(email)
+            f = self.files[file_id]
+            f.permissions = [p for p in f.permissions if p.email_address != email]
+            f.permissions.append(self._user_permission(email, role, kind))
+
+    # ------------------------------------------------------------------ access
+    def role_of(self, email: str | None, f: DriveFile) -> str | None:
+        """The highest role `email` holds on `f`: direct, inherited from folders, from the
+        Shared Drive membership, from its groups and domain, or from an 'anyone' grant."""
+        if email is None:
+            return None
+        best: str | None = None
+
+        def consider(role: str | None) -> None:
+            nonlocal best
+            if role and (best is None or ROLE_RANK[role] > ROLE_RANK[best]):
+                best = role
+
+        seen: set[str] = set()
+        stack = [f]
+        user = self.users.get(email)
+        groups = {g for g, members in self.groups.items() if email in members}
+        if user:
+            groups |= user.groups
+        domain = email.rsplit("@", 1)[-1].lower()
+        while stack:
+            cur = stack.pop()
+            if cur.id in seen:
+                continue
+            seen.add(cur.id)
+            if cur.owner == email:
+                consider("owner")
+            for p in cur.permissions:
+                if (
+                    (p.type == "user" and p.email_address == email)
+                    or (p.type == "group" and p.email_address in groups)
+                    or (p.type == "domain" and (p.domain or "").lower() == domain)
+                    or p.type == "anyone"
+                ):
+                    consider(p.role)
+            for parent in cur.parents:
+                if parent in self.files:
+                    stack.append(self.files[parent])
+        if f.drive_id and f.drive_id in self.shared_drives:
+            consider(self.shared_drives[f.drive_id].members.get(email))
+        return best
+
+    def visible_file(self, email: str | None, file_id: str) -> DriveFile | None:
+        f = self.files.get(file_id)
+        if f is None or self.role_of(email, f) is None:
+            return None
+        return f
+
+    def touch(self, f: DriveFile, actor: str | None) -> None:
+        """A write happened: bump modifiedTime (strictly increasing) and lastModifyingUser."""
+        f.modified_time = self.clock.tick()
+        f.version += 1
+        if actor:
+            f.last_modifying_user = actor
+
+    def write_as(
+        self,
+        user: str,
+        spreadsheet_id: str,
+        range_a1: str,
+        values: list[list[Any]],
+        value_input_option: str = "USER_ENTERED",
+    ) -> requests.Response:
+        """Write values as `user` through the real HTTP path (values.update; recorded,
+        permission- and protection-checked). Returns the response (check .status_code)."""
+        from urllib.parse import quote
+
+        url = (
+            f"https://sheets.googleapis.com/v4/spreadsheets/{spreadsheet_id}/values/"
+            f"{quote(range_a1, safe='')}"
+        )
+        return self.session(user).put(
+            url, params={"valueInputOption": value_input_option}, json={"values": values}
+        )
+
+    # ------------------------------------------------------------------ direct state
+    def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
+        """The stored spreadsheet (sheets, cells, protections, ...) for assertions."""
+        return self.spreadsheets[spreadsheet_id]
+
+    def file(self, file_id: str) -> DriveFile:
+        """The stored Drive metadata (appProperties, permissions, modifiedTime, ...)."""
+        return self.files[file_id]
+
+    def find_files(self, **app_properties: str) -> list[DriveFile]:
+        """Files (not trashed) whose appProperties contain all the given pairs."""
+        return [
+            f
+            for f in self.files.values()
+            if not f.trashed and all(f.app_properties.get(k) == v for k, v in app_properties.items())
+        ]
+
+    # ------------------------------------------------------------------ log
+    def count(
+        self,
+        method: str | None = None,
+        path_contains: str | None = None,
+        op: str | None = None,
+        user: str | None = None,
+        api: str | None = "google",
+    ) -> int:
+        """Count recorded requests (oauth token requests excluded unless api='oauth')."""
+        n = 0
+        for r in self.requests:
+            if api == "google" and r.api not in ("sheets", "drive"):
+                continue
+            if api not in (None, "google") and r.api != api:
+                continue
+            if method and r.method != method.upper():
+                continue
+            if path_contains and path_contains not in r.path:
+                continue
+            if op and r.op != op:
+                continue
+            if user and r.user != user:
+                continue
+            n += 1
+        return n
+
+    def reset_counts(self) -> None:
+        with self.lock:
+            self.requests.clear()
+
+    # ------------------------------------------------------------------ faults
+    def inject_faults(
+        self,
+        rate: float = 0.2,
+        kinds: tuple[str, ...] | list[str] = ("429", "500", "503", "timeout"),
+        seed: int | None = None,
+        only: Any = None,
+    ) -> None:
+        """Fail a random `rate` of Google requests with one of `kinds` (reproducible by
+        seed). `only(method, path) -> bool` may restrict which requests can fail.
+        rate=0 turns random faults off."""
+        with self.lock:
+            self._fault_rate = rate
+            self._fault_kinds = tuple(str(k) for k in kinds)
+            self._fault_rng = random.Random(self.seed if seed is None else seed)
+            self._fault_filter = only
+
+    def fail_next(
+        self,
+        n: int = 1,
+        status: int = 429,
+        retry_after: float | None = None,
+        kind: str | None = None,
+    ) -> None:
+        """Fail the next `n` Google requests with HTTP `status` (or `kind`: 'timeout',
+        'connect_timeout', 'timeout_after_apply')."""
+        with self.lock:
+            for _ in range(n):
+                self._fault_queue.append(_Fault(kind or str(status), retry_after))
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self._fault_queue.clear()
+            self._fault_rate = 0.0
+
+    def _next_fault(self, method: str, path: str) -> _Fault | None:
+        if self._fault_queue:
+            return self._fault_queue.pop(0)
+        if self._fault_rate > 0 and self._fault_kinds:
+            if self._fault_filter is not None and not self._fault_filter(method, path):
+                return None
+            if self._fault_rng.random() < self._fault_rate:
+                kind = self._fault_rng.choice(self._fault_kinds)
+                retry = None
+                if kind == "429":
+                    retry = self._fault_rng.choice([None, 1])
+                return _Fault(kind, retry)
+        return None
+
+
+__all__ = [
+    "FOLDER_MIME",
+    "SPREADSHEET_MIME",
+    "DriveFile",
+    "FakeClock",
+    "FakeGoogle",
+    "GoogleError",
+    "Notification",
+    "Permission",
+    "RecordedRequest",
+    "SharedDrive",
+    "User",
+    "parse_rfc3339",
+    "rfc3339",
+]
