@@ -85,6 +85,10 @@ class Env:
     def note(self, section: str, a1: str) -> str:
         raise NotImplementedError
 
+    def can_type(self, section: str, a1: str) -> bool:
+        """Whether the section's own account may change this cell of its worksheet."""
+        raise NotImplementedError
+
     def recap_grid(self, sheet: str) -> list[list[Any]]:
         (ref,) = self.store().find(self.config.period.code, Role.recap)
         return self.grid(ref, sheet)
@@ -117,6 +121,10 @@ class LocalEnv(Env):
         wb = load_workbook(self.section_ref(section).id)
         comment = wb[self.config.labels.sheet_worksheet][a1].comment
         return comment.text if comment else ""
+
+    def can_type(self, section: str, a1: str) -> bool:
+        ws = load_workbook(self.section_ref(section).id)[self.config.labels.sheet_worksheet]
+        return not (ws.protection.sheet and ws[a1].protection.locked)
 
 
 class GoogleEnv(Env):
@@ -176,3 +184,13 @@ class GoogleEnv(Env):
 
     def note(self, section: str, a1: str) -> str:
         return self._sheet(section, PEP).get_note(a1)
+
+    def can_type(self, section: str, a1: str) -> bool:
+        """Write the cell's own value back as the section's account: Google refuses a
+        protected cell with HTTP 400."""
+        current = self.cell(section, self.config.labels.sheet_worksheet, a1)
+        answer = self.fake.write_as(
+            self.editor(section), self.section_ref(section).id,
+            f"'{self.config.labels.sheet_worksheet}'!{a1}",
+            [["" if current is None else current]], value_input_option="RAW")
+        return answer.status_code == 200

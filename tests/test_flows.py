@@ -144,6 +144,61 @@ def test_validate_dry_run_writes_nothing(env):
     assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Selesai"
 
 
+# --------------------------------------------------------------------------- review loop
+
+
+@pytest.fixture
+def reviewed(env):
+    env.run("distribute")
+    config = env.config
+    values = {i.code: {"realisasi": i.target, "bukti": "https://drive.example/b.pdf"}
+              for i in config.indicators_of("bagian-1")}
+    values["B1-01"]["realisasi"] = 50  # 50 %: needs a Keterangan (a warning)
+    env.type_into("bagian-1", values, status="Selesai")
+    return env
+
+
+def test_confirm_approve_reopen(reviewed):
+    env = reviewed
+    checked = json.loads(env.run("validate", "--format", "json").stdout)
+    warning = next(i for i in checked["issues"] if i["section"] == "bagian-1")
+    assert warning["severity"] == "warning"
+    assert env.can_type("bagian-1", "G10") and not env.can_type("bagian-1", "F10")
+
+    assert "belum dapat disetujui" in env.run("approve", "bagian-1", code=1).output
+    out = env.run("confirm", "bagian-1", warning["key"], "--note", "Sudah dicek", "--by", "ani")
+    assert "dikonfirmasi" in out.output and "Valid" in out.output
+    env.run("validate", "--section", "bagian-1")  # exit 0: nothing blocks any more
+
+    env.run("approve", "bagian-1", "--by", "budi")
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Disetujui"
+    assert not env.can_type("bagian-1", "G10")  # the inputs are locked now
+    assert not env.can_type("bagian-1", "B7")
+    assert env.cell("bagian-1", "Kertas Kerja", "G10") == 50  # nothing typed was touched
+
+    out = env.run("reopen", "bagian-1", "--reason", "Revisi", "--format", "json")
+    assert json.loads(out.stdout)["status"] == "Sedang Diisi"
+    assert env.can_type("bagian-1", "G10") and env.can_type("bagian-1", "B7")
+    assert not env.can_type("bagian-1", "F10")
+
+    env.run("recap")
+    audit = env.recap_grid("Audit")
+    assert sum(any("ani" in str(c) for c in row) for row in audit) >= 1
+    assert sum(any("budi" in str(c) for c in row) for row in audit) >= 1
+
+
+@pytest.mark.parametrize(("args", "code", "text"), [
+    (["confirm", "humas", "x:y", "--note", "n"], 2, "tidak ada di konfigurasi"),
+    (["confirm", "bagian-1", "x:y", "--note", "n"], 2, "tidak ada pada lembar ini"),
+    (["confirm", "bagian-1", "x:y"], 2, "--note"),
+    (["reopen", "bagian-2", "--reason", "r"], 0, "masih terbuka"),
+    (["approve", "bagian-2"], 2, "Belum Diisi"),
+])
+def test_review_messages_and_exit_codes(reviewed, args, code, text):
+    result = reviewed.run(*args, code=code)
+    assert text in result.output and "Traceback" not in result.output
+
+
 # --------------------------------------------------------------------------- recap
 
 

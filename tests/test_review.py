@@ -3,19 +3,12 @@ files through the CLI), and the audit rows."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from openpyxl import load_workbook
 
-from sheets_sync.adapters.local import LocalStore
-from sheets_sync.cli import main
-from sheets_sync.config import load_config
-from sheets_sync.domain.models import Labels, Severity
+from sheets_sync.domain.models import Labels
 from sheets_sync.domain.patch import Protection
 from sheets_sync.domain.review import (
     AUDIT_HEADERS,
@@ -30,8 +23,6 @@ from sheets_sync.domain.review import (
 from sheets_sync.domain.rules import evaluate
 from sheets_sync.domain.worksheet import Meta, locate, parse_meta
 from sheets_sync.flows.review import approve, confirm, confirmations, reopen
-from sheets_sync.ports import Role
-from tests.conftest import small_config_data, write_config
 from tests.test_rules_support import (
     NOW,
     MemStore,
@@ -266,107 +257,3 @@ def test_review_events_become_audit_rows() -> None:
          "budi"],
     ]
     assert len(review_audit_rows("umum", sheet.meta, since=NOW)) == 1
-
-
-# --------------------------------------------------------------------------- end to end, .xlsx
-
-CLI_NOW = "2026-10-07T10:00"
-
-
-def _cli(config_path: Path, *args: str, code: int = 0) -> Any:
-    result = CliRunner().invoke(main, ["--config", str(config_path), *args],
-                                env={"SHEETS_SYNC_NOW": CLI_NOW}, catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
-
-
-def _book(config_path: Path, section: str) -> Path:
-    config = load_config(config_path)
-    store = LocalStore(config_path.parent / config.backend.local.workspace)
-    (ref,) = [r for r in store.find(config.period.code, Role.section) if r.tags.section == section]
-    return Path(ref.id)
-
-
-def _type(config_path: Path, section: str, values: dict[str, dict[str, Any]],
-          status: str | None = None) -> None:
-    """As a section does in Excel: change input cells and save."""
-    config = load_config(config_path)
-    path = _book(config_path, section)
-    wb = load_workbook(path)
-    ws = wb[config.labels.sheet_worksheet]
-    layout = locate([list(r) for r in ws.iter_rows(values_only=True)], config.labels)
-    by_code = {ws.cell(r, layout.columns["code"]).value: r
-               for r in range(layout.first_row, ws.max_row + 1)}
-    for code, cells in values.items():
-        for key, value in cells.items():
-            ws.cell(by_code[code], layout.columns[key]).value = value
-    if status:
-        ws.cell(*layout.header_cells["status"]).value = status
-    wb.save(path)
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    config_path = write_config(tmp_path, small_config_data(sections=2, indicators=4))
-    _cli(config_path, "distribute")
-    config = load_config(config_path)
-    values = {i.code: {"realisasi": i.target, "bukti": "https://drive.example/b.pdf"}
-              for i in config.indicators_of("bagian-1")}
-    values["B1-01"]["realisasi"] = 50  # 50 %: needs a Keterangan (a warning)
-    _type(config_path, "bagian-1", values, status="Selesai")
-    return config_path
-
-
-def test_confirm_approve_reopen_on_xlsx(workspace: Path) -> None:
-    config_path = workspace
-    checked = json.loads(_cli(config_path, "validate", "--format", "json").output)
-    warning = next(i for i in checked["issues"] if i["section"] == "bagian-1")
-    assert warning["severity"] == Severity.warning.value
-    key = warning["key"]
-
-    refused = _cli(config_path, "approve", "bagian-1", code=1)
-    assert "belum dapat disetujui" in refused.output
-
-    out = _cli(config_path, "confirm", "bagian-1", key, "--note", "Sudah dicek", "--by", "ani")
-    assert "dikonfirmasi" in out.output and "Valid" in out.output
-    assert _cli(config_path, "validate", "--section", "bagian-1").exit_code == 0
-
-    _cli(config_path, "approve", "bagian-1", "--by", "budi")
-    path = _book(config_path, "bagian-1")
-    wb = load_workbook(path)
-    ws = wb["Kertas Kerja"]
-    layout = locate([list(r) for r in ws.iter_rows(values_only=True)], Labels())
-    real = ws.cell(layout.first_row, layout.columns["realisasi"])
-    assert ws.cell(*layout.header_cells["status"]).value == "Disetujui"
-    assert ws.protection.sheet and real.protection.locked  # the whole sheet locked
-    assert real.value == 50  # nothing a section typed was touched
-
-    out = _cli(config_path, "reopen", "bagian-1", "--reason", "Revisi", "--format", "json")
-    assert json.loads(out.output)["status"] == "Sedang Diisi"
-    ws = load_workbook(path)["Kertas Kerja"]
-    assert not ws.cell(layout.first_row, layout.columns["realisasi"]).protection.locked
-    assert not ws.cell(*layout.header_cells["status"]).protection.locked
-    assert ws.cell(layout.first_row, layout.columns["code"]).protection.locked
-
-    config = load_config(config_path)
-    store = LocalStore(config_path.parent / config.backend.local.workspace)
-    (ref,) = [r for r in store.find(config.period.code, Role.section)
-              if r.tags.section == "bagian-1"]
-    meta = parse_meta(store.read(ref, ["_meta"])["_meta"])
-    assert [e["action"] for e in review_history(meta)] == ["confirm", "approve", "reopen"]
-    whos = [e["who"] for e in review_history(meta)]
-    assert whos[:2] == ["ani", "budi"] and whos[2]  # --by defaults to the OS user name
-
-
-@pytest.mark.parametrize(("args", "code", "text"), [
-    (["confirm", "humas", "x:y", "--note", "n"], 2, "tidak ada di konfigurasi"),
-    (["confirm", "bagian-1", "x:y", "--note", "n"], 2, "tidak ada pada lembar ini"),
-    (["confirm", "bagian-1", "x:y"], 2, "--note"),
-    (["reopen", "bagian-2", "--reason", "r"], 0, "masih terbuka"),
-    (["approve", "bagian-2"], 2, "Belum Diisi"),
-])
-def test_cli_messages_and_exit_codes(workspace: Path, args: list[str], code: int,
-                                     text: str) -> None:
-    result = _cli(workspace, *args, code=code)
-    assert text in result.output
-    assert "Traceback" not in result.output
