@@ -89,6 +89,11 @@ class WorkbookStore(Protocol):
         not count the service's own writes as a section's change)."""
         ...
 
+    def office_template(self) -> FileRef | None:
+        """The office's own master template named in the config (restyled as it likes;
+        columns are found by their header text), or None to generate one. No call."""
+        ...
+
     def find(self, period: str, role: Role | None = None) -> list[FileRef]:
         """All files the service tagged for `period` (and `role`). Google: 1 call."""
         ...

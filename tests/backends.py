@@ -89,6 +89,11 @@ class Env:
         """Whether the section's own account may change this cell of its worksheet."""
         raise NotImplementedError
 
+    def use_office_template(self, grid: list[list[Any]]) -> None:
+        """Make the office's own master template (sheet 'Kertas Kerja' holding `grid`) the
+        one the config names."""
+        raise NotImplementedError
+
     def recap_grid(self, sheet: str) -> list[list[Any]]:
         (ref,) = self.store().find(self.config.period.code, Role.recap)
         return self.grid(ref, sheet)
@@ -122,6 +127,19 @@ class LocalEnv(Env):
         comment = wb[self.config.labels.sheet_worksheet][a1].comment
         return comment.text if comment else ""
 
+    def use_office_template(self, grid: list[list[Any]]) -> None:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = self.config.labels.sheet_worksheet
+        for row in grid:
+            ws.append(row)
+        wb.save(self.config_path.parent / "template-kantor.xlsx")
+        self.data["backend"]["local"]["template"] = "template-kantor.xlsx"
+        self.rewrite(self.data)
+
     def can_type(self, section: str, a1: str) -> bool:
         ws = load_workbook(self.section_ref(section).id)[self.config.labels.sheet_worksheet]
         return not (ws.protection.sheet and ws[a1].protection.locked)
@@ -138,12 +156,14 @@ class GoogleEnv(Env):
             for s in data["sections"]:
                 for e in s.get("editors", []):
                     self.fake.add_user(e)
-        return {**data, "backend": {"kind": "google", "google": {"folder_id": None}}}
+        google = {"folder_id": None, "template_id": getattr(self, "template_id", None)}
+        return {**data, "backend": {"kind": "google", "google": google}}
 
     def store(self) -> WorkbookStore:
         from tests.test_google_support import make_store
 
-        return make_store(self.fake, PEP)
+        settings = self.config.backend.google
+        return make_store(self.fake, PEP, template_id=settings.template_id)
 
     def run(self, *args: str, code: int | None = 0) -> Result:
         import sheets_sync.adapters as adapters
@@ -184,6 +204,14 @@ class GoogleEnv(Env):
 
     def note(self, section: str, a1: str) -> str:
         return self._sheet(section, PEP).get_note(a1)
+
+    def use_office_template(self, grid: list[list[Any]]) -> None:
+        self.template_id = self.fake.create_spreadsheet("Template Kantor", owner=PEP)
+        client = gspread.Client(None, session=self.fake.session(PEP))  # type: ignore[arg-type]
+        book = client.open_by_key(self.template_id)
+        book.sheet1.update_title(self.config.labels.sheet_worksheet)
+        book.sheet1.update([["" if v is None else v for v in row] for row in grid], "A1")
+        self.rewrite(self.data)
 
     def can_type(self, section: str, a1: str) -> bool:
         """Write the cell's own value back as the section's account: Google refuses a

@@ -95,6 +95,36 @@ def test_crash_between_copy_and_prefill_is_completed_next_run(env, monkeypatch):
     assert env.cell("bagian-2", "Kertas Kerja", "B10") == "B2-01"
 
 
+def test_an_office_may_restyle_its_template(env):
+    """Columns and header fields are found by their text, never by position."""
+    env.use_office_template([
+        ["SEKRETARIAT DPRD PROVINSI JAMBI"],
+        ["Formulir isian kinerja"],
+        [],
+        [None, "Status:", None],
+        [None, "Unit Kerja:", None],
+        [None, "Periode:", None],
+        [None, "Batas Waktu:", None],
+        [None, "Instansi:", None],
+        [],
+        [],
+        [],
+        ["Kode", "Indikator Kinerja", "Catatan Kantor", "Realisasi", "Target", "Satuan",
+         "No", "Sasaran", "Keterangan", "Bukti Dukung", "Capaian (%)"],
+    ])
+    env.run("distribute")
+    assert env.cell("bagian-1", "Kertas Kerja", "A13") == "B1-01"  # code in its own column
+    assert env.cell("bagian-1", "Kertas Kerja", "E13") == 100  # target under "Target"
+    assert env.cell("bagian-1", "Kertas Kerja", "C4") == "Belum Diisi"  # next to "Status:"
+    assert env.cell("bagian-1", "Kertas Kerja", "C5") == "Subbagian 1"
+    assert env.can_type("bagian-1", "D13") and not env.can_type("bagian-1", "E13")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": "abc"}}, status="Selesai")
+    report = json.loads(env.run("validate", "--format", "json", code=1).stdout)
+    assert ("B1-01", "D13") in {(i["indicator"], i["cell"]) for i in report["issues"]}
+    rows = json.loads(env.run("recap", "--format", "json").stdout)
+    assert next(r for r in rows if r["indicator"] == "B1-02")["target"] == 10
+
+
 def test_template_command_shows_where_the_table_is(env):
     out = env.run("template").output
     assert "tabel mulai baris 10" in out and "realisasi" in out

@@ -17,4 +17,6 @@ def open_store(config: Config, base_dir: Path) -> WorkbookStore:
         return GoogleStore.from_config(config, base_dir)
     from sheets_sync.adapters.local import LocalStore
 
-    return LocalStore((base_dir / config.backend.local.workspace).resolve())
+    local = config.backend.local
+    template = (base_dir / local.template).resolve() if local.template else None
+    return LocalStore((base_dir / local.workspace).resolve(), template=template)

@@ -322,6 +322,7 @@ class Labels(Strict):
 
 class LocalBackend(Strict):
     workspace: str = "workspace"  # relative to the config file's folder
+    template: str | None = None  # the office's own master template (.xlsx); generated if empty
 
 
 class GoogleSharing(Strict):

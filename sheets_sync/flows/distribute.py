@@ -81,8 +81,14 @@ def add_records(patch: WorkbookPatch, records: SheetPatch) -> None:
 
 
 def ensure_template(config: Config, store: WorkbookStore, found: Collected) -> tuple[FileRef, Layout]:
-    template = found.template or store.create(
-        template_name(config), Tags(Role.template, config.period.code), template_patch(config))
+    template = found.template
+    if template is None:
+        # The period's own template: a copy of the office's template when it has one (so a
+        # later restyle does not change a period already under way), else generated.
+        tags = Tags(Role.template, config.period.code)
+        source = store.office_template()
+        template = (store.copy(source, template_name(config), tags) if source
+                    else store.create(template_name(config), tags, template_patch(config)))
     grid = store.read(template, [config.labels.sheet_worksheet]).get(config.labels.sheet_worksheet)
     layout = locate(grid or [], config.labels)
     if layout.problems:

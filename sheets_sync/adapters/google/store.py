@@ -244,6 +244,14 @@ class GoogleStore:
 
     # ------------------------------------------------------------------ finding
 
+    def office_template(self) -> FileRef | None:
+        """The configured `template_id`; the flow copies it once per period (1 call)."""
+        if not self.settings.template_id:
+            return None
+        return FileRef(id=self.settings.template_id, name="template_id",
+                       tags=Tags(Role.template, ""),
+                       url=f"https://docs.google.com/spreadsheets/d/{self.settings.template_id}")
+
     def find(self, period: str, role: Role | None = None) -> list[FileRef]:
         q = [f"appProperties has {{ key='{KEY_PERIOD}' and value={_quote(period)} }}"]
         if role is not None:

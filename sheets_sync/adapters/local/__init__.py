@@ -53,8 +53,10 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 
 
 class LocalStore:
-    def __init__(self, workspace: Path, processes: int | None = None) -> None:
+    def __init__(self, workspace: Path, processes: int | None = None, *,
+                 template: Path | None = None) -> None:
         self.workspace = Path(workspace)
+        self.template = template
         self.identity: str | None = SERVICE_NAME
         self.processes = processes if processes is not None else min(4, os.cpu_count() or 1)
 
@@ -64,6 +66,16 @@ class LocalStore:
         return None
 
     # ------------------------------------------------------------------ finding
+
+    def office_template(self) -> FileRef | None:
+        if self.template is None:
+            return None
+        if not self.template.is_file():
+            raise BackendError(f"template kantor {self.template} (backend.local.template) tidak ada.",
+                               hint="Periksa jalurnya, atau hapus kunci itu agar template dibuat "
+                                    "dari konfigurasi.")
+        return FileRef(id=str(self.template), name=self.template.stem,
+                       tags=Tags(Role.template, ""), url=str(self.template))
 
     def find(self, period: str, role: Role | None = None) -> list[FileRef]:
         roles = [role] if role else list(Role)
