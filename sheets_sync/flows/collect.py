@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.worksheet import SectionSheet, parse_section
@@ -23,7 +24,11 @@ class Collected:
 def index_files(config: Config, files: Iterable[FileRef]) -> Collected:
     known = {s.id for s in config.sections}
     out = Collected()
-    for ref in sorted(files, key=lambda r: (r.modified is None, r.modified or 0, r.id)):
+    def age(ref: FileRef) -> tuple[bool, datetime, str]:
+        when = ref.created or ref.modified
+        return (when is None, when or datetime.min, ref.id)
+
+    for ref in sorted(files, key=age):
         if ref.tags.role is Role.recap:
             out.recap = out.recap or ref
         elif ref.tags.role is Role.template:
