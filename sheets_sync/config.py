@@ -45,7 +45,7 @@ def load_config(path: Path) -> Config:
             f"berkas konfigurasi {path} tidak ada. Buat dengan 'sync init FOLDER', atau "
             "tunjuk berkasnya dengan --config PATH (atau variabel SHEETS_SYNC_CONFIG)."
         )
-    text = path.read_text(encoding="utf-8-sig")
+    text = _read_text(path, "berkas konfigurasi")
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -71,6 +71,18 @@ def load_config(path: Path) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_explain(path, text, exc)) from None
+
+
+def _read_text(path: Path, what: str) -> str:
+    """A text file as Windows tools save it: UTF-8 (with or without BOM), else ANSI (cp1252)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{what} {path} tidak dapat dibaca ({exc.strerror or exc}).") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _explain(path: Path, text: str, exc: ValidationError) -> str:
@@ -190,7 +202,7 @@ def load_indicators(file: Path) -> list[dict[str, Any]]:
 
 
 def _read_csv(file: Path) -> list[list[Any]]:
-    text = file.read_text(encoding="utf-8-sig")
+    text = _read_text(file, "berkas indikator")
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
     with contextlib.suppress(csv.Error, IndexError):  # one column, or empty: plain commas
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
@@ -200,7 +212,13 @@ def _read_csv(file: Path) -> list[list[Any]]:
 def _read_xlsx(file: Path) -> list[list[Any]]:
     from openpyxl import load_workbook
 
-    wb = load_workbook(file, read_only=True, data_only=True)
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise ConfigError(
+            f"berkas indikator {file} tidak dapat dibuka sebagai .xlsx ({type(exc).__name__}); "
+            "simpan ulang dari Excel sebagai 'Excel Workbook (.xlsx)', atau pakai .csv."
+        ) from None
     try:
         return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     finally:

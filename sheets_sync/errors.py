@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sheets_sync.ports import BackendError
 
-__all__ = ["EXIT_BACKEND", "EXIT_ISSUES", "EXIT_OK", "EXIT_USAGE", "BackendError", "ConfigError"]
+__all__ = ["EXIT_BACKEND", "EXIT_ISSUES", "EXIT_OK", "EXIT_USAGE", "BackendError", "ConfigError",
+           "UsageProblem"]
 
 EXIT_OK = 0
 EXIT_ISSUES = 1  # validation found errors
@@ -15,6 +16,14 @@ EXIT_BACKEND = 3  # backend or access error
 class ConfigError(Exception):
     """A config (or indicators file) is wrong. The message names the file, the field and what
     to write instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageProblem(Exception):
+    """A command asked for something that does not exist (a section id, ...): exit code 2."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -273,8 +273,10 @@ def test_watch_reads_only_what_changed(env):
     first = watcher.cycle(now)
     assert first.changed == ["bagian-1", "bagian-2", "bagian-3"] and first.recap_written
 
+    settle = watcher.cycle(now)  # our own writes moved the files: read once more, no change
+    assert (settle.changed, settle.recap_written) == ([], False)
     store.calls.clear()
-    idle = watcher.cycle(now)  # our own feedback and recap writes are not "changes"
+    idle = watcher.cycle(now)
     assert (idle.changed, store.calls) == ([], ["changed_since"])
 
     env.type_into("bagian-2", {"B2-01": {"realisasi": "abc"}}, status="Selesai")
@@ -314,9 +316,34 @@ class Counting:
 # --------------------------------------------------------------------------- errors
 
 
-def test_unknown_section_option(env):
+def test_unknown_section_option_is_a_usage_error(env):
     env.run("distribute")
-    assert "gudang" in env.run("validate", "--section", "gudang", code=3).output
+    assert "gudang" in env.run("validate", "--section", "gudang", code=2).output
+    assert "bagian-1" in env.run("distribute", "--section", "gudang", code=2).output
+
+
+def test_a_section_cannot_approve_itself(env):
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": "abc"}}, status="Disetujui")
+    report = json.loads(env.run("validate", "--format", "json", code=1).stdout)
+    assert report["summary"]["valid"] == 0
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Perlu Konfirmasi"  # put right
+    assert "belum dapat disetujui" in env.run("approve", "bagian-1", code=1).output
+    summary = env.recap_grid("Ringkasan") if env.run("recap") else []
+    assert next(r for r in summary if r and r[0] == "bagian-1")[3] == "Perlu Konfirmasi"
+
+
+def test_completing_a_damaged_workbook_keeps_the_status(env):
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, status="Selesai")
+    ref = env.section_ref("bagian-1")
+    from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+
+    # the meta sheet damaged by hand: distribute completes the workbook again
+    env.store().apply(ref, WorkbookPatch([SheetPatch("_meta", values={(4, 2): ""})]))
+    assert "dilengkapi" in env.run("distribute").output
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Selesai"
+    assert env.cell("bagian-1", "Kertas Kerja", "G10") == 90
 
 
 @pytest.mark.parametrize("command", ["status", "validate", "recap"])

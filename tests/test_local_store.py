@@ -110,3 +110,41 @@ def test_appended_rows_keep_formula_looking_text_as_text(tmp_path, config):
     assert [[c.value for c in row][:2] for row in sheet.iter_rows()] == [
         ["=1+1", 5], ["b", None], ["c", None]]
     assert sheet["A1"].data_type == "s"
+
+
+def test_a_save_during_our_write_is_kept(tmp_path, config, monkeypatch):
+    """A section saves while the service is writing the same file: the service starts again
+    from the section's version instead of replacing it."""
+    import sheets_sync.adapters.local as local
+
+    store, ref, layout = distributed(tmp_path, config)
+    real_save = local.Workbook.save
+    calls = {"n": 0}
+
+    def save_and_race(wb, filename):
+        real_save(wb, filename)
+        calls["n"] += 1
+        if calls["n"] == 1:  # the section saves right after our temp file was written
+            theirs = load_workbook(ref.id)
+            theirs[config.labels.sheet_worksheet].cell(
+                layout.first_row, layout.columns["realisasi"]).value = 55
+            real_save(theirs, ref.id)
+
+    monkeypatch.setattr(local.Workbook, "save", save_and_race)
+    store.apply(ref, WorkbookPatch([SheetPatch("Validasi", clear=True, values={(1, 1): "x"})]))
+    wb = load_workbook(ref.id)
+    assert wb[config.labels.sheet_worksheet].cell(
+        layout.first_row, layout.columns["realisasi"]).value == 55
+    assert wb["Validasi"]["A1"].value == "x"
+
+
+def test_status_is_not_overwritten_when_the_section_changed_it(tmp_path, config):
+    store, ref, layout = distributed(tmp_path, config)
+    status = layout.header_cells["status"]
+    wb = load_workbook(ref.id)
+    wb[config.labels.sheet_worksheet].cell(*status).value = "Sedang Diisi"  # after our read
+    wb.save(ref.id)
+    patch = SheetPatch(config.labels.sheet_worksheet, values={status: "Valid"},
+                       expected={status: "Selesai"})
+    store.apply(ref, WorkbookPatch([patch]))
+    assert load_workbook(ref.id)[config.labels.sheet_worksheet].cell(*status).value == "Sedang Diisi"

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from sheets_sync.domain.models import Config
+from sheets_sync.errors import UsageProblem
 from sheets_sync.ports import WorkbookStore
 
 
@@ -46,4 +47,10 @@ class App:
         if self.pinned_now is not None:
             return self.pinned_now
         pinned = os.environ.get("SHEETS_SYNC_NOW")
-        return datetime.fromisoformat(pinned) if pinned else datetime.now().replace(microsecond=0)
+        if not pinned:
+            return datetime.now().replace(microsecond=0)
+        try:
+            return datetime.fromisoformat(pinned)
+        except ValueError:
+            raise UsageProblem(f"SHEETS_SYNC_NOW={pinned!r} bukan waktu; tulis seperti "
+                               "2026-10-07T10:00, atau hapus variabel itu.") from None

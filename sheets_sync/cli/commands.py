@@ -24,7 +24,7 @@ from sheets_sync.cli.main import main, pass_app
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.models import Issue, Severity
 from sheets_sync.domain.numbers import format_number
-from sheets_sync.errors import EXIT_ISSUES
+from sheets_sync.errors import EXIT_ISSUES, BackendError
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
                       default="table", show_default=True, help="Bentuk keluaran.")
@@ -286,8 +286,12 @@ def watch(app: App, interval: float, once: bool) -> None:
             f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
             f"{c.errors} error, {c.warnings} peringatan terbuka")
 
+    def failed(exc: BackendError) -> None:
+        app.err.print(f"[yellow]{app.now():%H:%M:%S} putaran gagal:[/yellow] {exc.message} "
+                      f"{exc.hint} Dicoba lagi dalam {interval:g} detik.")
+
     run(app.config(), app.store(), interval=interval, once=once, now=app.now,
-        sleep=time.sleep, on_cycle=report)
+        sleep=time.sleep, on_cycle=report, on_error=failed)
 
 
 # --------------------------------------------------------------------------- demo

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from sheets_sync.cli.app import App
-from sheets_sync.errors import EXIT_BACKEND, EXIT_USAGE, BackendError, ConfigError
+from sheets_sync.errors import EXIT_BACKEND, EXIT_USAGE, BackendError, ConfigError, UsageProblem
 
 
 class _Group(click.Group):
@@ -19,6 +19,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ConfigError as exc:
             _fail(ctx, "Konfigurasi bermasalah", exc.message, EXIT_USAGE)
+        except UsageProblem as exc:
+            _fail(ctx, "Perintah tidak dapat dijalankan", exc.message, EXIT_USAGE)
         except BackendError as exc:
             message = exc.message + (f"\nApa yang perlu dilakukan: {exc.hint}" if exc.hint else "")
             _fail(ctx, "Tidak dapat mengakses penyimpanan", message, EXIT_BACKEND)

@@ -21,9 +21,10 @@ from typing import Any
 
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.patch import CellRange, Format, SheetPatch, Value, WorkbookPatch
-from sheets_sync.domain.review import FEEDBACK_KEY, records_patch
+from sheets_sync.domain.review import records_patch
 from sheets_sync.domain.rules.engine import blocking
 from sheets_sync.domain.worksheet import (
+    FEEDBACK_KEY,
     INPUT_COLUMNS,
     INPUT_FILL,
     ISSUE_FILLS,
@@ -214,8 +215,11 @@ def feedback_patch(config: Config, sheet: SectionSheet, issues: list[Issue]) -> 
     status_cell = sheet.layout.header_cells.get("status")
     if plan["status"] is not None and status_cell is not None:
         ws.values[status_cell] = plan["status"]
+        ws.expected[status_cell] = sheet.header.get("status")  # a section's later change wins
 
     record = {"fingerprint": fingerprint(config, sheet, issues, plan), "outside": plan["outside"],
-              "open": len(blocking(issues)), "issues": len(issues)}
+              "open": len(blocking(issues)), "issues": len(issues),
+              # the status the service set: only that one counts when read back
+              "status": plan["status"] or sheet.status}
     meta = records_patch(config, sheet.meta, {FEEDBACK_KEY: record})
     return WorkbookPatch(sheets=[validation, ws, meta])

@@ -120,6 +120,11 @@ class SheetPatch:
     index: int | None = None  # position among the sheets when created
     # Rows added after the sheet's last row with data, never rewriting what is there (Audit).
     append_rows: list[list[Value]] = field(default_factory=list)
+    # Compare-and-set: a value in `values` at one of these cells is written only if the cell
+    # still holds the value given here (the status the flow read: a section that changed it
+    # meanwhile wins). Checked where the backend reads at write time (local); Google has no
+    # conditional write, so there the last write wins.
+    expected: dict[tuple[int, int], Value] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)  # replaces the sheet's charts
 
     def put_row(self, row: int, col: int, cells: list[Value]) -> None:

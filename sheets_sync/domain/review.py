@@ -24,12 +24,16 @@ from sheets_sync.domain.models import Config, Issue, Labels, Severity
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.domain.patch import Protection, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.rules.engine import CONFIRM_PREFIX, blocking, confirmation_token
-from sheets_sync.domain.worksheet import Meta, SectionSheet, column_label, prefill_patch
+from sheets_sync.domain.worksheet import (
+    REVIEW_PREFIX,
+    Meta,
+    SectionSheet,
+    column_label,
+    prefill_patch,
+)
 
 RECORD_KEY_COL = 10  # J
 RECORD_VALUE_COL = 11  # K
-REVIEW_PREFIX = "review:"
-FEEDBACK_KEY = "feedback"
 NOTE_LIMIT = 1000
 
 AUDIT_HEADERS = ("Waktu", "Bagian", "Indikator", "Sel", "Kolom", "Nilai Lama", "Nilai Baru",
@@ -171,6 +175,7 @@ def _status_patch(config: Config, sheet: SectionSheet, status: str) -> SheetPatc
             "'sync validate'.")
     ws = SheetPatch(config.labels.sheet_worksheet)
     ws.values[cell] = status
+    ws.expected[cell] = sheet.header.get("status")  # unless the section changed it meanwhile
     return ws
 
 

@@ -155,15 +155,18 @@ def locate(grid: list[list[Any]], labels: Labels) -> Layout:
 
 
 def prefill_patch(config: Config, section: Section, layout: Layout, deadline: str,
-                  distributed_at: datetime, editors: tuple[str, ...] = ()) -> WorkbookPatch:
-    """Section data for a fresh copy of the template. Writes no input cell except the status,
-    which starts as 'Belum Diisi' (nothing can have been typed in a copy not yet shared)."""
+                  distributed_at: datetime, editors: tuple[str, ...] = (), *,
+                  fresh: bool = True) -> WorkbookPatch:
+    """Section data for a copy of the template. Writes no input cell, except the status of a
+    `fresh` copy ('Belum Diisi': nothing can have been typed in a copy not yet shared)."""
     labels = config.labels
     indicators = config.indicators_of(section.id)
     ws = SheetPatch(labels.sheet_worksheet)
     header_values = {"office": config.office.name, "unit": section.name,
                      "period": config.period.label, "deadline": deadline,
                      "status": labels.status_empty}
+    if not fresh:
+        del header_values["status"]
     for key, value in header_values.items():
         if key in layout.header_cells:
             ws.values[layout.header_cells[key]] = value
@@ -275,11 +278,27 @@ class SnapshotRow:
     unit: str
 
 
+# Service records on the meta sheet (column J key, column K JSON).
+FEEDBACK_KEY = "feedback"  # what validation last wrote, incl. the status it set
+REVIEW_PREFIX = "review:"  # approve / reopen / confirm events, numbered
+
+
 @dataclass
 class Meta:
     values: dict[str, str] = field(default_factory=dict)
     snapshot: list[SnapshotRow] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # service records, e.g. confirmations
+
+    def vouches_for(self, status: str, labels: Labels) -> bool:
+        """Whether the service itself set this service-only status (Perlu Konfirmasi, Valid,
+        Disetujui): a section picking one from the dropdown must not approve itself."""
+        if status == labels.status_approved:
+            events = [v for k, v in sorted(self.extra.items())
+                      if k.startswith(REVIEW_PREFIX) and isinstance(v, dict)
+                      and v.get("action") in ("approve", "reopen")]
+            return bool(events) and events[-1].get("action") == "approve"
+        record = self.extra.get(FEEDBACK_KEY)
+        return isinstance(record, dict) and record.get("status") == status
 
     @property
     def distributed(self) -> bool:
@@ -384,6 +403,9 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
     for key, (r, c) in layout.header_cells.items():
         header[key] = _at(grid, r, c)
     status = str(header.get("status") or "").strip()
+    service_only = {labels.status_confirm, labels.status_valid, labels.status_approved}
+    if status in service_only and not meta.vouches_for(status, labels):
+        status = labels.status_done  # chosen by the section: it means "I am done"
     rows: list[EntryRow] = []
     if layout.header_row and "code" in layout.columns:
         code_col = layout.columns["code"]

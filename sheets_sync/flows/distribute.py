@@ -30,6 +30,7 @@ from sheets_sync.domain.worksheet import (
     prefill_patch,
     template_patch,
 )
+from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.collect import Collected, index_files
 from sheets_sync.flows.history import load_history, needs_history
 from sheets_sync.ports import BackendError, FileRef, Grant, Role, Tags, WorkbookStore
@@ -111,8 +112,8 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     chosen = [s for s in config.sections if not sections or s.id in sections]
     unknown_ids = set(sections or []) - {s.id for s in config.sections}
     if unknown_ids:
-        raise BackendError(f"bagian {', '.join(sorted(unknown_ids))} tidak ada di konfigurasi.",
-                           hint="Periksa id bagian di bagian 'sections' konfigurasi.")
+        raise UsageProblem(f"bagian {', '.join(sorted(unknown_ids))} tidak ada di konfigurasi; "
+                           f"yang ada: {', '.join(s.id for s in config.sections)}.")
 
     # Workbooks that exist already: one read each tells whether their prefill finished.
     existing = {s.id: found.refs[s.id] for s in chosen if s.id in found.refs}
@@ -137,8 +138,10 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                              Tags(Role.section, config.period.code, section.id))
             action = "dibuat"
         if action == "dibuat" or not prefilled(section):
-            # Not shared yet (sharing comes last), so no section can have typed anything.
-            patch = prefill_patch(config, section, layout, deadline, now, editors)
+            # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
+            # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
+            patch = prefill_patch(config, section, layout, deadline, now, editors,
+                                  fresh=action == "dibuat")
             if history is not None:
                 codes = {i.code for i in config.indicators_of(section.id)}
                 add_records(patch, review.records_patch(

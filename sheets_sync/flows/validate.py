@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from sheets_sync.domain import feedback, rules
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.worksheet import SectionSheet
+from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.collect import Collected, collect
-from sheets_sync.ports import BackendError, WorkbookStore
+from sheets_sync.ports import WorkbookStore
 
 
 @dataclass
@@ -24,13 +25,13 @@ class ValidationReport:
     sections: list[str]  # the sections validated
     not_distributed: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # feedback written into these
+    valid: list[str] = field(default_factory=list)  # handed in, nothing open (or approved)
 
     def summary(self) -> dict[str, int]:
         blocking = [i for i in self.issues if not i.confirmed]
-        with_errors = {i.section for i in blocking if i.severity is Severity.error}
         return {
             "sections": len(self.sections),
-            "valid": len([s for s in self.sections if s not in with_errors]),
+            "valid": len(self.valid),
             "errors": sum(i.severity is Severity.error for i in blocking),
             "warnings": sum(i.severity is Severity.warning for i in blocking),
         }
@@ -55,18 +56,33 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
     if sections:
         unknown = set(sections) - {s.id for s in config.sections}
         if unknown:
-            raise BackendError(f"bagian {', '.join(sorted(unknown))} tidak ada di konfigurasi.",
-                               hint="Periksa id bagian di bagian 'sections' konfigurasi.")
+            raise UsageProblem(f"bagian {', '.join(sorted(unknown))} tidak ada di konfigurasi; "
+                               f"yang ada: {', '.join(s.id for s in config.sections)}.")
     found = collected or collect(config, store, sections)
     issues = evaluate_all(config, found.sheets)
     report = ValidationReport(
         issues=issues, sections=sorted(found.sheets),
+        valid=valid_sections(config, found.sheets, issues),
         not_distributed=[s.id for s in config.sections
                          if s.id not in found.refs and (not sections or s.id in sections)],
     )
     if not dry_run:
         report.written = write_feedback(config, store, found, issues, progress=progress)
     return report
+
+
+def valid_sections(config: Config, sheets: dict[str, SectionSheet],
+                   issues: list[Issue]) -> list[str]:
+    """Sections whose sheet is (or now becomes) Valid, or was approved."""
+    labels = config.labels
+    out = []
+    for section, sheet in sorted(sheets.items()):
+        mine = [i for i in issues if i.section == section]
+        target = feedback.target_status(config, sheet, mine)
+        if target == labels.status_valid or (target is None
+                                             and sheet.status == labels.status_approved):
+            out.append(section)
+    return out
 
 
 def write_feedback(config: Config, store: WorkbookStore, found: Collected, issues: list[Issue],

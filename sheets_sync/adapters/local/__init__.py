@@ -128,10 +128,16 @@ class LocalStore:
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:
         path = self._path(name, tags)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _temp_beside(path)
-        shutil.copyfile(source.id, tmp)
-        os.replace(tmp, path)
+        try:
+            tmp = _temp_beside(path)
+            shutil.copyfile(source.id, tmp)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise BackendError(
+                f"{path} tidak dapat dibuat ({exc.strerror or type(exc).__name__}).",
+                hint="Periksa bahwa folder kerja (backend.local.workspace) dapat ditulis dan "
+                     "bukan sebuah berkas.",
+            ) from None
         return self._ref(path, tags)
 
     def delete(self, ref: FileRef) -> None:
@@ -186,11 +192,11 @@ def _apply_file(path: Path, patch: WorkbookPatch) -> None:
         before = _mtime(path)
         wb = _load(path)
         _render(wb, patch)
-        # The section saved while we were writing: start again from their version.
-        if _mtime(path) != before:
-            continue
-        _save(wb, path)
-        return
+        # Saving takes a while: a section that saves meanwhile must not be overwritten, so
+        # the time is checked again right before the atomic replace (and we start again
+        # from the section's version).
+        if _save(wb, path, check=True, unchanged_since=before):
+            return
     raise BackendError(
         f"{path.name} terus berubah selama ditulis.",
         hint="Minta bagian menutup berkas itu sebentar, lalu jalankan perintah lagi.",
@@ -211,19 +217,30 @@ def _load(path: Path) -> Any:
         ) from None
 
 
-def _save(wb: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _save(wb: Any, path: Path, *, check: bool = False, unchanged_since: int | None = None) -> bool:
+    """Write `wb` to `path` atomically (a temp file, then a rename). With `check`, give up
+    (False) when the file's time is no longer `unchanged_since`."""
     wb.properties.lastModifiedBy = SERVICE_NAME
-    tmp = _temp_beside(path)
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temp_beside(path)
         wb.save(tmp)
-        os.replace(tmp, path)
-    except PermissionError:
-        with contextlib.suppress(OSError):
+        if check and _mtime(path) != unchanged_since:
             tmp.unlink()
+            return False
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        what = ("mungkin sedang dibuka di Excel" if isinstance(exc, PermissionError)
+                else exc.strerror or type(exc).__name__)
         raise BackendError(
-            f"{path} tidak dapat ditulis (mungkin sedang dibuka di Excel).",
-            hint="Tutup berkas itu, lalu jalankan perintah lagi.",
+            f"{path} tidak dapat ditulis ({what}).",
+            hint="Tutup berkas itu bila sedang dibuka, periksa bahwa folder kerja dapat "
+                 "ditulis (backend.local.workspace), lalu jalankan perintah lagi.",
         ) from None
 
 
@@ -272,7 +289,10 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
         ws = wb.create_sheet(sp.title, sp.index)
 
     for (row, col), value in sp.values.items():
-        _put(ws.cell(row=row, column=col), value)
+        cell = ws.cell(row=row, column=col)
+        if (row, col) in sp.expected and not _same(cell.value, sp.expected[(row, col)]):
+            continue  # changed since the flow read it: the section's value stays
+        _put(cell, value)
     for rng, fmt in sp.formats:
         _format(ws, rng, fmt)
     for rng in sp.clear_notes:
@@ -336,6 +356,10 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
             ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
 
 
+def _same(a: Any, b: Any) -> bool:
+    return ("" if a is None else str(a).strip()) == ("" if b is None else str(b).strip())
+
+
 def _put(cell: Any, value: Any) -> None:
     if isinstance(value, Formula):
         cell.value = value.text
@@ -394,7 +418,7 @@ def _temp_beside(path: Path) -> Path:
     return Path(name)
 
 
-def _mtime(path: Path) -> float | None:
+def _mtime(path: Path) -> int | None:
     try:
         return path.stat().st_mtime_ns
     except FileNotFoundError:
