@@ -28,6 +28,14 @@ def report_rows(recap: Recap) -> list[list[object]]:
     return rows
 
 
+def _csv_safe(value: object) -> object:
+    """Text a section typed that Excel would run as a formula when opening the CSV
+    (=, +, -, @) gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def export_report(config: Config, recap: Recap, path: Path) -> None:
     suffix = path.suffix.lower()
     rows = report_rows(recap)
@@ -35,7 +43,7 @@ def export_report(config: Config, recap: Recap, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel reads UTF-8
             writer = csv.writer(fh)
             writer.writerow(HEADERS)
-            writer.writerows(rows)
+            writer.writerows([[_csv_safe(v) for v in row] for row in rows])
         return
     if suffix != ".xlsx":
         raise ConfigError(f"--export {path}: pakai nama berkas berakhiran .xlsx atau .csv.")

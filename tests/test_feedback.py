@@ -111,7 +111,8 @@ def test_highlight_outside_the_input_columns_is_removed_later() -> None:
     ("Selesai", "Perlu Konfirmasi"),
     ("Perlu Konfirmasi", "Perlu Konfirmasi"),
     ("Valid", "Perlu Konfirmasi"),
-    ("Disetujui", "Disetujui"),
+    # chosen by the section itself (no approval on record): read as "Selesai", checked
+    ("Disetujui", "Perlu Konfirmasi"),
     ("apa saja", "apa saja"),
 ])
 def test_status_only_changed_from_selesai_on(status: str, expected: str) -> None:

@@ -392,6 +392,20 @@ def test_demo_runs_the_whole_flow_and_says_where(tmp_path):
     assert len(summary._charts) == 1
 
 
+def test_csv_export_does_not_let_typed_text_run_as_a_formula(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 80, "keterangan": "@SUM(1+1)"},
+                               "B1-02": {"realisasi": -1, "keterangan": "-cmd|calc"}})
+    env.run("recap", "--export", str(tmp_path / "laporan.csv"))
+    import csv
+
+    rows = list(csv.reader((tmp_path / "laporan.csv").read_text(encoding="utf-8-sig").splitlines()))
+    cells = [c for row in rows for c in row]
+    assert "'@SUM(1+1)" in cells and "'-cmd|calc" in cells
+    assert "-1" in cells or "-1.0" in cells  # a number stays a number
+
+
 def test_typed_formula_reaches_the_recap_as_text(tmp_path):
     env = LocalEnv(tmp_path, small_config_data())
     env.run("distribute")

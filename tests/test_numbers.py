@@ -9,7 +9,7 @@ from sheets_sync.domain.numbers import format_number, parse_number
     ("text", "value"),
     [("1.234,5", 1234.5), ("87,5%", 87.5), ("Rp 1.500.000", 1_500_000), ("Rp1.500.000,00", 1.5e6),
      ("IDR 2.000", 2000), ("  100 ", 100), ("-5", -5), ("0,25", 0.25), ("1.500", 1500),
-     ("1 500", 1500), (42, 42), (3.5, 3.5)],
+     ("1 500", 1500), (42, 42), (3.5, 3.5), ("Rp 1.500.000,-", 1_500_000), ("\u22125", -5)],
 )
 def test_indonesian_forms(text, value):
     parsed = parse_number(text)
@@ -49,3 +49,12 @@ def test_format_number_round_trips():
     for value in (1234.5, 1_500_000, 0.25, 87.5):
         assert parse_number(format_number(value)).value == value
     assert format_number(1234.5) == "1.234,5"
+
+
+def test_every_percent_spelling_makes_thousands_ambiguous():
+    from sheets_sync.domain.numbers import is_percent_unit
+
+    for unit in ("%", "persen", "Persentase", "prosentase", "% kumulatif"):
+        assert is_percent_unit(unit), unit
+        assert parse_number("1.500", percent_unit=is_percent_unit(unit)).ambiguous
+    assert not is_percent_unit("dokumen")

@@ -16,8 +16,10 @@ from sheets_sync.domain.review import (
     audit_rows,
     find_issue,
     input_protection,
+    last_review_key,
     records_patch,
     review_audit_rows,
+    review_events,
     review_history,
 )
 from sheets_sync.domain.rules import evaluate
@@ -256,4 +258,6 @@ def test_review_events_become_audit_rows() -> None:
         ["2026-10-06 08:00:00", "umum", "", "B7", "Persetujuan PEP", "Valid", "Disetujui",
          "budi"],
     ]
-    assert len(review_audit_rows("umum", sheet.meta, since=NOW)) == 1
+    first = review_events(sheet.meta)[0][0]
+    assert len(review_audit_rows("umum", sheet.meta, after=first)) == 1
+    assert review_audit_rows("umum", sheet.meta, after=last_review_key(sheet.meta)) == []

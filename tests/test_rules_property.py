@@ -112,4 +112,7 @@ def test_no_content_breaks_validation(section: str, typed: list[tuple[int, str, 
             assert not (layout.first_row <= r <= last and c in input_cols), (r, c)
             assert (r, c) == layout.header_cells["status"]
         if sp.values:
-            assert status in ("Selesai", "Perlu Konfirmasi", "Valid")
+            # only from "Selesai" on; a service state the section picked itself (not on
+            # record) reads as "Selesai"
+            assert sheet.status in ("Selesai", "Perlu Konfirmasi", "Valid")
+            assert status in ("Selesai", "Perlu Konfirmasi", "Valid", "Disetujui")

@@ -17,11 +17,9 @@ from functools import cached_property
 
 import holidays
 
-from sheets_sync.domain.models import Config, Sop
+from sheets_sync.domain.models import MONTHS_ID, Config, Sop
 
 _DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-_MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-              "September", "Oktober", "November", "Desember"]
 
 
 class WorkingCalendar:
@@ -77,14 +75,6 @@ class WorkingCalendar:
             remaining -= left_today
             at = datetime.combine(self.next_working_day(at.date()), opens)
 
-    def working_days_between(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end` (0 if end <= start)."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
-
 
 @dataclass(frozen=True)
 class SopStep:
@@ -132,5 +122,5 @@ def format_datetime_id(value: datetime | None) -> str:
     """'Kamis, 8 Oktober 2026 pukul 16.00'."""
     if value is None:
         return "-"
-    return (f"{_DAYS_ID[value.weekday()]}, {value.day} {_MONTHS_ID[value.month - 1]} "
+    return (f"{_DAYS_ID[value.weekday()]}, {value.day} {MONTHS_ID[value.month - 1]} "
             f"{value.year} pukul {value:%H.%M}")

@@ -27,7 +27,7 @@ class Strict(BaseModel):
 
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_MONTHS_ID = [
+MONTHS_ID = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
     "Agustus", "September", "Oktober", "November", "Desember",
 ]
@@ -82,7 +82,7 @@ class Period(BaseModel):
             return f"Tahun {self.year}"
         if self.kind is PeriodKind.quarterly:
             return f"Triwulan {_ROMAN[self.number]} {self.year}"
-        return f"{_MONTHS_ID[self.number - 1]} {self.year}"
+        return f"{MONTHS_ID[self.number - 1]} {self.year}"
 
     def previous(self) -> Period:
         if self.kind is PeriodKind.annual:

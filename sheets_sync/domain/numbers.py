@@ -49,7 +49,9 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
     if not isinstance(raw, str):
         return ParsedNumber(None, error="bukan angka")
 
-    text = _SPACES.sub("", _CURRENCY.sub("", raw.strip()))
+    # "Rp 1.500.000,-" (the dash closes an amount) and a typographic minus sign
+    text = _SPACES.sub("", _CURRENCY.sub("", raw.strip())).replace("\u2212", "-")
+    text = text.removesuffix(",-").removesuffix(".-")
     percent = text.endswith("%")
     if percent:
         text = text[:-1]

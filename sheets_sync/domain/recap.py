@@ -17,6 +17,7 @@ from sheets_sync.domain.calendar import SopStep, format_datetime_id
 from sheets_sync.domain.models import Config, Issue, Polarity, Severity
 from sheets_sync.domain.numbers import is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
+from sheets_sync.domain.review import AUDIT_HEADERS
 from sheets_sync.domain.worksheet import HEADER_FILL, SectionSheet
 
 SHEET_SUMMARY = "Ringkasan"
@@ -24,6 +25,7 @@ SHEET_INDICATORS = "Rekap Indikator"
 SHEET_ISSUES = "Validasi"
 SHEET_SCHEDULE = "Jadwal SOP"
 SHEET_AUDIT = "Audit"
+SHEET_AUDITED = "_audit"  # hidden: per section, the last review record already in Audit
 RECAP_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_ISSUES, SHEET_SCHEDULE, SHEET_AUDIT)
 
 INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Indikator Kinerja",
@@ -37,8 +39,6 @@ ISSUE_HEADERS = ("Bagian", "Tingkat", "Sel", "Indikator", "Kolom", "Pesan", "Sar
                  "Status")
 SCHEDULE_HEADERS = ("Langkah", "Kegiatan", "Pelaksana", "Mutu Baku", "Batas Waktu",
                     "Keadaan")
-AUDIT_HEADERS = ("Waktu", "Bagian", "Indikator", "Sel", "Kolom", "Nilai Lama", "Nilai Baru",
-                 "Diubah Oleh")
 SEVERITY_ID = {Severity.error: "Error", Severity.warning: "Peringatan", Severity.info: "Info"}
 # The typed columns the audit follows, as (column key, recap header).
 AUDITED = (("realisasi", "Realisasi"), ("keterangan", "Keterangan"), ("bukti", "Bukti Dukung"),
@@ -205,8 +205,14 @@ def _header(sp: SheetPatch, row: int, headers: tuple[str, ...]) -> None:
     sp.frozen_rows = row
 
 
+def audited_records(grid: list[list[Any]] | None) -> dict[str, str]:
+    """Section -> last review record already audited, from the hidden `_audit` sheet."""
+    return {str(r[0]): str(r[1]) for r in (grid or []) if len(r) >= 2 and r[0] and r[1]}
+
+
 def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: datetime,
-                audit_rows: list[list[Value]], *, with_audit_header: bool) -> WorkbookPatch:
+                audit_rows: list[list[Value]], *, with_audit_header: bool,
+                audited: dict[str, str]) -> WorkbookPatch:
     period = config.period.code
     summary = SheetPatch(SHEET_SUMMARY, clear=True, index=0)
     summary.values[(1, 1)] = f"REKAPITULASI DATA KINERJA {config.period.label.upper()}"
@@ -273,4 +279,6 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
     if with_audit_header:
         _header(audit, 1, AUDIT_HEADERS)
     audit.append_rows = audit_rows
-    return WorkbookPatch(sheets=[summary, indicators, issues, sched, audit])
+    state = SheetPatch(SHEET_AUDITED, clear=True, hidden=True, index=5)
+    state.put_table(1, 1, [[s, key] for s, key in sorted(audited.items())])
+    return WorkbookPatch(sheets=[summary, indicators, issues, sched, audit, state])

@@ -57,12 +57,7 @@ class ReviewError(Exception):
 def records_patch(config: Config, meta: Meta, updates: Mapping[str, Any]) -> SheetPatch:
     """Rewrite the records in J:K: existing ones keep their row, `updates` replace or append,
     an update of `None` deletes (its row and the rows freed at the end are blanked)."""
-    records = dict(meta.extra)
-    for key, value in updates.items():
-        if value is None:
-            records.pop(key, None)
-        else:
-            records[key] = value
+    records = _merged(meta.extra, updates)
     patch = SheetPatch(config.labels.sheet_meta)
     rows = max(len(meta.extra), len(records))
     items = list(records.items())
@@ -81,10 +76,20 @@ def _stamp(when: datetime) -> str:
     return when.isoformat(timespec="seconds")
 
 
+def review_events(meta: Meta) -> list[tuple[str, dict[str, Any]]]:
+    """The approve / reopen / confirm events with their record keys, oldest first."""
+    return [(k, v) for k, v in sorted(meta.extra.items())
+            if k.startswith(REVIEW_PREFIX) and isinstance(v, dict)]
+
+
 def review_history(meta: Meta) -> list[dict[str, Any]]:
     """The approve / reopen / confirm events, oldest first."""
-    return [v for k, v in sorted(meta.extra.items())
-            if k.startswith(REVIEW_PREFIX) and isinstance(v, dict)]
+    return [v for _, v in review_events(meta)]
+
+
+def last_review_key(meta: Meta) -> str | None:
+    events = review_events(meta)
+    return events[-1][0] if events else None
 
 
 def _next_review_key(meta: Meta) -> str:
@@ -147,23 +152,19 @@ def confirm_records(sheet: SectionSheet, issue: Issue, value: Any, note: str, wh
 def with_records(sheet: SectionSheet, updates: Mapping[str, Any]) -> SectionSheet:
     """A copy of `sheet` as it reads once `updates` are written (the original is untouched),
     for computing feedback that already reflects them."""
-    extra = dict(sheet.meta.extra)
+    return replace(sheet, meta=replace(sheet.meta, extra=_merged(sheet.meta.extra, updates)))
+
+
+def _merged(records: Mapping[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
+    """Records after `updates`: a value replaces or adds, `None` deletes."""
+    out = dict(records)
     for key, value in updates.items():
         if value is None:
-            extra.pop(key, None)
+            out.pop(key, None)
         else:
-            extra[key] = value
-    return replace(sheet, meta=replace(sheet.meta, extra=extra))
+            out[key] = value
+    return out
 
-
-def confirm_patch(config: Config, sheet: SectionSheet, issue: Issue, value: Any, note: str,
-                  who: str, now: datetime) -> WorkbookPatch:
-    """Only the confirmation records (the flow also refreshes feedback in the same write)."""
-    updates = confirm_records(sheet, issue, value, note, who, now)
-    return WorkbookPatch(sheets=[records_patch(config, sheet.meta, updates)])
-
-
-# --------------------------------------------------------------------------- approve, reopen
 
 
 def _status_patch(config: Config, sheet: SectionSheet, status: str) -> SheetPatch:
@@ -293,17 +294,18 @@ def audit_rows(previous: Mapping[AuditKey, Any], current: Mapping[AuditKey, Any]
 _ACTIONS = {"confirm": "Konfirmasi PEP", "approve": "Persetujuan PEP", "reopen": "Dibuka kembali"}
 
 
-def review_audit_rows(section_id: str, meta: Meta, since: datetime | None = None,
+def review_audit_rows(section_id: str, meta: Meta, after: str | None = None,
                       status_cell: str = "") -> list[list[Value]]:
-    """Audit rows for the review events recorded on a section's meta sheet after `since`
-    (the previous recap's time; None = all), same columns as `audit_rows`."""
+    """Audit rows for the review events recorded on a section's meta sheet after the record
+    `after` (the last one already audited; None = all), same columns as `audit_rows`. By
+    record, not by time: the events carry the clock of whichever computer recorded them."""
     rows: list[list[Value]] = []
-    for event in review_history(meta):
+    for key, event in review_events(meta):
+        if after is not None and key <= after:
+            continue
         try:
             at = datetime.fromisoformat(str(event.get("when")))
         except ValueError:
-            continue
-        if since is not None and at <= since:
             continue
         action = str(event.get("action", ""))
         note = str(event.get("note") or "")

@@ -15,8 +15,10 @@ from sheets_sync.domain.models import Config, Issue
 from sheets_sync.domain.patch import Value
 from sheets_sync.domain.recap import (
     AUDITED,
+    SHEET_AUDITED,
     SHEET_INDICATORS,
     Recap,
+    audited_records,
     build_recap,
     current_values,
     previous_values,
@@ -57,27 +59,38 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     schedule = sop_schedule(config)
 
     if found.recap is None:
-        lines = review_lines(found, None)
-        patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True)
+        lines, audited = review_lines(found, {})
+        patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
+                            audited=audited)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
         return RecapResult(ref, data, True, len(lines))
 
     ref = found.recap
-    previous = previous_values(store.read(ref, [SHEET_INDICATORS]).get(SHEET_INDICATORS))
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED])  # one call
+    previous = previous_values(grids.get(SHEET_INDICATORS))
     who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
     cells = {(s, r.code, key): ref_cell
              for s, sheet in found.sheets.items() for r in sheet.rows
              for key, _ in AUDITED if (ref_cell := r.cell_ref(sheet.layout, key))}
     lines = review.audit_rows(previous, current_values(data), now, who, cells,
                               labels=config.labels) if previous else []
-    # confirmations, approvals, reopenings recorded since this recap was last written
-    lines += review_lines(found, ref.modified)
-    store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False))
+    # confirmations, approvals, reopenings recorded since the last recap
+    events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
+    lines += events
+    store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False,
+                                 audited=audited))
     store.share(ref, recap_grants(config), notify=False)
     return RecapResult(ref, data, False, len(lines))
 
 
-def review_lines(found: Collected, since: datetime | None) -> list[list[Value]]:
-    return [line for s, sheet in found.sheets.items()
-            for line in review.review_audit_rows(s, sheet.meta, since, sheet.status_cell or "")]
+def review_lines(found: Collected,
+                 audited: dict[str, str]) -> tuple[list[list[Value]], dict[str, str]]:
+    """Audit lines for review events not audited yet, and the new last-audited records."""
+    lines: list[list[Value]] = []
+    latest = dict(audited)
+    for s, sheet in found.sheets.items():
+        lines += review.review_audit_rows(s, sheet.meta, audited.get(s), sheet.status_cell or "")
+        if (last := review.last_review_key(sheet.meta)) is not None:
+            latest[s] = last
+    return lines, latest

@@ -92,18 +92,13 @@ def write_feedback(config: Config, store: WorkbookStore, found: Collected, issue
     for issue in issues:
         by_section.setdefault(issue.section, []).append(issue)
 
-    todo = []
-    for section in found.sheets:
-        if section not in found.refs:
-            continue
-        sheet, items = found.sheets[section], by_section[section]
-        if feedback.feedback_changed(config, sheet, items, sheet.feedback_grid):
-            todo.append((section, feedback.feedback_patch(config, sheet, items)))
+    todo = [(section, feedback.feedback_patch(config, sheet, by_section[section]))
+            for section, sheet in found.sheets.items()
+            if feedback.feedback_changed(config, sheet, by_section[section], sheet.feedback_grid)]
     store.apply_many([(found.refs[s], patch) for s, patch in todo])
     if progress:
         for s in found.sheets:
             progress(s)
-    results = [s for s, _ in todo]
-    return [s for s in results if s]
+    return [s for s, _ in todo]
 
 

@@ -21,6 +21,7 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 from gspread.http_client import FileType, HTTPClient, ParamsType
+from urllib3.exceptions import MaxRetryError
 
 from sheets_sync.ports import BackendError
 
@@ -162,8 +163,34 @@ def endpoint_kind(method: str, url: str) -> str:
     return "other"
 
 
+# Answers after which Google may have done the work: a server error can come after the
+# change was applied. 429 and the rate-limit 403s are refusals, so nothing was done.
+MAYBE_APPLIED_STATUSES = frozenset({408, 500, 502, 503, 504})
+
+
 class MaybeApplied(BackendError):
-    """A request that is unsafe to repeat timed out: it may or may not have been done."""
+    """A request that is unsafe to repeat (`idempotent=False`) timed out, lost its connection
+    mid-answer or got a server error: it may or may not have been done. Never resent blindly;
+    the caller looks for its effect first, or tells the user to run the command again."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(
+            message,
+            hint="Jalankan perintah lagi; perintah melanjutkan dari keadaan terakhir dan "
+                 "tidak membuat berkas atau baris dua kali.",
+        )
+        self.retry_after = retry_after  # Google's Retry-After, for the caller's wait
+
+
+def _nothing_sent(exc: Exception) -> bool:
+    """Whether a transport failure happened before the request reached Google: no connection
+    (refused, DNS, connect timeout) or a credentials refresh that failed. A connection reset
+    while the answer was awaited ("Connection aborted") may come after Google did the work."""
+    if isinstance(exc, requests.ConnectTimeout | TransportError):
+        return True
+    if isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.Timeout):
+        return bool(exc.args) and isinstance(exc.args[0], MaxRetryError)
+    return False
 
 
 class GoogleHTTP(HTTPClient):
@@ -200,9 +227,11 @@ class GoogleHTTP(HTTPClient):
         *,
         idempotent: bool = True,
     ) -> requests.Response:
-        """`idempotent=False` (a Drive copy): a read timeout is not retried, because Google
-        may have done the work and lost only the answer; `MaybeApplied` lets the caller look
-        before trying again. Connection failures are retried either way (nothing was sent)."""
+        """`idempotent=False` (a Drive copy or create, a batch that appends rows): a read
+        timeout, a connection lost mid-answer or a 5xx/408 is not retried, because Google may
+        have done the work and lost only the answer; `MaybeApplied` lets the caller look
+        before trying again. Failures before anything was sent (no connection) and refusals
+        (429, rate-limit 403) are retried either way."""
         kind = endpoint_kind(method, endpoint)
         attempt = 0
         while True:
@@ -217,7 +246,7 @@ class GoogleHTTP(HTTPClient):
             except RefreshError as exc:
                 raise refresh_failed(exc, self.auth_kind) from None
             except (requests.Timeout, requests.ConnectionError, TransportError) as exc:
-                if not idempotent and not isinstance(exc, requests.ConnectionError):
+                if not idempotent and not _nothing_sent(exc):
                     raise MaybeApplied(f"Google tidak menjawab ({kind}).") from None
                 if attempt >= self.retry.max_retries:
                     raise BackendError(
@@ -233,6 +262,10 @@ class GoogleHTTP(HTTPClient):
                 return response
             if not self._retryable(response):
                 raise APIError(response)
+            if not idempotent and response.status_code in MAYBE_APPLIED_STATUSES:
+                raise MaybeApplied(
+                    f"Google menjawab galat server (HTTP {response.status_code}, {kind}).",
+                    retry_after=_retry_after(response))
             if attempt >= self.retry.max_retries:
                 raise BackendError(
                     f"Google terus menolak karena sibuk atau batas kuota per menit (HTTP "

@@ -4,7 +4,11 @@ lower-level `HTTPClient` calls (one request each, no hidden metadata fetches).
 Call costs (each one request unless a retry is needed):
 - find / changed_since: 1 Drive files.list (per 1000 files)
 - copy: 1 Drive files.copy; create: files.create + batchUpdate + files.update (tags last, so a
-  half-made file is never found)
+  half-made file is never found). Copy and create are never resent blindly: when the answer
+  is lost (timeout, 5xx) the file is first looked for (+1 files.list), by its tags (copy) or
+  by a one-off marker set at creation (create)
+- a batchUpdate that appends rows (appendCells) is not resent after an unknown outcome
+  either: the user is told to run the command again
 - apply: 1 batchUpdate; +1 spreadsheets.get when the file was neither read, written, created
   nor copied by this process (a copy inherits its template's sheet ids)
 - read: 1 call per file: values.batchGet, or, for a file this process does not know yet,
@@ -16,6 +20,7 @@ Call costs (each one request unless a retry is needed):
 from __future__ import annotations
 
 import contextlib
+import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -51,8 +56,13 @@ SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 KEY_ROLE = "sheets_sync_role"
 KEY_PERIOD = "sheets_sync_period"
 KEY_SECTION = "sheets_sync_section"
+# A one-off token stamped by `create` on the untagged file, so a create whose answer was lost
+# can be found (and not made twice); removed when the file is tagged. Never a role/period
+# tag, so `find` does not see a half-made file.
+KEY_CREATE = "sheets_sync_create"
 
-FILE_FIELDS = "id,name,modifiedTime,appProperties,webViewLink,lastModifyingUser(emailAddress)"
+FILE_FIELDS = ("id,name,createdTime,modifiedTime,appProperties,webViewLink,"
+               "lastModifyingUser(emailAddress)")
 ALL_DRIVES = {"supportsAllDrives": "true"}
 ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3}
 
@@ -239,6 +249,7 @@ class GoogleStore:
             id=file_id, name=str(data.get("name", "")), tags=tags,
             modified=_parse_time(data.get("modifiedTime")),
             modified_by=(data.get("lastModifyingUser") or {}).get("emailAddress"),
+            created=_parse_time(data.get("createdTime")),
             url=data.get("webViewLink") or f"https://docs.google.com/spreadsheets/d/{file_id}/edit",
         )
 
@@ -252,11 +263,10 @@ class GoogleStore:
                        tags=Tags(Role.template, ""),
                        url=f"https://docs.google.com/spreadsheets/d/{self.settings.template_id}")
 
-    def find(self, period: str, role: Role | None = None) -> list[FileRef]:
-        q = [f"appProperties has {{ key='{KEY_PERIOD}' and value={_quote(period)} }}"]
-        if role is not None:
-            q.append(f"appProperties has {{ key='{KEY_ROLE}' and value={_quote(role.value)} }}")
-        q.append("trashed = false")
+    def _list(self, q: list[str]) -> Iterator[dict[str, Any]]:
+        """Drive files matching all of `q`, not trashed, in the folder if one is set (1 call
+        per 1000 files); raises APIError."""
+        q = [*q, "trashed = false"]
         if self.folder_id:
             q.append(f"{_quote(self.folder_id)} in parents")
         params: dict[str, Any] = {
@@ -265,18 +275,24 @@ class GoogleStore:
         }
         if not self.folder_id:
             params["corpora"] = "allDrives"  # files in Shared Drives too
+        while True:
+            page = self._json("get", DRIVE_FILES, params=params)
+            yield from page.get("files", [])
+            token = page.get("nextPageToken")
+            if not token:
+                return
+            params["pageToken"] = token
+
+    def find(self, period: str, role: Role | None = None) -> list[FileRef]:
+        q = [f"appProperties has {{ key='{KEY_PERIOD}' and value={_quote(period)} }}"]
+        if role is not None:
+            q.append(f"appProperties has {{ key='{KEY_ROLE}' and value={_quote(role.value)} }}")
         refs: list[FileRef] = []
         with self._errors(f"mencari berkas periode {period} di Drive", self.folder_id):
-            while True:
-                page = self._json("get", DRIVE_FILES, params=params)
-                for data in page.get("files", []):
-                    ref = self._ref(data)
-                    if ref is not None and ref.tags.period == period:
-                        refs.append(ref)
-                token = page.get("nextPageToken")
-                if not token:
-                    break
-                params["pageToken"] = token
+            for data in self._list(q):
+                ref = self._ref(data)
+                if ref is not None and ref.tags.period == period:
+                    refs.append(ref)
         return sorted(refs, key=lambda r: (r.tags.role.value, r.tags.section or "", r.name))
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
@@ -288,13 +304,41 @@ class GoogleStore:
 
     # ------------------------------------------------------------------ creating
 
-    def _already_made(self, name: str, tags: Tags) -> dict[str, Any] | None:
+    def _make_once(self, url: str, params: dict[str, Any], body: dict[str, Any],
+                   look: Callable[[], dict[str, Any] | None], what: str) -> dict[str, Any]:
+        """POST a request that makes a file (copy, create) so that it is never made twice:
+        when its outcome is unknown (answer lost, 5xx) wait, then `look` for the file; send
+        again only if it is not there. Raises APIError for a final refusal."""
+        retry = self.http.retry
+        for attempt in range(retry.max_retries + 1):
+            try:
+                return dict(self.http.request("post", url, params=params, json=body,
+                                              idempotent=False).json())
+            except MaybeApplied as exc:
+                # Wait first: Google may still be working on it, and its search lags a little.
+                retry.sleep(retry.delay(attempt, exc.retry_after))
+                made = look()
+                if made is not None:
+                    return made
+        raise BackendError(
+            f"Google tidak menjawab dengan pasti saat {what}.",
+            hint="Periksa sambungan internet, lalu jalankan perintah lagi; berkas yang sudah "
+                 "jadi tidak dibuat dua kali.")
+
+    def _already_copied(self, name: str, tags: Tags) -> dict[str, Any] | None:
         """The file a lost-answer copy made, if it exists (1 files.list)."""
-        for ref in self.find(tags.period, tags.role):
-            if ref.name == name and ref.tags == tags:
-                return {"id": ref.id, "name": ref.name, "webViewLink": ref.url,
-                        "modifiedTime": None}
+        q = [f"appProperties has {{ key={_quote(k)} and value={_quote(v)} }}"
+             for k, v in app_properties(tags).items()]
+        for data in self._list(q):
+            ref = self._ref(data)
+            if ref is not None and ref.name == name and ref.tags == tags:
+                return data
         return None
+
+    def _already_created(self, token: str) -> dict[str, Any] | None:
+        """The file a lost-answer create made, by its one-off marker (1 files.list)."""
+        q = [f"appProperties has {{ key='{KEY_CREATE}' and value={_quote(token)} }}"]
+        return next(iter(self._list(q)), None)
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:
         body: dict[str, Any] = {"name": name, "appProperties": app_properties(tags)}
@@ -302,25 +346,12 @@ class GoogleStore:
             body["parents"] = [self.folder_id]
         url = f"{DRIVE_FILES}/{source.id}/copy"
         params = {**ALL_DRIVES, "fields": FILE_FIELDS}
-        with self._errors(f"menyalin '{source.name}' menjadi '{name}'", source.id, source.name):
-            for _attempt in range(self.http.retry.max_retries + 1):
-                try:
-                    data = self.http.request("post", url, params=params, json=body,
-                                             idempotent=False).json()
-                    break
-                except MaybeApplied:
-                    # The copy may exist although its answer was lost: a blind retry could
-                    # make a second worksheet for the same section.
-                    made = self._already_made(name, tags)
-                    if made is not None:
-                        data = made
-                        break
-                    self.http.retry.sleep(self.http.retry.delay(_attempt, None))
-            else:
-                raise BackendError(
-                    f"Google tidak menjawab saat menyalin '{source.name}' menjadi '{name}'.",
-                    hint="Periksa sambungan internet, lalu jalankan perintah lagi; berkas yang "
-                         "sudah jadi tidak dibuat dua kali.")
+        what = f"menyalin '{source.name}' menjadi '{name}'"
+        with self._errors(what, source.id, source.name):
+            # The copy may exist although its answer was lost: a blind resend could make a
+            # second worksheet for the same section.
+            data = self._make_once(url, params, body, lambda: self._already_copied(name, tags),
+                                   what)
         ref = self._ref(data, tags)
         assert ref is not None
         with self._lock:
@@ -332,12 +363,15 @@ class GoogleStore:
         return ref
 
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
-        body: dict[str, Any] = {"name": name, "mimeType": SPREADSHEET_MIME}
+        token = secrets.token_hex(12)
+        body: dict[str, Any] = {"name": name, "mimeType": SPREADSHEET_MIME,
+                                "appProperties": {KEY_CREATE: token}}
         if self.folder_id:
             body["parents"] = [self.folder_id]
-        with self._errors(f"membuat '{name}'", self.folder_id):
-            data = self._json("post", DRIVE_FILES, params={**ALL_DRIVES, "fields": "id"},
-                              body=body)
+        what = f"membuat '{name}'"
+        with self._errors(what, self.folder_id):
+            data = self._make_once(DRIVE_FILES, {**ALL_DRIVES, "fields": "id"}, body,
+                                   lambda: self._already_created(token), what)
         file_id = str(data["id"])
         # A spreadsheet made through Drive holds one default sheet, id 0 (its title depends
         # on the account's language): render() renames it to the patch's first sheet.
@@ -349,7 +383,8 @@ class GoogleStore:
             with self._errors(f"menandai '{name}'", file_id, name):
                 data = self._json("patch", f"{DRIVE_FILES}/{file_id}",
                                   params={**ALL_DRIVES, "fields": FILE_FIELDS},
-                                  body={"appProperties": app_properties(tags)})
+                                  body={"appProperties": {**app_properties(tags),
+                                                          KEY_CREATE: None}})
         except Exception:
             with contextlib.suppress(Exception):
                 self._trash(file_id)
@@ -430,7 +465,20 @@ class GoogleStore:
         rendered = render(patch, book, account=account, new_file=new_file)
         if not rendered.requests:
             return
-        answer = self.http.batch_update(file_id, {"requests": rendered.requests})
+        # Appended rows (the recap's Audit) are not absolute state: a resend after an unknown
+        # outcome could append them twice. Every other request sets absolute state.
+        appends = any("appendCells" in r for r in rendered.requests)
+        try:
+            answer = self.http.request("post", f"{SHEETS}/{file_id}:batchUpdate",
+                                       json={"requests": rendered.requests},
+                                       idempotent=not appends).json()
+        except MaybeApplied as exc:
+            raise BackendError(
+                f"Google tidak menjawab dengan pasti saat menulis ke '{name}' ({exc.message}): "
+                "tulisan itu, termasuk baris Audit yang ditambahkan, mungkin sudah tersimpan, "
+                "mungkin juga belum. Tidak dikirim ulang agar baris tidak tercatat dua kali.",
+                hint="Jalankan perintah lagi: isinya dihitung ulang dari keadaan berkas saat "
+                     "ini, jadi tidak ada yang tercatat dua kali.") from None
         replies = answer.get("replies", []) if isinstance(answer, dict) else []
         prot_ids = [r["addProtectedRange"]["protectedRange"].get("protectedRangeId")
                     for r in replies if "addProtectedRange" in r]

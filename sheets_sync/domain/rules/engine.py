@@ -25,7 +25,7 @@ from sheets_sync.domain.models import (
     Polarity,
     Severity,
 )
-from sheets_sync.domain.numbers import ParsedNumber, format_number, parse_number
+from sheets_sync.domain.numbers import ParsedNumber, format_number, is_percent_unit, parse_number
 from sheets_sync.domain.patch import a1
 from sheets_sync.domain.rules import expr as expression
 from sheets_sync.domain.rules.history import History
@@ -46,7 +46,6 @@ from sheets_sync.domain.worksheet import EntryRow, SectionSheet, column_label
 
 CONFIRM_PREFIX = "confirm:"
 _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
-_PERCENT_UNITS = {"%", "persen", "persentase", "percent"}
 
 
 # --------------------------------------------------------------------------- default set
@@ -107,11 +106,6 @@ def _num(v: float | None) -> str:
 
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
-
-
-def is_percent_unit(unit: str) -> bool:
-    u = " ".join(str(unit).split()).casefold()
-    return u in _PERCENT_UNITS or "%" in u
 
 
 class _Fill(dict[str, str]):
