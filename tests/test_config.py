@@ -122,3 +122,43 @@ def test_indicators_from_xlsx(tmp_path):
     data = small_config_data(indicators=0, indicators_file="ind.xlsx")
     config = load_config(write_config(tmp_path, data))
     assert config.indicators[0].polarity.value == "negatif"
+
+
+def test_config_saved_as_ansi_by_notepad_still_loads(tmp_path):
+    path = write_config(tmp_path, small_config_data())
+    text = path.read_text(encoding="utf-8").replace("Subbagian 1", "Subbagian Umum é")
+    path.write_bytes(text.encode("cp1252"))
+    assert load_config(path).sections[0].name == "Subbagian Umum é"
+
+
+def test_config_path_that_is_a_folder(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_config(tmp_path)
+    assert str(tmp_path) in exc.value.message
+
+
+def test_damaged_indicators_xlsx_is_a_plain_error(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "ind.xlsx").write_bytes(b"PK not really a workbook")
+    msg = _error(tmp_path, small_config_data(indicators=0, indicators_file="ind.xlsx"))
+    assert "ind.xlsx" in msg and ".csv" in msg
+
+
+def test_indicators_csv_saved_as_ansi(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "ind.csv").write_bytes(
+        "kode;bagian;indikator;target\nA-1;bagian-1;Pemeliharaan gedung \xe9;10\n".encode("latin-1"))
+    config = load_config(write_config(tmp_path, small_config_data(indicators=0,
+                                                                  indicators_file="ind.csv")))
+    assert config.indicators[0].name.startswith("Pemeliharaan")
+
+
+def test_bad_pinned_time_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import main
+
+    cfg = write_config(tmp_path, small_config_data())
+    result = CliRunner().invoke(main, ["--config", str(cfg), "status"],
+                                env={"SHEETS_SYNC_NOW": "besok"})
+    assert result.exit_code == 2 and "SHEETS_SYNC_NOW" in result.output

@@ -444,3 +444,12 @@ def test_many_sections_use_the_process_pool(tmp_path):
     store = LocalStore(tmp_path / "config" / "workspace", processes=2)
     refs = store.find("2026-TW3", Role.section)
     assert len(store.read_many(refs, ["Kertas Kerja"])) == 9
+
+
+def test_workspace_that_is_a_file_is_a_plain_error(tmp_path):
+    data = small_config_data()
+    data["backend"]["local"]["workspace"] = "bukan-folder.txt"
+    env = LocalEnv(tmp_path, data)
+    (env.config_path.parent / "bukan-folder.txt").write_text("x")
+    out = env.run("distribute", code=3).output
+    assert "bukan-folder.txt" in out and "Traceback" not in out

@@ -171,9 +171,9 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     from sheets_sync.flows.validate import validate as run
 
     config = app.config()
-    with progress_bar(app, "Memeriksa", len(sections) or len(config.sections)) as tick:
-        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run,
-                     progress=tick)
+    count = len(sections) or len(config.sections)
+    with app.err.status(f"Memeriksa {count} bagian ..."):  # a spinner: the reads run together
+        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run)
     if fmt == "json":
         click.echo(json.dumps({"summary": report.summary(),
                                "issues": [issue_json(i) for i in report.issues]},

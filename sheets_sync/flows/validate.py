@@ -8,7 +8,6 @@ types: the feedback patch touches only the Validasi sheet, highlights, notes, th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sheets_sync.domain import feedback, rules
@@ -51,8 +50,7 @@ def evaluate_all(config: Config, sheets: dict[str, SectionSheet]) -> list[Issue]
 
 
 def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None = None,
-             dry_run: bool = False, collected: Collected | None = None,
-             progress: Callable[[str], None] | None = None) -> ValidationReport:
+             dry_run: bool = False, collected: Collected | None = None) -> ValidationReport:
     if sections:
         unknown = set(sections) - {s.id for s in config.sections}
         if unknown:
@@ -67,7 +65,7 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
                          if s.id not in found.refs and (not sections or s.id in sections)],
     )
     if not dry_run:
-        report.written = write_feedback(config, store, found, issues, progress=progress)
+        report.written = write_feedback(config, store, found, issues)
     return report
 
 
@@ -85,8 +83,8 @@ def valid_sections(config: Config, sheets: dict[str, SectionSheet],
     return out
 
 
-def write_feedback(config: Config, store: WorkbookStore, found: Collected, issues: list[Issue],
-                   *, progress: Callable[[str], None] | None = None) -> list[str]:
+def write_feedback(config: Config, store: WorkbookStore, found: Collected,
+                   issues: list[Issue]) -> list[str]:
     """Write each section's feedback where it changed; returns the sections written."""
     by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
     for issue in issues:
@@ -96,9 +94,6 @@ def write_feedback(config: Config, store: WorkbookStore, found: Collected, issue
             for section, sheet in found.sheets.items()
             if feedback.feedback_changed(config, sheet, by_section[section], sheet.feedback_grid)]
     store.apply_many([(found.refs[s], patch) for s, patch in todo])
-    if progress:
-        for s in found.sheets:
-            progress(s)
     return [s for s, _ in todo]
 
 
