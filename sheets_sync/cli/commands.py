@@ -184,7 +184,7 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
         _render_issues(app, config.section, report.issues)
         s = report.summary()
         app.console.print(
-            f"{s['sections']} bagian diperiksa: {s['valid']} tanpa error, {s['errors']} error, "
+            f"{s['sections']} bagian diperiksa: {s['valid']} valid, {s['errors']} error, "
             f"{s['warnings']} peringatan."
             + (f" Umpan balik ditulis ke {len(report.written)} lembar." if report.written else "")
             + (" (uji coba: tidak ada yang ditulis)" if dry_run else "")
