@@ -70,5 +70,8 @@ def export_report(config: Config, recap: Recap, path: Path) -> None:
                              strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A5"
+    ws.page_setup.orientation = "landscape"  # the formal table is printed: one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -244,11 +244,14 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
     if s:
         summary.charts.append(Chart(
             "Rata-rata capaian per bagian (%)",
-            categories=CellRange(top, 2, top + len(s), 2),
+            categories=CellRange(top, 1, top + len(s), 1),  # the short section codes
             series=CellRange(top, 10, top + len(s), 10),
             anchor=(top + len(s) + 2, 2),
         ))
-    summary.column_widths = {1: 110, 2: 220, 3: 160, 4: 120, 13: 260}
+        # links wrap inside their column instead of running across the printed page
+        summary.formats.append((CellRange(top + 1, 13, top + len(s), 13), Format(wrap=True)))
+    summary.column_widths = {1: 130, 2: 230, 3: 170, 4: 120, 5: 60, 6: 80, 7: 80, 8: 55,
+                             9: 80, 10: 100, 11: 100, 12: 130, 13: 300}
 
     indicators = SheetPatch(SHEET_INDICATORS, clear=True, index=1)
     _header(indicators, 1, INDICATOR_HEADERS)

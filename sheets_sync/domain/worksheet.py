@@ -79,7 +79,8 @@ def template_patch(config: Config) -> WorkbookPatch:
         CellRange(HEADER_ROW, 1, HEADER_ROW, len(keys)),
         Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True, align="center"),
     ))
-    widths = {"no": 40, "code": 80, "sasaran": 220, "indicator": 300, "unit": 90, "target": 90,
+    # "No" is wide enough for the header block's labels above the table (Batas Waktu, ...)
+    widths = {"no": 95, "code": 80, "sasaran": 220, "indicator": 300, "unit": 90, "target": 90,
               "realisasi": 100, "capaian": 90, "keterangan": 220, "bukti": 200, "budget": 130,
               "budget_real": 150, "budget_capaian": 110}
     ws.column_widths = {i + 1: widths[k] for i, k in enumerate(keys)}

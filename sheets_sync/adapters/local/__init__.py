@@ -123,6 +123,10 @@ class LocalStore:
         _render(wb, patch)
         if default is not None and default.title not in {s.title for s in patch.sheets}:
             wb.remove(default)
+        for ws in wb.worksheets:  # offices print these: landscape, one page wide
+            ws.page_setup.orientation = "landscape"
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         self._save(wb, path)
         return self._ref(path, tags)
 
@@ -352,7 +356,7 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
             chart.set_categories(Reference(ws, min_col=spec.categories.left,
                                            min_row=spec.categories.top + 1,
                                            max_row=spec.categories.bottom))
-            chart.width, chart.height = 18, 9
+            chart.width, chart.height = 24, 11
             ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
 
 
