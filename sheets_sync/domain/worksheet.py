@@ -386,10 +386,11 @@ class SectionSheet:
         return a1(*cell) if cell else None
 
     def filled(self) -> int:
-        return sum(1 for r in self.rows if _blank(r.cells.get("realisasi")) is False)
+        return sum(1 for r in self.rows if is_blank(r.cells.get("realisasi")) is False)
 
 
-def _blank(v: Any) -> bool:
+def is_blank(v: Any) -> bool:
+    """An empty cell: nothing, or only spaces."""
     return v is None or (isinstance(v, str) and not v.strip())
 
 
@@ -412,7 +413,7 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
         code_col = layout.columns["code"]
         for r in range(layout.first_row, len(grid) + 1):
             code = _at(grid, r, code_col)
-            if _blank(code):
+            if is_blank(code):
                 # a blank code ends the table, unless the snapshot says rows continue (a
                 # section deleted a code: the structure rule reports it)
                 if not any(s.row > r for s in meta.snapshot):

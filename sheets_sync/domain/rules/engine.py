@@ -42,7 +42,7 @@ from sheets_sync.domain.rules.spec import (
     Scope,
     StructureRule,
 )
-from sheets_sync.domain.worksheet import EntryRow, SectionSheet, column_label
+from sheets_sync.domain.worksheet import EntryRow, SectionSheet, column_label, is_blank
 
 CONFIRM_PREFIX = "confirm:"
 _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
@@ -102,10 +102,6 @@ def show(value: Any, limit: int = 40) -> str:
 
 def _num(v: float | None) -> str:
     return "" if v is None else format_number(v)
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
 
 
 class _Fill(dict[str, str]):
@@ -274,7 +270,7 @@ def _required(ctx: _Ctx, rule: RequiredRule) -> list[Issue]:
         return []  # a missing column is the structure rule's finding
     out = []
     for row, code in ctx.rows_for(rule):
-        if _blank(row.cells.get(rule.column)):
+        if is_blank(row.cells.get(rule.column)):
             lead = "Status sudah Selesai, tetapi " if rule.only_when_done else ""
             out.append(ctx.issue(
                 rule, row, code, rule.column,
@@ -292,7 +288,7 @@ def _number(ctx: _Ctx, rule: NumberRule) -> list[Issue]:
     out = []
     for row, code in ctx.rows_for(rule):
         raw = row.cells.get(rule.column)
-        if _blank(raw):
+        if is_blank(raw):
             out += ctx.missing(rule, row, code, rule.column)
             continue
         parsed = ctx.number(row, rule.column)
@@ -324,7 +320,7 @@ def _bounds(ctx: _Ctx, rule: BoundsRule) -> list[Issue]:
         return []
     out = []
     for row, code in ctx.rows_for(rule):
-        if _blank(row.cells.get(rule.column)):
+        if is_blank(row.cells.get(rule.column)):
             out += ctx.missing(rule, row, code, rule.column)
             continue
         value = ctx.number(row, rule.column).value
@@ -346,7 +342,7 @@ def _bounds(ctx: _Ctx, rule: BoundsRule) -> list[Issue]:
 def _explanation(ctx: _Ctx, rule: ExplanationRule) -> list[Issue]:
     out = []
     for row, code in ctx.rows_for(rule):
-        if _blank(row.cells.get("realisasi")):
+        if is_blank(row.cells.get("realisasi")):
             out += ctx.missing(rule, row, code, "realisasi")
             continue
         value = ctx.capaian(row)
@@ -358,7 +354,7 @@ def _explanation(ctx: _Ctx, rule: ExplanationRule) -> list[Issue]:
             detail, batas = f"di atas {_num(rule.above)}%", _num(rule.above)
         else:
             continue
-        if not _blank(row.cells.get("keterangan")):
+        if not is_blank(row.cells.get("keterangan")):
             continue
         key = "keterangan" if ctx.sheet.layout.col("keterangan") else "realisasi"
         f = ctx.fields(row, key, capaian=_num(value), batas=batas, detail=detail,
@@ -394,7 +390,7 @@ def _evidence(ctx: _Ctx, rule: EvidenceRule) -> list[Issue]:
     for row, code in ctx.rows_for(rule):
         raw = row.cells.get("bukti")
         f = ctx.fields(row, "bukti")
-        if _blank(raw):
+        if is_blank(raw):
             if rule.required:
                 out.append(ctx.issue(rule, row, code, "bukti",
                                      "Bukti Dukung untuk indikator {kode} belum diisi.",
@@ -431,7 +427,7 @@ def _cumulative(ctx: _Ctx, rule: CumulativeRule) -> list[Issue]:
         before = ctx.history.value(prev.code, row.code, rule.column)
         if before is None:
             continue
-        if _blank(row.cells.get(rule.column)):
+        if is_blank(row.cells.get(rule.column)):
             out += ctx.missing(rule, row, code, rule.column)
             continue
         value = ctx.number(row, rule.column).value
@@ -481,7 +477,7 @@ def _outlier(ctx: _Ctx, rule: OutlierRule) -> list[Issue]:
         points = _earlier(ctx, row.code, rule.column)
         if len(points) < rule.min_points:
             continue
-        if _blank(row.cells.get(rule.column)):
+        if is_blank(row.cells.get(rule.column)):
             out += ctx.missing(rule, row, code, rule.column)
             continue
         value = ctx.number(row, rule.column).value
@@ -516,7 +512,7 @@ def _env(ctx: _Ctx, row: EntryRow) -> tuple[dict[str, float | None], set[str]]:
     """The row's numbers by expression name, and the names whose cell holds text that is not
     a number (those are the number rule's finding, not a missing value)."""
     invalid = {name for name, key in _EXPR_CELLS.items()
-               if not _blank(row.cells.get(key)) and ctx.number(row, key).value is None}
+               if not is_blank(row.cells.get(key)) and ctx.number(row, key).value is None}
     t = ctx.target(row.code)
     real = ctx.number(row, "realisasi").value
     budget_real = ctx.number(row, "budget_real").value
