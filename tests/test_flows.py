@@ -333,6 +333,24 @@ def test_a_section_cannot_approve_itself(env):
     assert next(r for r in summary if r and r[0] == "bagian-1")[3] == "Perlu Konfirmasi"
 
 
+def test_completing_a_damaged_workbook_keeps_its_records(env):
+    """A workbook distributed before history rules were on holds other records in the rows
+    the history record would take: completing it must add history, not overwrite them."""
+    env.run("distribute")
+    from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+    from sheets_sync.domain.review import review_history
+    from sheets_sync.domain.worksheet import parse_meta
+
+    event = json.dumps({"action": "confirm", "who": "ani", "when": "2026-10-05T09:00:00"})
+    damaged = {(1, 10): "review:0001", (1, 11): event, (4, 2): ""}  # and the prefill undone
+    env.store().apply(env.section_ref("bagian-1"),
+                      WorkbookPatch([SheetPatch("_meta", values=damaged)]))
+    assert "dilengkapi" in env.run("distribute").output
+    meta = parse_meta(env.grid(env.section_ref("bagian-1"), "_meta"))
+    assert [e["who"] for e in review_history(meta)] == ["ani"]  # the record survived
+    assert "history" in meta.extra
+
+
 def test_completing_a_damaged_workbook_keeps_the_status(env):
     env.run("distribute")
     env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, status="Selesai")

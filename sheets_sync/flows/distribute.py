@@ -117,17 +117,15 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
 
     # Workbooks that exist already: one read each tells whether their prefill finished.
     existing = {s.id: found.refs[s.id] for s in chosen if s.id in found.refs}
-    metas = store.read_many(list(existing.values()), [config.labels.sheet_meta])
-
-    def prefilled(section: Section) -> bool:
-        ref = existing.get(section.id)
-        return ref is not None and parse_meta(
-            metas.get(ref.id, {}).get(config.labels.sheet_meta)).distributed
+    grids = store.read_many(list(existing.values()), [config.labels.sheet_meta])
+    metas = {sid: parse_meta(grids.get(ref.id, {}).get(config.labels.sheet_meta))
+             for sid, ref in existing.items()}
+    prefilled = {sid for sid, meta in metas.items() if meta.distributed}
 
     # Earlier periods' values, read once per run and stored in each new workbook's meta:
     # validating then needs no reads of earlier periods.
     history: History | None = None
-    if needs_history(config) and not all(prefilled(s) for s in chosen):
+    if needs_history(config) and not all(s.id in prefilled for s in chosen):
         history = load_history(config, store)
 
     def one(section: Section) -> SectionOutcome:
@@ -137,15 +135,16 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             ref = store.copy(template, workbook_name(config, section),
                              Tags(Role.section, config.period.code, section.id))
             action = "dibuat"
-        if action == "dibuat" or not prefilled(section):
+        if action == "dibuat" or section.id not in prefilled:
             # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
                                   fresh=action == "dibuat")
             if history is not None:
                 codes = {i.code for i in config.indicators_of(section.id)}
+                # merged with the records already there (a damaged workbook may hold some)
                 add_records(patch, review.records_patch(
-                    config, Meta(), {HISTORY_RECORD: history.subset(codes)}))
+                    config, metas.get(section.id, Meta()), {HISTORY_RECORD: history.subset(codes)}))
             store.apply(ref, patch)
             action = action if action == "dibuat" else "dilengkapi"
         shared = store.share(ref, grants_for(config, section),
