@@ -11,6 +11,7 @@ DESIGN.md section 6 are met here, not in the flows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -81,6 +82,27 @@ def _backend_error(message: str, hint: str) -> BackendError:
     return BackendError(message, hint=hint)
 
 
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a period's lock: shown to the second process, and used to judge staleness."""
+
+    who: str  # e.g. "pep1 di PC-PEP (proses 4242)"
+    host: str
+    pid: int
+    since: datetime
+
+
+class PeriodLocked(BackendError):
+    """Another sync process is working on the same period (one writer per period)."""
+
+    def __init__(self, message: str, holder: LockHolder, *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.holder = holder
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PeriodLocked, (self.message, self.holder), {"hint": self.hint})
+
+
 class WorkbookStore(Protocol):
     """What a flow may ask of a backend."""
 
@@ -141,4 +163,11 @@ class WorkbookStore(Protocol):
         ...
 
     def delete(self, ref: FileRef) -> None:
+        ...
+
+    def lock(self, period: str) -> AbstractContextManager[None]:
+        """Hold the period's lock while a command writes (one writer per period: two PEP
+        computers, or `watch` beside a manual `validate`). Waits briefly, then raises
+        `PeriodLocked` naming the holder; a stale lock is taken over. Local: a lock file in
+        the workspace; Google: a small file the service keeps on Drive."""
         ...

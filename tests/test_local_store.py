@@ -115,7 +115,7 @@ def test_appended_rows_keep_formula_looking_text_as_text(tmp_path, config):
 def test_a_save_during_our_write_is_kept(tmp_path, config, monkeypatch):
     """A section saves while the service is writing the same file: the service starts again
     from the section's version instead of replacing it."""
-    import sheets_sync.adapters.local as local
+    import sheets_sync.adapters.local.store as local
 
     store, ref, layout = distributed(tmp_path, config)
     real_save = local.Workbook.save

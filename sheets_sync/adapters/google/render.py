@@ -4,7 +4,7 @@ Pure functions over the patch and what the store knows of the spreadsheet (`Book
 so the rendering is tested without any HTTP. Sheets the patch creates get ids chosen here
 (addSheet accepts them), so the same batch can write into them: one call, not two.
 
-Semantics follow the local adapter (openpyxl) exactly; see sheets_sync/adapters/local.
+Semantics follow the local adapter (openpyxl) exactly; see sheets_sync/adapters/local/store.py.
 """
 
 from __future__ import annotations
