@@ -9,6 +9,7 @@ Each `run` is a fresh CLI invocation (a fresh store, as a new process would have
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ class LocalEnv(Env):
                 for r in range(layout.first_row, ws.max_row + 1)}
         for code, cells in values.items():
             for key, value in cells.items():
-                ws.cell(rows[code], layout.columns[key]).value = value
+                excel_typed(ws.cell(rows[code], layout.columns[key]), value)
         if status:
             ws.cell(*layout.header_cells["status"]).value = status
         wb.properties.lastModifiedBy = who
@@ -143,6 +144,21 @@ class LocalEnv(Env):
     def can_type(self, section: str, a1: str) -> bool:
         ws = load_workbook(self.section_ref(section).id)[self.config.labels.sheet_worksheet]
         return not (ws.protection.sheet and ws[a1].protection.locked)
+
+
+_TYPED_PERCENT = re.compile(r"^\s*(-?\d+)(?:,(\d+))?\s*%\s*$")
+
+
+def excel_typed(cell: Any, value: Any) -> None:
+    """Put `value` in a cell as Excel or LibreOffice (Indonesian locale) saves what a person
+    types: `87,5%` becomes the number 0.875 with the format `0.0%`; anything else as given."""
+    m = _TYPED_PERCENT.match(value) if isinstance(value, str) else None
+    if m is None:
+        cell.value = value
+        return
+    decimals = m.group(2) or ""
+    cell.value = float(f"{m.group(1)}.{decimals or 0}") / 100
+    cell.number_format = "0" + ("." + "0" * len(decimals) if decimals else "") + "%"
 
 
 class GoogleEnv(Env):

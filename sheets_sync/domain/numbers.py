@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 _CURRENCY = re.compile(r"^\s*(?:rp\.?|idr)\s*", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -18,6 +19,35 @@ _ID_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _ID_DECIMAL = re.compile(r"^\d+,\d+$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _EN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+class PercentValue(float):
+    """A number read from a cell formatted as a percentage, given as the percentage it shows.
+
+    Excel, LibreOffice and Google Sheets store `87,5%` as 0.875 with a percent number format;
+    the adapters read such a cell as `PercentValue(87.5)`, so every figure uses what the section
+    saw. It is still a float; `fraction` is what the cell holds (never write the percentage
+    back into a cell: the service writes no cell a section types)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_fraction(cls, fraction: float) -> PercentValue:
+        # shift the decimal point of the shortest repr: 0.1 -> 10, not 10.000000000000002
+        return cls(float(Decimal(repr(float(fraction))).scaleb(2)))
+
+    @property
+    def fraction(self) -> float:
+        return float(Decimal(repr(float(self))).scaleb(-2))
+
+    def __repr__(self) -> str:
+        return f"PercentValue({float(self)!r})"
+
+    def __str__(self) -> str:
+        return repr(float(self))
+
+    def __reduce__(self) -> tuple[type[PercentValue], tuple[float]]:
+        return (PercentValue, (float(self),))
 
 
 @dataclass(frozen=True)
@@ -45,7 +75,7 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
             return ParsedNumber(None, error="bukan angka yang sah")
-        return ParsedNumber(float(raw))
+        return ParsedNumber(float(raw), percent=isinstance(raw, PercentValue))
     if not isinstance(raw, str):
         return ParsedNumber(None, error="bukan angka")
 
