@@ -130,7 +130,7 @@ def check_target(ctx: RuleContext, rule: TargetRule) -> list[Issue]:
             rule, row, code, key,
             "Target indikator {kode} di konfigurasi ({target}) berbeda dari target di lembar "
             "({sebelumnya}); capaian dihitung dengan target konfigurasi {target}.",
-            "Jalankan 'sync distribute --update-targets' agar lembar bagian memakai target "
-            "baru, atau kembalikan target di konfigurasi.",
+            "Target ditetapkan PEP: PEP menjalankan 'sync distribute --update-targets' agar "
+            "lembar ini memakai target baru (atau mengembalikan target di konfigurasi).",
             ctx.fields(row, key, target=used, sebelumnya=sheet, detail=f"{sheet} -> {used}")))
     return out
