@@ -243,3 +243,21 @@ def test_a_target_changed_after_distribution_is_reported_and_updated_on_request(
     assert env.cell("bagian-1", "Kertas Kerja", "B7") in ("Selesai", "Perlu Konfirmasi")
     assert not [i for i in issues_of(env) if i["rule"] in ("target-dipakai", "struktur")]
     assert "Target berubah" not in env.run("distribute").output
+
+
+@pytest.mark.parametrize(("severity", "counts"), [("info", True), ("warning", False)])
+def test_with_history_an_outlier_warning_also_keeps_a_value_from_counting(tmp_path, severity,
+                                                                           counts):
+    history = tmp_path / "riwayat.csv"
+    history.write_text("periode,kode,realisasi\n2025-TW3,B1-02,10\n2025-TW4,B1-02,9\n"
+                       "2026-TW1,B1-02,10\n2026-TW2,B1-02,11\n", encoding="utf-8")
+    rules = [{"id": "pencilan", "kind": "outlier", "severity": severity},
+             {"id": "kewajaran", "kind": "plausibility"}]
+    env = LocalEnv(tmp_path, {**small_config_data(), "rules": rules,
+                              "history_file": str(history)})
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-02": {"realisasi": 25}})  # capaian 250 %: plausible
+    found = [i for i in issues_of(env) if i["indicator"] == "B1-02"]
+    assert [i["rule"] for i in found] == ["pencilan"]
+    row = rows_of(recap_json(env))["B1-02"]
+    assert row["counts"] is counts and row["capaian"] == 250.0
