@@ -114,10 +114,13 @@ class Reading(StoreBase):
     def _batch_get(self, ref: FileRef, titles: list[str]) -> dict[str, Grid]:
         if not titles:
             return {}
-        # spreadsheets.get, not values.batchGet: the cells' number formats come along
+        # spreadsheets.get, not values.batchGet: the cells' number formats come along. The
+        # field mask alone selects the grid data (includeGridData is ignored when a mask is
+        # set), `ranges` limits it to the named sheets; see
+        # https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/get
         data = self._json("get", f"{SHEETS}/{ref.id}",
                           params={"ranges": [_sheet_range(t) for t in titles],
-                                  "includeGridData": "true", "fields": VALUES_FIELDS})
+                                  "fields": VALUES_FIELDS})
         found = {str(sheet.get("properties", {}).get("title", "")):
                  _grid_from_cells(sheet.get("data") or []) for sheet in data.get("sheets", [])}
         return {t: found.get(t, []) for t in titles}
