@@ -149,16 +149,24 @@ class LocalEnv(Env):
 _TYPED_PERCENT = re.compile(r"^\s*(-?\d+)(?:,(\d+))?\s*%\s*$")
 
 
+_TYPED_RUPIAH = re.compile(r"^\s*Rp\s?(\d{1,3}(?:\.\d{3})*)\s*$")
+
+
 def excel_typed(cell: Any, value: Any) -> None:
     """Put `value` in a cell as Excel or LibreOffice (Indonesian locale) saves what a person
-    types: `87,5%` becomes the number 0.875 with the format `0.0%`; anything else as given."""
-    m = _TYPED_PERCENT.match(value) if isinstance(value, str) else None
-    if m is None:
+    types: `87,5%` becomes the number 0.875 with the format `0.0%`, `Rp 1.500.000` the number
+    1500000 with a rupiah format; anything else as given."""
+    pct = _TYPED_PERCENT.match(value) if isinstance(value, str) else None
+    money = _TYPED_RUPIAH.match(value) if isinstance(value, str) else None
+    if pct is not None:
+        decimals = pct.group(2) or ""
+        cell.value = float(f"{pct.group(1)}.{decimals or 0}") / 100
+        cell.number_format = "0" + ("." + "0" * len(decimals) if decimals else "") + "%"
+    elif money is not None:
+        cell.value = int(money.group(1).replace(".", ""))
+        cell.number_format = "[$Rp-421]#,##0"
+    else:
         cell.value = value
-        return
-    decimals = m.group(2) or ""
-    cell.value = float(f"{m.group(1)}.{decimals or 0}") / 100
-    cell.number_format = "0" + ("." + "0" * len(decimals) if decimals else "") + "%"
 
 
 class GoogleEnv(Env):

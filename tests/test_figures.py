@@ -195,6 +195,20 @@ def test_an_implausible_value_warns_at_its_cell_and_does_not_count_until_confirm
     assert rows["B1-03"]["counts"] is True and rows["B1-02"]["counts"] is False
 
 
+def test_an_amount_of_money_typed_natively_for_a_count_is_implausible(env):
+    env.run("distribute")
+    indonesian(env, "bagian-1")
+    # Excel and Sheets turn a typed "Rp 12" into the number 12 with a rupiah format
+    env.type_into("bagian-1", {"B1-02": {"realisasi": "Rp 12", "keterangan": "ok"}})
+    raw, shown = stored_cell(env, "bagian-1", "G11")
+    assert raw == 12 and "Rp" in shown
+    found = [i for i in issues_of(env) if i["indicator"] == "B1-02" and i["rule"] == "kewajaran"]
+    # capaian 120 % is plausible in itself: the unit is what is wrong
+    assert len(found) == 1 and "rupiah" in found[0]["message"]
+    assert "jauh di atas" not in found[0]["message"]
+    assert rows_of(recap_json(env))["B1-02"]["counts"] is False
+
+
 def test_the_plausibility_rule_is_configurable_and_at_least_a_warning(tmp_path):
     from sheets_sync.errors import ConfigError
 

@@ -50,10 +50,28 @@ class PercentValue(float):
         return (PercentValue, (float(self),))
 
 
+class CurrencyValue(float):
+    """A number read from a cell formatted as money (`Rp 1.500.000` typed in Excel or Sheets
+    becomes 1500000 with a currency format). The value is unchanged; the mark lets the
+    plausibility rule see a rupiah amount typed for, say, a number of documents."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"CurrencyValue({float(self)!r})"
+
+    def __str__(self) -> str:
+        return repr(float(self))
+
+    def __reduce__(self) -> tuple[type[CurrencyValue], tuple[float]]:
+        return (CurrencyValue, (float(self),))
+
+
 @dataclass(frozen=True)
 class ParsedNumber:
     value: float | None
-    percent: bool = False  # the text carried a % sign
+    percent: bool = False  # the text carried a % sign (or the cell a percent format)
+    currency: bool = False  # the text carried Rp / IDR or `,-` (or the cell a money format)
     ambiguous: bool = False  # could be read two ways; value is None then
     error: str = ""  # why it is not a number (Indonesian), empty when it is one
 
@@ -75,12 +93,14 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
             return ParsedNumber(None, error="bukan angka yang sah")
-        return ParsedNumber(float(raw), percent=isinstance(raw, PercentValue))
+        return ParsedNumber(float(raw), percent=isinstance(raw, PercentValue),
+                            currency=isinstance(raw, CurrencyValue))
     if not isinstance(raw, str):
         return ParsedNumber(None, error="bukan angka")
 
     # "Rp 1.500.000,-" (the dash closes an amount) and a typographic minus sign
     text = _SPACES.sub("", _CURRENCY.sub("", raw.strip())).replace("\u2212", "-")
+    currency = bool(_CURRENCY.match(raw)) or text.endswith((",-", ".-"))
     text = text.removesuffix(",-").removesuffix(".-")
     percent = text.endswith("%")
     if percent:
@@ -92,7 +112,7 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
         return ParsedNumber(None, error="bukan angka")
 
     def done(v: float) -> ParsedNumber:
-        return ParsedNumber(-v if negative else v, percent=percent)
+        return ParsedNumber(-v if negative else v, percent=percent, currency=currency)
 
     if text.isdigit():
         return done(float(text))

@@ -2,7 +2,8 @@
 sheets' cells only (`ranges` and a narrow `fields` mask); for a file this process has not seen,
 for the book's metadata too (values and sheet ids at once). Cells come with their number
 format's type, so a number in a percent-formatted cell (Sheets stores `87,5%` as 0.875) is read
-as the percentage it shows, `PercentValue(87.5)`: values.batchGet cannot say that."""
+as the percentage it shows, `PercentValue(87.5)`, and one in a money format is marked as
+`CurrencyValue`: values.batchGet cannot say that."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from gspread.exceptions import APIError
 from sheets_sync.adapters.google.base import SHEETS, StoreBase
 from sheets_sync.adapters.google.errors import translate
 from sheets_sync.adapters.google.render import METADATA_FIELDS, Book
-from sheets_sync.domain.numbers import PercentValue
+from sheets_sync.domain.numbers import CurrencyValue, PercentValue
 from sheets_sync.ports import FileRef, Grid
 
 
@@ -59,6 +60,8 @@ def _cell(cell: dict[str, Any]) -> Any:
         return cell.get("formattedValue")
     if "numberValue" in value and kind == "PERCENT":
         return PercentValue.from_fraction(float(value["numberValue"]))
+    if "numberValue" in value and kind == "CURRENCY":
+        return CurrencyValue(value["numberValue"])
     for key in ("numberValue", "stringValue", "boolValue"):
         if key in value:
             return value[key]

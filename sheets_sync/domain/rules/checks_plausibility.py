@@ -15,8 +15,6 @@ from sheets_sync.domain.rules.context import RuleContext, shown_number
 from sheets_sync.domain.rules.spec import PlausibilityRule
 from sheets_sync.domain.worksheet import is_blank
 
-# "Rp 1.500.000", "IDR 2.000", "1.500.000,-" (the dash closes a rupiah amount)
-_CURRENCY_TEXT = re.compile(r"^\s*(?:rp\.?|idr)|,-\s*$", re.IGNORECASE)
 _CURRENCY_UNIT = re.compile(r"\b(?:rp|rupiah|idr)\b", re.IGNORECASE)
 
 
@@ -24,10 +22,10 @@ def is_currency_unit(unit: str) -> bool:
     return bool(_CURRENCY_UNIT.search(str(unit)))
 
 
-def unit_mismatch(raw: object, unit: str, percent: bool) -> str:
+def unit_mismatch(unit: str, *, percent: bool, currency: bool) -> str:
     """Why the typed value is in another unit than the indicator's; empty when it is not.
-    `percent`: the value was typed (or formatted) as a percentage."""
-    if isinstance(raw, str) and _CURRENCY_TEXT.search(raw) and not is_currency_unit(unit):
+    `percent` / `currency`: the value was typed (or formatted) as a percentage / as money."""
+    if currency and not is_currency_unit(unit):
         return f"ditulis sebagai jumlah rupiah, padahal satuannya {unit}"
     if percent and not is_percent_unit(unit):
         return f"ditulis sebagai persen, padahal satuannya {unit}"
@@ -47,7 +45,8 @@ def check_plausibility(ctx: RuleContext, rule: PlausibilityRule) -> list[Issue]:
             continue  # not a number: the number rule says so
         unit = ctx.unit(row)
         findings = []
-        if rule.units and (why := unit_mismatch(raw, unit, parsed.percent)):
+        if rule.units and (why := unit_mismatch(unit, percent=parsed.percent,
+                                                 currency=parsed.currency)):
             findings.append(why)
         value = ctx.capaian(row)
         if rule.max_capaian is not None and value is not None and value > rule.max_capaian:
