@@ -33,6 +33,8 @@ MISTAKES = {
     ("rumah-tangga", "RT-04"): -2,  # negative
     ("persidangan", "PERSID-03"): None,  # empty although the section says it is done
     ("pep", "PEP-02"): "72,5",  # fine: Indonesian decimal comma
+    ("pep", "PEP-03"): "95%",  # fine: typed as a percentage, Excel stores 0,95 formatted 0%
+    ("perundangan", "PERUU-02"): "Rp 1.500.000,-",  # implausible: rupiah for a count
 }
 
 
@@ -113,7 +115,11 @@ def fill_like_sections(config: Config, app: App) -> None:
                 break  # the late section has typed only half so far
             row = layout.first_row + n
             value: Any = MISTAKES.get((section.id, ind.code), sample_value(ind, rng))
-            ws.cell(row=row, column=cols["realisasi"]).value = value
+            cell = ws.cell(row=row, column=cols["realisasi"])
+            if isinstance(value, str) and value.endswith("%"):  # as Excel saves a typed 95%
+                cell.value, cell.number_format = float(value[:-1]) / 100, "0%"
+            else:
+                cell.value = value
             ws.cell(row=row, column=cols["bukti"]).value = (
                 f"https://drive.example/setwan-jambi/{config.period.code}/{ind.code}.pdf")
             if "budget_real" in cols and ind.budget:

@@ -9,6 +9,7 @@ Each `run` is a fresh CLI invocation (a fresh store, as a new process would have
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ class LocalEnv(Env):
                 for r in range(layout.first_row, ws.max_row + 1)}
         for code, cells in values.items():
             for key, value in cells.items():
-                ws.cell(rows[code], layout.columns[key]).value = value
+                excel_typed(ws.cell(rows[code], layout.columns[key]), value)
         if status:
             ws.cell(*layout.header_cells["status"]).value = status
         wb.properties.lastModifiedBy = who
@@ -143,6 +144,29 @@ class LocalEnv(Env):
     def can_type(self, section: str, a1: str) -> bool:
         ws = load_workbook(self.section_ref(section).id)[self.config.labels.sheet_worksheet]
         return not (ws.protection.sheet and ws[a1].protection.locked)
+
+
+_TYPED_PERCENT = re.compile(r"^\s*(-?\d+)(?:,(\d+))?\s*%\s*$")
+
+
+_TYPED_RUPIAH = re.compile(r"^\s*Rp\s?(\d{1,3}(?:\.\d{3})*)\s*$")
+
+
+def excel_typed(cell: Any, value: Any) -> None:
+    """Put `value` in a cell as Excel or LibreOffice (Indonesian locale) saves what a person
+    types: `87,5%` becomes the number 0.875 with the format `0.0%`, `Rp 1.500.000` the number
+    1500000 with a rupiah format; anything else as given."""
+    pct = _TYPED_PERCENT.match(value) if isinstance(value, str) else None
+    money = _TYPED_RUPIAH.match(value) if isinstance(value, str) else None
+    if pct is not None:
+        decimals = pct.group(2) or ""
+        cell.value = float(f"{pct.group(1)}.{decimals or 0}") / 100
+        cell.number_format = "0" + ("." + "0" * len(decimals) if decimals else "") + "%"
+    elif money is not None:
+        cell.value = int(money.group(1).replace(".", ""))
+        cell.number_format = "[$Rp-421]#,##0"
+    else:
+        cell.value = value
 
 
 class GoogleEnv(Env):

@@ -121,7 +121,7 @@ def test_an_office_may_restyle_its_template(env):
     env.type_into("bagian-1", {"B1-01": {"realisasi": "abc"}}, status="Selesai")
     report = json.loads(env.run("validate", "--format", "json", code=1).stdout)
     assert ("B1-01", "D13") in {(i["indicator"], i["cell"]) for i in report["issues"]}
-    rows = json.loads(env.run("recap", "--format", "json").stdout)
+    rows = json.loads(env.run("recap", "--format", "json").stdout)["rows"]
     assert next(r for r in rows if r["indicator"] == "B1-02")["target"] == 10
 
 
@@ -237,10 +237,11 @@ def test_recap_json_and_workbook(env, tmp_path):
     env.type_into("bagian-1", {"B1-01": {"realisasi": "87,5"}, "B1-04": {"realisasi": 3}},
                   status="Selesai")
     rows = json.loads(env.run("recap", "--format", "json",
-                              "--export", str(tmp_path / "laporan.csv")).stdout)
+                              "--export", str(tmp_path / "laporan.csv")).stdout)["rows"]
     by_code = {r["indicator"]: r for r in rows}
     assert by_code["B1-01"] == {"section": "bagian-1", "indicator": "B1-01", "target": 100.0,
-                                "realisasi": 87.5, "capaian": 87.5, "rating": "Tinggi"}
+                                "realisasi": 87.5, "capaian": 87.5, "rating": "Tinggi",
+                                "counts": True, "not_counted_reason": None}
     assert by_code["B1-04"]["capaian"] == 170.0  # 'hari' is negative polarity: (2*10-3)/10
     assert by_code["B2-01"]["capaian"] is None
     assert "Tinggi" in (tmp_path / "laporan.csv").read_text(encoding="utf-8-sig")

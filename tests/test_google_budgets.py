@@ -90,10 +90,13 @@ def test_reads_are_unformatted_and_section_text_is_written_raw(env):
     # a section types text that starts with '=' (Sheets keeps it text: typed with a quote)
     env.fake.write_as(env.editor("bagian-1"), ref.id, "'Kertas Kerja'!I10",
                       [['=IMPORTRANGE("x","A1")']], value_input_option="RAW")
-    env.run("validate", code=None)  # files a store already knows are read with values.batchGet
+    env.run("validate", code=None)
     env.run("recap")
-    reads = [r for r in env.fake.requests if r.op == "values.batchGet"]
-    assert reads and all(r.params.get("valueRenderOption") == "UNFORMATTED_VALUE" for r in reads)
+    # every read asks for the unformatted value (effectiveValue) and the number format type
+    reads = [r for r in env.fake.requests if r.op == "spreadsheets.get"
+             and "rowData" in str(r.params.get("fields"))]
+    assert reads and all("effectiveValue" in str(r.params["fields"])
+                         and "numberFormat(type)" in str(r.params["fields"]) for r in reads)
     grid = env.recap_grid("Rekap Indikator")
     # read back as the text: had the recap written it as a formula, its value would show
     assert any('=IMPORTRANGE("x","A1")' in row for row in grid)

@@ -70,7 +70,7 @@ def test_distribute_one_section_costs_2_plus_accounts(fake: FakeGoogle, folder: 
     assert store.stats()["drive.files.copy"] == 1
     fake.reset_counts()
     grids = store.read(ref, SHEETS)
-    assert fake.count() == 1 and fake.count(op="values.batchGet") == 1
+    assert fake.count() == 1 and fake.count(op="spreadsheets.get") == 1
     sheet = parse_section("umum", grids, config.labels)
     assert sheet.layout.problems == []
     assert sheet.status == "Belum Diisi"
@@ -205,7 +205,7 @@ def test_read_of_an_unknown_file_is_one_call_and_missing_sheets_are_absent(
     store.apply(ref, WorkbookPatch([SheetPatch("A", values={(1, 2): 2})]))
     assert fake.count() == 2  # the read taught the store the sheet ids
     assert store.read(ref, ["A", "Nope"]) == {"A": [[1, 2]]}
-    assert fake.count(op="values.batchGet") == 1
+    assert fake.count(op="spreadsheets.get") == 2  # the named sheet only (ranges)
     assert store.read(ref, ["Nope"]) == {}
     # a sheet removed by hand since: the batch fails once, then a fresh read
     gc = gspread.Client(None, session=fake.session(PEP))  # type: ignore[arg-type]
@@ -226,7 +226,7 @@ def test_both_read_paths_give_the_same_grids(fake: FakeGoogle, folder: str) -> N
     ws.update([[0]], "G11", raw=False)
     ws.update([["=HYPERLINK(\"http://x\")"]], "J10")
     ws.update([["1/10/2026"]], "I12", raw=False)
-    cached = store.read(ref, SHEETS)  # values.batchGet
+    cached = store.read(ref, SHEETS)  # spreadsheets.get, the named sheets only
     fresh = make_store(fake).read(ref, SHEETS)  # spreadsheets.get with grid data
     assert fresh == cached
     assert cached["Kertas Kerja"][9][6] == "87,5"

@@ -91,8 +91,11 @@ def template(app: App) -> None:
 
 @main.command()
 @SECTION
+@click.option("--update-targets", is_flag=True,
+              help="Tulis target baru dari konfigurasi ke lembar yang sudah dikirim "
+                   "(sel isian bagian tidak disentuh).")
 @pass_app
-def distribute(app: App, sections: tuple[str, ...]) -> None:
+def distribute(app: App, sections: tuple[str, ...], update_targets: bool) -> None:
     """Kirim kertas kerja ke setiap bagian (SOP langkah 2). Aman dijalankan ulang."""
     from sheets_sync.flows.distribute import distribute as run
 
@@ -100,7 +103,7 @@ def distribute(app: App, sections: tuple[str, ...]) -> None:
     chosen = len(sections) or len(config.sections)
     with progress_bar(app, "Mendistribusikan", chosen) as tick:
         report = run(config, store, app.now(), sections=list(sections) or None,
-                     workers=workers_for(app), progress=tick)
+                     workers=workers_for(app), progress=tick, update_targets=update_targets)
     sharing = any(o.shared_with or o.unshared for o in report.outcomes)
     table = Table(title=f"Distribusi kertas kerja {config.period.label}")
     columns = ["Bagian", "Tindakan", "Berkas"] + (["Dibagikan ke", "Akses dicabut"] if sharing else [])
@@ -122,6 +125,17 @@ def distribute(app: App, sections: tuple[str, ...]) -> None:
     for ref in report.unknown:
         app.err.print(f"[yellow]Perhatian:[/yellow] {ref.url} milik bagian "
                       f"'{ref.tags.section}' yang tidak ada lagi di konfigurasi (dibiarkan).")
+    _print_target_changes(app, report.target_changes)
+
+
+def _print_target_changes(app: App, changes: list[Any]) -> None:
+    for c in changes:
+        done = "diperbarui di lembar" if c.updated else "lembar masih memakai target lama"
+        app.console.print(f"[yellow]Target berubah:[/yellow] {c.section} {c.code} "
+                          f"({c.cell or '-'}): lembar {c.sheet}, konfigurasi {c.config}; {done}.")
+    if any(not c.updated for c in changes):
+        app.console.print("Capaian dihitung dengan target konfigurasi. Jalankan "
+                          "'sync distribute --update-targets' untuk menulis target baru ke lembar.")
 
 
 # --------------------------------------------------------------------------- status
@@ -242,7 +256,9 @@ def recap(app: App, fmt: str, export: Path | None) -> None:
         from sheets_sync.export import export_report
 
         export_report(config, result.recap, export)
-    if fmt != "table":
+    if fmt == "json":  # {"sections": [...], "rows": [...]}
+        click.echo(json.dumps(result.recap.as_json(), default=str, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
         _emit(app, fmt, [r.as_json() for r in result.recap.rows])
     else:
         table = Table(title=f"Rekapitulasi {config.period.label}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 _CURRENCY = re.compile(r"^\s*(?:rp\.?|idr)\s*", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -20,10 +21,57 @@ _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _EN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
+class PercentValue(float):
+    """A number read from a cell formatted as a percentage, given as the percentage it shows.
+
+    Excel, LibreOffice and Google Sheets store `87,5%` as 0.875 with a percent number format;
+    the adapters read such a cell as `PercentValue(87.5)`, so every figure uses what the section
+    saw. It is still a float; `fraction` is what the cell holds (never write the percentage
+    back into a cell: the service writes no cell a section types)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_fraction(cls, fraction: float) -> PercentValue:
+        # shift the decimal point of the shortest repr: 0.1 -> 10, not 10.000000000000002
+        return cls(float(Decimal(repr(float(fraction))).scaleb(2)))
+
+    @property
+    def fraction(self) -> float:
+        return float(Decimal(repr(float(self))).scaleb(-2))
+
+    def __repr__(self) -> str:
+        return f"PercentValue({float(self)!r})"
+
+    def __str__(self) -> str:
+        return repr(float(self))
+
+    def __reduce__(self) -> tuple[type[PercentValue], tuple[float]]:
+        return (PercentValue, (float(self),))
+
+
+class CurrencyValue(float):
+    """A number read from a cell formatted as money (`Rp 1.500.000` typed in Excel or Sheets
+    becomes 1500000 with a currency format). The value is unchanged; the mark lets the
+    plausibility rule see a rupiah amount typed for, say, a number of documents."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"CurrencyValue({float(self)!r})"
+
+    def __str__(self) -> str:
+        return repr(float(self))
+
+    def __reduce__(self) -> tuple[type[CurrencyValue], tuple[float]]:
+        return (CurrencyValue, (float(self),))
+
+
 @dataclass(frozen=True)
 class ParsedNumber:
     value: float | None
-    percent: bool = False  # the text carried a % sign
+    percent: bool = False  # the text carried a % sign (or the cell a percent format)
+    currency: bool = False  # the text carried Rp / IDR or `,-` (or the cell a money format)
     ambiguous: bool = False  # could be read two ways; value is None then
     error: str = ""  # why it is not a number (Indonesian), empty when it is one
 
@@ -45,12 +93,14 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
             return ParsedNumber(None, error="bukan angka yang sah")
-        return ParsedNumber(float(raw))
+        return ParsedNumber(float(raw), percent=isinstance(raw, PercentValue),
+                            currency=isinstance(raw, CurrencyValue))
     if not isinstance(raw, str):
         return ParsedNumber(None, error="bukan angka")
 
     # "Rp 1.500.000,-" (the dash closes an amount) and a typographic minus sign
     text = _SPACES.sub("", _CURRENCY.sub("", raw.strip())).replace("\u2212", "-")
+    currency = bool(_CURRENCY.match(raw)) or text.endswith((",-", ".-"))
     text = text.removesuffix(",-").removesuffix(".-")
     percent = text.endswith("%")
     if percent:
@@ -62,7 +112,7 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
         return ParsedNumber(None, error="bukan angka")
 
     def done(v: float) -> ParsedNumber:
-        return ParsedNumber(-v if negative else v, percent=percent)
+        return ParsedNumber(-v if negative else v, percent=percent, currency=currency)
 
     if text.isdigit():
         return done(float(text))

@@ -4,6 +4,10 @@
 `recap_patch` lays them out as the recap workbook (Ringkasan, Rekap Indikator, Validasi,
 Jadwal SOP, Audit). Capaian is always computed here from realisasi and the *configured*
 target; the sheet's own formula is never trusted.
+
+Which values count (`counting`): a capaian enters a section's average and gets a predikat only
+when it could be computed, its indicator has no open error, and no unconfirmed plausibility
+finding. Every other value is still shown, with the reason it does not count.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 
 from sheets_sync.domain import capaian as cap
 from sheets_sync.domain.calendar import SopStep, format_datetime_id
-from sheets_sync.domain.models import Config, Issue, Polarity, Severity
+from sheets_sync.domain.models import Config, Issue, Labels, Polarity, Severity
 from sheets_sync.domain.numbers import is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.review import AUDIT_HEADERS
@@ -31,7 +35,8 @@ RECAP_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_ISSUES, SHEET_SCHEDULE, S
 INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Indikator Kinerja",
                      "Satuan", "Target", "Realisasi", "Capaian (%)", "Predikat", "Keterangan",
                      "Bukti Dukung", "Pagu (Rp)", "Realisasi Anggaran (Rp)",
-                     "Capaian Anggaran (%)", "Status Bagian")
+                     "Capaian Anggaran (%)", "Status Bagian", "Dihitung",
+                     "Alasan Tidak Dihitung")
 SUMMARY_HEADERS = ("Kode Bagian", "Bagian", "Kepala", "Status", "Terisi", "Jumlah Indikator",
                    "Terlambat", "Error", "Peringatan", "Rata-rata Capaian (%)", "Predikat",
                    "Perubahan Terakhir", "Tautan")
@@ -63,16 +68,20 @@ class RecapRow:
     budget_real: Value
     budget_capaian: float | None
     status: str
+    counts: bool = False  # enters the section's average and has a predikat
+    not_counted_reason: str = ""  # why not (Indonesian), empty when it counts
 
     def as_row(self, period: str) -> list[Value]:
         return [period, self.section, self.section_name, self.code, self.sasaran,
                 self.indicator, self.unit, self.target, self.realisasi, self.capaian,
                 self.rating, self.keterangan, self.bukti, self.budget, self.budget_real,
-                self.budget_capaian, self.status]
+                self.budget_capaian, self.status, "Ya" if self.counts else "Tidak",
+                self.not_counted_reason]
 
     def as_json(self) -> dict[str, Any]:
         return {"section": self.section, "indicator": self.code, "target": self.target,
-                "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating}
+                "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating,
+                "counts": self.counts, "not_counted_reason": self.not_counted_reason or None}
 
 
 @dataclass
@@ -91,6 +100,14 @@ class SectionSummary:
     modified: datetime | None
     url: str
     distributed: bool
+    counted: int = 0  # values in `mean_capaian`
+
+
+def section_json(s: SectionSummary) -> dict[str, Any]:
+    """One section as `sync recap --format json` prints it (the one place to add a field)."""
+    return {"id": s.section, "name": s.name, "state": s.status, "filled": s.filled,
+            "total": s.total, "late": s.late, "errors": s.errors, "warnings": s.warnings,
+            "counted": s.counted, "mean_capaian": s.mean_capaian, "rating": s.rating or None}
 
 
 @dataclass
@@ -98,6 +115,38 @@ class Recap:
     rows: list[RecapRow] = field(default_factory=list)
     summaries: list[SectionSummary] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sections": [section_json(s) for s in self.summaries],
+                "rows": [r.as_json() for r in self.rows]}
+
+
+def implausibility_rules(config: Config) -> set[str]:
+    """Ids of the rules whose open (unconfirmed) finding means "this value is not believed":
+    the plausibility rules, and outlier rules set to warning or error."""
+    from sheets_sync.domain.rules import active_rules
+
+    return {r.id for r in active_rules(config)
+            if r.kind == "plausibility" or (r.kind == "outlier" and r.severity != "info")}
+
+
+def counting(c: cap.Capaian, issues: list[Issue], implausible: set[str],
+             labels: Labels) -> tuple[bool, str]:
+    """Whether a capaian counts (average, predikat), and if not, why (Indonesian).
+
+    `issues` are its indicator's. An open error counts against the value unless it is about
+    the budget columns (they have their own capaian); an unconfirmed plausibility finding
+    too, whatever the Keterangan says."""
+    if c.value is None:
+        return False, c.reason or cap.NOT_COMPUTABLE
+    budget = {labels.col_budget, labels.col_budget_real, labels.col_budget_capaian}
+    for i in issues:
+        if i.severity is Severity.error and i.column not in budget:
+            return False, f"ada error terbuka: {i.message}"
+    for i in issues:
+        if i.rule in implausible and not i.confirmed and i.severity is not Severity.info:
+            return False, f"nilai tidak wajar, belum dikonfirmasi PEP: {i.message}"
+    return True, ""
 
 
 def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
@@ -124,6 +173,10 @@ def is_late(config: Config, status: str, deadline: datetime | None, now: datetim
 def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Issue],
                 deadline: datetime | None, now: datetime) -> Recap:
     recap = Recap(issues=issues)
+    implausible = implausibility_rules(config)
+    by_indicator: dict[tuple[str, str | None], list[Issue]] = {}
+    for issue in issues:
+        by_indicator.setdefault((issue.section, issue.indicator), []).append(issue)
     for section in config.sections:
         sheet = sheets.get(section.id)
         status = sheet.status if sheet else "Belum didistribusikan"
@@ -137,7 +190,9 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
             realisasi = typed_value(raw, percent_unit=is_percent_unit(ind.unit))
             if realisasi is not None:
                 filled += 1
-            if c.value is not None:
+            counts, why = counting(c, by_indicator.get((section.id, ind.code), []),
+                                   implausible, config.labels)
+            if counts and c.value is not None:
                 capaians.append(c.value)
             budget_real = typed_value(cells.get("budget_real"))
             budget_c = None
@@ -147,10 +202,12 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
                 section=section.id, section_name=section.name, code=ind.code,
                 sasaran=ind.sasaran, indicator=ind.name, unit=ind.unit,
                 target=ind.target_text if ind.polarity is Polarity.range else ind.target,
-                realisasi=realisasi, capaian=c.value, rating=cap.rate(c.value, config.rating),
+                realisasi=realisasi, capaian=c.value,
+                rating=cap.rate(c.value, config.rating) if counts else "",
                 keterangan=typed_value(cells.get("keterangan")),
                 bukti=typed_value(cells.get("bukti")), budget=ind.budget,
                 budget_real=budget_real, budget_capaian=budget_c, status=status,
+                counts=counts, not_counted_reason=why,
             ))
         mine = [i for i in issues if i.section == section.id and not i.confirmed]
         mean = round(sum(capaians) / len(capaians), 2) if capaians else None
@@ -162,7 +219,7 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
             warnings=sum(i.severity is Severity.warning for i in mine),
             mean_capaian=mean, rating=cap.rate(mean, config.rating),
             modified=sheet.modified if sheet else None, url=sheet.url if sheet else "",
-            distributed=sheet is not None,
+            distributed=sheet is not None, counted=len(capaians),
         ))
     return recap
 

@@ -6,27 +6,37 @@ Idempotent by construction:
   then shared; a crash between those steps is completed by the next run;
 - an existing, prefilled workbook is never written again by distribute: nothing a section
   typed can be overwritten;
-- sharing is reconciled to exactly the accounts in the config.
+- sharing is reconciled to exactly the accounts in the config;
+- a target changed in the config after distribution is reported (`target_changes`); with
+  `update_targets` the new target is written into the sheet's locked target cell, its capaian
+  formula and the meta snapshot, never into a cell a section types.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, format_datetime_id
-from sheets_sync.domain.models import Config, Section
-from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+from sheets_sync.domain.models import Config, Indicator, Polarity, Section
+from sheets_sync.domain.numbers import format_number
+from sheets_sync.domain.patch import SheetPatch, WorkbookPatch, a1
 from sheets_sync.domain.rules import History
 from sheets_sync.domain.rules.engine import HISTORY_RECORD
 from sheets_sync.domain.worksheet import (
+    SNAPSHOT_HEADER,
+    SNAPSHOT_ROW,
     Layout,
     Meta,
+    SectionSheet,
+    SnapshotRow,
+    capaian_formula,
     locate,
     parse_meta,
+    parse_section,
     prefill_patch,
     template_patch,
 )
@@ -48,12 +58,25 @@ class SectionOutcome:
     unshared: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TargetChange:
+    """A target the config changed after the section's workbook went out."""
+
+    section: str
+    code: str
+    sheet: str  # the target as distributed (the meta snapshot), as shown
+    config: str  # the config's target, which capaian is computed with
+    cell: str | None  # the sheet's target cell
+    updated: bool = False  # written into the workbook by this run
+
+
 @dataclass
 class DistributeReport:
     template: FileRef
     outcomes: list[SectionOutcome]
     duplicates: dict[str, list[FileRef]]
     unknown: list[FileRef]
+    target_changes: list[TargetChange] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -102,9 +125,67 @@ def ensure_template(config: Config, store: WorkbookStore, found: Collected) -> t
     return template, layout
 
 
+def _shown(target: float | None, lo: float | None, hi: float | None, range_: bool) -> str:
+    if range_:
+        return f"{format_number(lo)} - {format_number(hi)}"
+    return format_number(target) or "(kosong)"
+
+
+def _differs(ind: Indicator, snap: SnapshotRow) -> bool:
+    def same(a: float | None, b: float | None) -> bool:
+        return (a is None and b is None) or (a is not None and b is not None
+                                             and abs(a - b) <= 1e-9 * max(1.0, abs(a)))
+    return not (same(ind.target, snap.target) and same(ind.target_min, snap.target_min)
+                and same(ind.target_max, snap.target_max))
+
+
+def target_changes(config: Config, sheet: SectionSheet) -> list[TargetChange]:
+    """The section's indicators whose config target differs from the distributed snapshot."""
+    snapshot = {s.code: s for s in sheet.meta.snapshot}
+    out = []
+    for ind in config.indicators_of(sheet.section_id):
+        snap = snapshot.get(ind.code)
+        if snap is None or not _differs(ind, snap):
+            continue
+        row, col = sheet.row_for(ind.code), sheet.layout.col("target")
+        out.append(TargetChange(
+            sheet.section_id, ind.code,
+            _shown(snap.target, snap.target_min, snap.target_max,
+                   snap.target_min is not None and snap.target_max is not None),
+            _shown(ind.target, ind.target_min, ind.target_max, ind.polarity is Polarity.range),
+            a1(row.row, col) if row and col else None))
+    return out
+
+
+def target_patch(config: Config, sheet: SectionSheet, meta_grid: list[list[object]] | None,
+                 changes: list[TargetChange]) -> WorkbookPatch:
+    """The new targets: the locked target cell and its capaian formula in Kertas Kerja, and
+    the snapshot row in the meta sheet. No input cell is in it."""
+    labels = config.labels
+    ws, meta = SheetPatch(labels.sheet_worksheet), SheetPatch(labels.sheet_meta)
+    snapshot_rows = {str(r[0]): n for n, r in enumerate(meta_grid or [], start=1)
+                     if n >= SNAPSHOT_ROW and r and r[0] not in (None, "")}
+    cols = sheet.layout.columns
+    target_col = SNAPSHOT_HEADER.index("target") + 1
+    for change in changes:
+        ind = next(i for i in config.indicators_of(sheet.section_id) if i.code == change.code)
+        row = sheet.row_for(change.code)
+        if row is not None and "target" in cols:
+            ws.values[(row.row, cols["target"])] = (
+                ind.target_text if ind.polarity is Polarity.range else ind.target)
+            formula = capaian_formula(ind, row.row, cols)
+            if formula is not None:
+                ws.values[(row.row, cols["capaian"])] = formula
+        if change.code in snapshot_rows:
+            meta.put_row(snapshot_rows[change.code], target_col,
+                         [ind.target, ind.target_min, ind.target_max])
+    return WorkbookPatch(sheets=[ws, meta])
+
+
 def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                sections: list[str] | None = None, workers: int = 1,
-               progress: Progress | None = None) -> DistributeReport:
+               progress: Progress | None = None,
+               update_targets: bool = False) -> DistributeReport:
     found = index_files(config, store.find(config.period.code))
     template, layout = ensure_template(config, store, found)
     deadline = format_datetime_id(fill_deadline(config))
@@ -115,12 +196,17 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         raise UsageProblem(f"bagian {', '.join(sorted(unknown_ids))} tidak ada di konfigurasi; "
                            f"yang ada: {', '.join(s.id for s in config.sections)}.")
 
-    # Workbooks that exist already: one read each tells whether their prefill finished.
+    # Workbooks that exist already: one read each tells whether their prefill finished, and
+    # which targets they were distributed with.
+    labels = config.labels
     existing = {s.id: found.refs[s.id] for s in chosen if s.id in found.refs}
-    grids = store.read_many(list(existing.values()), [config.labels.sheet_meta])
-    metas = {sid: parse_meta(grids.get(ref.id, {}).get(config.labels.sheet_meta))
+    grids = store.read_many(list(existing.values()), [labels.sheet_worksheet, labels.sheet_meta])
+    metas = {sid: parse_meta(grids.get(ref.id, {}).get(labels.sheet_meta))
              for sid, ref in existing.items()}
     prefilled = {sid for sid, meta in metas.items() if meta.distributed}
+    out_there = {sid: parse_section(sid, grids.get(existing[sid].id, {}), labels)
+                 for sid in prefilled}
+    changes = {sid: target_changes(config, sheet) for sid, sheet in out_there.items()}
 
     # Earlier periods' values, read once per run and stored in each new workbook's meta:
     # validating then needs no reads of earlier periods.
@@ -147,6 +233,11 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                     config, metas.get(section.id, Meta()), {HISTORY_RECORD: history.subset(codes)}))
             store.apply(ref, patch)
             action = action if action == "dibuat" else "dilengkapi"
+        elif update_targets and changes.get(section.id):
+            store.apply(ref, target_patch(config, out_there[section.id],
+                                          grids[ref.id].get(labels.sheet_meta),
+                                          changes[section.id]))
+            changes[section.id] = [replace(c, updated=True) for c in changes[section.id]]
         shared = store.share(ref, grants_for(config, section),
                              notify=config.backend.google.sharing.notify,
                              message=config.backend.google.sharing.message)
@@ -160,4 +251,5 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             outcomes = list(pool.map(one, chosen))
     else:
         outcomes = [one(s) for s in chosen]
-    return DistributeReport(template, outcomes, found.duplicates, found.unknown)
+    return DistributeReport(template, outcomes, found.duplicates, found.unknown,
+                            [c for s in chosen for c in changes.get(s.id, [])])

@@ -1,6 +1,9 @@
-"""Reading values: values.batchGet with UNFORMATTED_VALUE for a known file, or one
-spreadsheets.get with grid data for a file this process has not seen (values and sheet ids
-at once)."""
+"""Reading values: one spreadsheets.get per file. For a known file it asks for the named
+sheets' cells only (`ranges` and a narrow `fields` mask); for a file this process has not seen,
+for the book's metadata too (values and sheet ids at once). Cells come with their number
+format's type, so a number in a percent-formatted cell (Sheets stores `87,5%` as 0.875) is read
+as the percentage it shows, `PercentValue(87.5)`, and one in a money format is marked as
+`CurrencyValue`: values.batchGet cannot say that."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from gspread.exceptions import APIError
 from sheets_sync.adapters.google.base import SHEETS, StoreBase
 from sheets_sync.adapters.google.errors import translate
 from sheets_sync.adapters.google.render import METADATA_FIELDS, Book
+from sheets_sync.domain.numbers import CurrencyValue, PercentValue
 from sheets_sync.ports import FileRef, Grid
 
 
@@ -33,24 +37,31 @@ def _grid(values: list[list[Any]]) -> Grid:
     return out
 
 
-# What a first read of a file asks for: the book (see render.METADATA_FIELDS) plus each
-# cell's value as UNFORMATTED_VALUE + FORMATTED_STRING dates would give it.
-READ_FIELDS = METADATA_FIELDS[:-1] + (
-    ",data(startRow,startColumn,rowData(values(effectiveValue,formattedValue,"
-    "effectiveFormat(numberFormat(type))))))"
-)
+# Each cell's value as UNFORMATTED_VALUE + FORMATTED_STRING dates would give it, and its
+# number format's type (PERCENT, DATE, ...).
+_CELL_FIELDS = ("data(startRow,startColumn,rowData(values(effectiveValue,formattedValue,"
+                "effectiveFormat(numberFormat(type)))))")
+# What a first read of a file asks for: the book (see render.METADATA_FIELDS) plus the cells.
+READ_FIELDS = METADATA_FIELDS[:-1] + "," + _CELL_FIELDS + ")"
+# What a read of a known file asks for: the named sheets' titles and cells, nothing else.
+VALUES_FIELDS = "sheets(properties(title)," + _CELL_FIELDS + ")"
 _DATE_TYPES = frozenset({"DATE", "TIME", "DATE_TIME"})
 
 
 def _cell(cell: dict[str, Any]) -> Any:
     """A CellData as values.batchGet with UNFORMATTED_VALUE and FORMATTED_STRING dates
-    answers it: numbers, booleans and text as they are; dates and errors as shown."""
+    answers it: numbers, booleans and text as they are; dates and errors as shown; and a
+    number in a percent-formatted cell as the percentage shown (0.875 -> 87.5)."""
     value = cell.get("effectiveValue")
     if not value:
         return None
     kind = ((cell.get("effectiveFormat") or {}).get("numberFormat") or {}).get("type")
     if "errorValue" in value or ("numberValue" in value and kind in _DATE_TYPES):
         return cell.get("formattedValue")
+    if "numberValue" in value and kind == "PERCENT":
+        return PercentValue.from_fraction(float(value["numberValue"]))
+    if "numberValue" in value and kind == "CURRENCY":
+        return CurrencyValue(value["numberValue"])
     for key in ("numberValue", "stringValue", "boolValue"):
         if key in value:
             return value[key]
@@ -106,13 +117,16 @@ class Reading(StoreBase):
     def _batch_get(self, ref: FileRef, titles: list[str]) -> dict[str, Grid]:
         if not titles:
             return {}
-        answer = self.http.values_batch_get(
-            ref.id, [_sheet_range(t) for t in titles],
-            params={"valueRenderOption": "UNFORMATTED_VALUE",
-                    "dateTimeRenderOption": "FORMATTED_STRING", "majorDimension": "ROWS"},
-        )
-        ranges = answer.get("valueRanges", [])
-        return {t: _grid(vr.get("values", [])) for t, vr in zip(titles, ranges, strict=False)}
+        # spreadsheets.get, not values.batchGet: the cells' number formats come along. The
+        # field mask alone selects the grid data (includeGridData is ignored when a mask is
+        # set), `ranges` limits it to the named sheets; see
+        # https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/get
+        data = self._json("get", f"{SHEETS}/{ref.id}",
+                          params={"ranges": [_sheet_range(t) for t in titles],
+                                  "fields": VALUES_FIELDS})
+        found = {str(sheet.get("properties", {}).get("title", "")):
+                 _grid_from_cells(sheet.get("data") or []) for sheet in data.get("sheets", [])}
+        return {t: found.get(t, []) for t in titles}
 
     def read_many(self, refs: Sequence[FileRef],
                   sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:

@@ -11,8 +11,9 @@ Call costs (each one request unless a retry is needed):
   either: the user is told to run the command again
 - apply: 1 batchUpdate; +1 spreadsheets.get when the file was neither read, written, created
   nor copied by this process (a copy inherits its template's sheet ids)
-- read: 1 call per file: values.batchGet, or, for a file this process does not know yet,
-  spreadsheets.get with grid data (values + sheet ids at once, so the next apply is 1 call);
+- read: 1 spreadsheets.get per file with the cells' values and number format types (a
+  percent-formatted number is read as the percentage shown): the named sheets only when the
+  file is known, else with the book's metadata too (so the next apply is 1 call);
   +1 when a sheet was renamed or removed since the last look
 - share: 1 permissions.list + 1 per account added, changed or removed
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -33,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.domain.numbers import CurrencyValue, PercentValue
 from sheets_sync.domain.patch import CellRange, Format, Formula, SheetPatch, WorkbookPatch
 from sheets_sync.ports import (
     BackendError,
@@ -263,10 +265,29 @@ def _read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid]:
         out: dict[str, Grid] = {}
         for title in sheets:
             if title in wb.sheetnames:
-                out[title] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
+                out[title] = _trim([[_value(c) for c in r] for r in wb[title].iter_rows()])
         return out
     finally:
         wb.close()
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.')  # literal text in a number format: "%" or \% shows a sign only
+_LOCALE_TAG = re.compile(r"\[\$-[0-9A-Fa-f]+\]")  # [$-421]: a locale, no currency symbol
+_MONEY = re.compile(r"rp|idr|[$€£¥]", re.IGNORECASE)
+
+
+def _value(cell: Any) -> Any:
+    """A cell as the section sees it: a number in a percent-formatted cell (Excel and
+    LibreOffice store `87,5%` as 0.875 with the format `0.0%`) is the percentage it shows; a
+    number in a money format (`[$Rp-421]#,##0`) is marked as an amount of money."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        fmt = getattr(cell, "number_format", None)
+        if fmt and "%" in fmt and "%" in _QUOTED.sub("", fmt):
+            return PercentValue.from_fraction(value)
+        if fmt and _MONEY.search(_LOCALE_TAG.sub("", fmt)):
+            return CurrencyValue(value)
+    return value
 
 
 # ---------------------------------------------------------------------- rendering a patch

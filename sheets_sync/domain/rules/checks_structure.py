@@ -1,4 +1,5 @@
-"""The `structure` rule: the locked part of the sheet is as distributed."""
+"""The `structure` rule: the locked part of the sheet is as distributed; and the `target`
+rule: which target capaian uses when the config changed it after distribution."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sheets_sync.domain.models import Issue
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.domain.rules.context import RuleContext, show, shown_number
-from sheets_sync.domain.rules.spec import StructureRule
+from sheets_sync.domain.rules.spec import StructureRule, TargetRule
 
 
 def _parse_range(raw: Any) -> tuple[float, float] | None:
@@ -102,4 +103,34 @@ def check_structure(ctx: RuleContext, rule: StructureRule) -> list[Issue]:
                 "Indikator {kode}: {detail}.",
                 "Kembalikan isian yang dikunci seperti semula; perubahan target diminta "
                 "melalui PEP.", ctx.fields(row, key, detail=detail)))
+    return out
+
+
+def _target_text(target: float | None, lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"{shown_number(lo)} - {shown_number(hi)}"
+    return shown_number(target) or "(kosong)"
+
+
+def check_target(ctx: RuleContext, rule: TargetRule) -> list[Issue]:
+    """The config's target changed after distribution: say which target capaian uses (the
+    config's) and how to bring the sheet in line."""
+    out = []
+    for row, code in ctx.rows_for(rule):
+        ind, snap = ctx.indicators.get(row.code), ctx.snapshot.get(row.code)
+        if ind is None or snap is None or code is None:
+            continue
+        if (_same(ind.target, snap.target) and _same(ind.target_min, snap.target_min)
+                and _same(ind.target_max, snap.target_max)):
+            continue
+        used = _target_text(ind.target, ind.target_min, ind.target_max)
+        sheet = _target_text(snap.target, snap.target_min, snap.target_max)
+        key = "target" if ctx.sheet.layout.col("target") else "realisasi"
+        out.append(ctx.issue(
+            rule, row, code, key,
+            "Target indikator {kode} di konfigurasi ({target}) berbeda dari target di lembar "
+            "({sebelumnya}); capaian dihitung dengan target konfigurasi {target}.",
+            "Target ditetapkan PEP: PEP menjalankan 'sync distribute --update-targets' agar "
+            "lembar ini memakai target baru (atau mengembalikan target di konfigurasi).",
+            ctx.fields(row, key, target=used, sebelumnya=sheet, detail=f"{sheet} -> {used}")))
     return out

@@ -12,7 +12,8 @@ from typing import Any
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.rules.checks_expression import check_expression
 from sheets_sync.domain.rules.checks_history import check_cumulative, check_outlier
-from sheets_sync.domain.rules.checks_structure import check_structure
+from sheets_sync.domain.rules.checks_plausibility import check_plausibility
+from sheets_sync.domain.rules.checks_structure import check_structure, check_target
 from sheets_sync.domain.rules.checks_values import (
     check_bounds,
     check_evidence,
@@ -30,10 +31,12 @@ from sheets_sync.domain.rules.spec import (
     ExpressionRule,
     NumberRule,
     OutlierRule,
+    PlausibilityRule,
     RequiredRule,
     RuleSpec,
     Scope,
     StructureRule,
+    TargetRule,
 )
 from sheets_sync.domain.worksheet import SectionSheet
 
@@ -61,6 +64,8 @@ def default_rules(config: Config) -> list[RuleSpec]:
         ExplanationRule(kind="explanation", id="keterangan-capaian", severity="warning",
                         below=100, above=120),
         EvidenceRule(kind="evidence", id="bukti-dukung", severity="warning"),
+        PlausibilityRule(kind="plausibility", id="kewajaran", severity="warning"),
+        TargetRule(kind="target", id="target-dipakai"),
         CumulativeRule(kind="cumulative", id="kumulatif", severity="warning"),
         OutlierRule(kind="outlier", id="pencilan", severity="info"),
     ]
@@ -82,6 +87,7 @@ _CHECKS: dict[str, Check] = {
     "required": check_required, "number": check_number, "bounds": check_bounds,
     "explanation": check_explanation, "evidence": check_evidence, "cumulative": check_cumulative,
     "outlier": check_outlier, "expression": check_expression, "structure": check_structure,
+    "plausibility": check_plausibility, "target": check_target,
 }
 
 

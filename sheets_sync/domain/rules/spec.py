@@ -235,6 +235,36 @@ def _parse_cached(text: str) -> expression.Expression:
     return found
 
 
+class PlausibilityRule(RuleBase):
+    """A realisasi the indicator cannot mean (DHIS2's outlier checks, without history): a
+    capaian above `max_capaian` %, or a unit mismatch (`units`): a
+    currency amount (`Rp 1.500.000,-`) in an indicator not counted in rupiah, a percentage
+    (`87,5%`, or a percent-formatted cell) in one not counted in percent. Reported whatever the
+    Keterangan says, at least as a warning; until PEP confirms it, the value does not count."""
+
+    kind: Literal["plausibility"]
+    severity: SeverityName = "warning"
+    column: Literal["realisasi"] = "realisasi"
+    max_capaian: float | None = Field(default=300, gt=0)  # None: no capaian check
+    units: bool = True
+
+    @field_validator("severity")
+    @classmethod
+    def _at_least_warning(cls, v: str) -> str:
+        if v == "info":
+            raise ValueError("'info' terlalu lemah untuk nilai yang tidak wajar; pilih warning "
+                             "atau error")
+        return v
+
+
+class TargetRule(RuleBase):
+    """Says which target capaian was computed with when the config's target differs from the
+    one the sheet was distributed with (changed after distribution)."""
+
+    kind: Literal["target"]
+    severity: SeverityName = "info"
+
+
 class StructureRule(RuleBase):
     """Rows, codes, targets (and units) unchanged from the snapshot taken at distribution;
     required columns and the status cell present."""
@@ -244,11 +274,11 @@ class StructureRule(RuleBase):
 
 RuleSpec = Annotated[
     RequiredRule | NumberRule | BoundsRule | ExplanationRule | EvidenceRule | CumulativeRule
-    | OutlierRule | ExpressionRule | StructureRule,
+    | OutlierRule | ExpressionRule | StructureRule | PlausibilityRule | TargetRule,
     Field(discriminator="kind"),
 ]
 KINDS = ("required", "number", "bounds", "explanation", "evidence", "cumulative", "outlier",
-         "expression", "structure")
+         "expression", "structure", "plausibility", "target")
 
 
 _ADAPTER: TypeAdapter[RuleSpec] = TypeAdapter(RuleSpec)

@@ -1,0 +1,67 @@
+"""The `plausibility` rule: values an indicator cannot mean, whatever the Keterangan says.
+
+DHIS2 calls these outlier checks; unlike the `outlier` rule they need no history: a capaian far
+above anything the indicator allows, or a value typed in another unit than the indicator's
+(a rupiah amount in a count of documents, a percentage in a count of activities).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sheets_sync.domain.models import Issue
+from sheets_sync.domain.numbers import is_percent_unit
+from sheets_sync.domain.rules.context import RuleContext, shown_number
+from sheets_sync.domain.rules.spec import PlausibilityRule
+from sheets_sync.domain.worksheet import is_blank
+
+_CURRENCY_UNIT = re.compile(r"\b(?:rp|rupiah|idr)\b", re.IGNORECASE)
+
+
+def is_currency_unit(unit: str) -> bool:
+    return bool(_CURRENCY_UNIT.search(str(unit)))
+
+
+def unit_mismatch(unit: str, *, percent: bool, currency: bool) -> str:
+    """Why the typed value is in another unit than the indicator's; empty when it is not.
+    `percent` / `currency`: the value was typed (or formatted) as a percentage / as money."""
+    if currency and not is_currency_unit(unit):
+        return f"ditulis sebagai jumlah rupiah, padahal satuannya {unit}"
+    if percent and not is_percent_unit(unit):
+        return f"ditulis sebagai persen, padahal satuannya {unit}"
+    return ""
+
+
+def check_plausibility(ctx: RuleContext, rule: PlausibilityRule) -> list[Issue]:
+    if ctx.sheet.layout.col(rule.column) is None:
+        return []
+    out = []
+    for row, code in ctx.rows_for(rule):
+        raw = row.cells.get(rule.column)
+        if is_blank(raw):
+            continue
+        parsed = ctx.number(row, rule.column)
+        if not parsed.ok:
+            continue  # not a number: the number rule says so
+        unit = ctx.unit(row)
+        findings = []
+        if rule.units and (why := unit_mismatch(unit, percent=parsed.percent,
+                                                 currency=parsed.currency)):
+            findings.append(why)
+        value = ctx.capaian(row)
+        if rule.max_capaian is not None and value is not None and value > rule.max_capaian:
+            findings.append(f"capaian {shown_number(value)}% jauh di atas batas wajar "
+                            f"{shown_number(rule.max_capaian)}%")
+        if not findings:
+            continue
+        detail = "; ".join(findings)
+        out.append(ctx.issue(
+            rule, row, code, rule.column,
+            "{kolom} '{nilai}' untuk indikator {kode} tidak wajar: {detail}. Nilai ini tidak "
+            "dihitung dalam rekap sampai diperbaiki atau dikonfirmasi PEP.",
+            "Tulis {kolom} dalam satuan {satuan} (angka saja); bila angkanya memang benar, "
+            "PEP mengonfirmasinya dengan bagian (sync confirm).",
+            ctx.fields(row, rule.column, detail=detail,
+                       capaian=shown_number(value), max=shown_number(rule.max_capaian),
+                       batas=shown_number(rule.max_capaian))))
+    return out
