@@ -619,7 +619,15 @@ def test_more_batch_update_kinds(fake: FakeGoogle) -> None:
                 {
                     "addChart": {
                         "chart": {
-                            "spec": {"title": "Capaian"},
+                            "spec": {"title": "Capaian", "basicChart": {
+                                "chartType": "COLUMN",
+                                "domains": [{"domain": {"sourceRange": {"sources": [{
+                                    "sheetId": 0, "startRowIndex": 0, "endRowIndex": 3,
+                                    "startColumnIndex": 0, "endColumnIndex": 1}]}}}],
+                                "series": [{"series": {"sourceRange": {"sources": [{
+                                    "sheetId": 0, "startRowIndex": 0, "endRowIndex": 3,
+                                    "startColumnIndex": 1, "endColumnIndex": 2}]}}}],
+                            }},
                             "position": {
                                 "overlayPosition": {
                                     "anchorCell": {"sheetId": 0, "rowIndex": 0, "columnIndex": 3}
