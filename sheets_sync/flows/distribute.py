@@ -153,7 +153,9 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         if progress:
             progress(section.id, action)
         return SectionOutcome(section.id, section.name, action, ref.url,
-                              [g.email for g in shared.added], shared.removed)
+                              [g.email + (" (undangan: belum punya akun Google)"
+                                          if g.email in shared.invited else "")
+                               for g in shared.added], shared.removed)
 
     if workers > 1 and len(chosen) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:

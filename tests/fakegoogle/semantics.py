@@ -87,7 +87,7 @@ def check_request(kind: str, body: dict[str, Any]) -> None:
     if kind == "setDataValidation" and body.get("rule"):
         _condition((body["rule"] or {}).get("condition"))
     if kind == "repeatCell":
-        _cell((body.get("cell") or {}))
+        _cell(body.get("cell") or {})
     if kind == "updateCells":
         for row in body.get("rows") or []:
             for cell in row.get("values") or []:
