@@ -286,9 +286,14 @@ def watch(app: App, interval: float, once: bool) -> None:
             f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
             f"{c.errors} error, {c.warnings} peringatan terbuka")
 
+    said: set[str] = set()
+
     def failed(exc: BackendError) -> None:
-        app.err.print(f"[yellow]{app.now():%H:%M:%S} putaran gagal:[/yellow] {exc.message} "
-                      f"{exc.hint} Dicoba lagi dalam {interval:g} detik.")
+        # The same failure (e.g. a login that expired) is explained once, then kept short.
+        advice = f" {exc.hint}" if exc.message not in said else ""
+        said.add(exc.message)
+        app.err.print(f"[yellow]{app.now():%H:%M:%S} putaran gagal:[/yellow] {exc.message}"
+                      f"{advice} Dicoba lagi dalam {interval:g} detik.")
 
     run(app.config(), app.store(), interval=interval, once=once, now=app.now,
         sleep=time.sleep, on_cycle=report, on_error=failed)
