@@ -24,7 +24,7 @@ from sheets_sync.adapters.google.base import (
     _quote,
     app_properties,
 )
-from sheets_sync.ports import FileRef, Role, Tags
+from sheets_sync.ports import BackendError, FileRef, Role, Tags
 
 LOOKS = 3  # listings before a missing file is believed missing (Drive's search lags)
 META_SHEET = "_meta"  # the hidden meta sheet (labels.sheet_meta's default) that marks ours
@@ -108,14 +108,23 @@ class Finding(StoreBase):
         believed only after LOOKS listings, and an incomplete all-drives search is completed
         by a search of My Drive (where the files are when no folder is set)."""
         retry = self.http.retry
+        unsure = False
         for attempt in range(LOOKS):
             found = next((d for d in self._list(q) if match(d)), None)
-            if found is None and self.incomplete:
+            unsure = self.incomplete
+            if found is None and unsure:
                 found = next((d for d in self._list(q, corpora="user") if match(d)), None)
             if found is not None:
                 return found
             if attempt + 1 < LOOKS:
                 retry.sleep(retry.delay(attempt, None))
+        if unsure:  # Drive could not search everything: a resend might make a second file
+            raise BackendError(
+                "Google Drive tidak dapat memastikan apakah berkas itu sudah dibuat "
+                "(pencarian tidak lengkap, incompleteSearch); tidak dibuat lagi agar tidak "
+                "ada dua berkas.",
+                hint="Jalankan perintah yang sama lagi beberapa menit kemudian. Agar pencarian "
+                     "selalu lengkap, tulis id folder tujuan di backend.google.folder_id.")
         return None
 
     def _adopt(self, period: str) -> list[FileRef]:
