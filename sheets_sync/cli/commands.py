@@ -119,6 +119,11 @@ def distribute(app: App, sections: tuple[str, ...]) -> None:
         app.err.print(f"[yellow]Perhatian:[/yellow] bagian {section} punya {len(extra) + 1} "
                       "kertas kerja. Yang tertua dipakai; periksa dan hapus yang lain secara "
                       "manual: " + ", ".join(r.url for r in extra))
+    for o in report.outcomes:
+        for email in o.invited:
+            app.err.print(f"[yellow]Perhatian:[/yellow] {email} ({o.name}) belum punya akun "
+                          "Google: dikirimi undangan lewat e-mail. Pemiliknya perlu membuat "
+                          "akun Google dengan alamat itu sebelum dapat mengisi.", soft_wrap=True)
     for ref in report.unknown:
         app.err.print(f"[yellow]Perhatian:[/yellow] {ref.url} milik bagian "
                       f"'{ref.tags.section}' yang tidak ada lagi di konfigurasi (dibiarkan).")

@@ -46,6 +46,7 @@ class SectionOutcome:
     url: str
     shared_with: list[str] = field(default_factory=list)
     unshared: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)  # no Google account: an invitation went
 
 
 @dataclass
@@ -153,9 +154,8 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         if progress:
             progress(section.id, action)
         return SectionOutcome(section.id, section.name, action, ref.url,
-                              [g.email + (" (undangan: belum punya akun Google)"
-                                          if g.email in shared.invited else "")
-                               for g in shared.added], shared.removed)
+                              [g.email for g in shared.added], shared.removed,
+                              invited=list(shared.invited))
 
     if workers > 1 and len(chosen) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
