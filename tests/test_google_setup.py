@@ -221,3 +221,29 @@ def test_auth_login_records_when_it_was_made(office: Office, monkeypatch: pytest
     assert saved["account"] == PEP
     issued = datetime.fromisoformat(saved["issued_at"])
     assert abs((datetime.now(UTC) - issued).total_seconds()) < 120
+
+
+def test_a_long_watch_explains_an_expired_login_once_and_keeps_going(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    token = office.fake.token_for(PEP)
+    office.token({"token": token, "issued_at": "2026-01-01T08:00:00+00:00"})
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 1:  # the 7th day: the access token ends, the refresh is refused
+            office.fake.tokens.pop(token)
+            office.fake.office.revoke(office.refresh_token)
+        if len(sleeps) == 4:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    result = CliRunner().invoke(main, ["--config", str(office.config), "watch",
+                                       "--interval", "5"])
+    out = " ".join(result.output.split())
+    assert "Traceback" not in out and result.exit_code == 130
+    assert out.count("invalid_grant") == 3  # every failed cycle is reported...
+    assert out.count("7 hari") == 1  # ...the explanation once
+    assert len(sleeps) == 4  # and it kept going
