@@ -22,7 +22,10 @@ SECTION = "kasie.umum@example.go.id"
 READER = "kepala@example.go.id"
 SA = "sync@sheets-sync.iam.gserviceaccount.com"
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
-CASSETTES = Path(__file__).resolve().parents[2] / "shared/reference/gspread-cassettes"
+# beside the checkout (/work/main), or one level up from a worktree (/work/wt/<name>)
+CASSETTES = next((p / "shared/reference/gspread-cassettes" for p in Path(__file__).resolve().parents[2:4]
+                  if (p / "shared/reference/gspread-cassettes").is_dir()),
+                 Path(__file__).resolve().parents[2] / "shared/reference/gspread-cassettes")
 
 
 @pytest.fixture(autouse=True)
