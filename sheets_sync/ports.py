@@ -59,6 +59,7 @@ class Grant:
 class ShareResult:
     added: list[Grant] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # e-mails whose access was withdrawn
+    invited: list[str] = field(default_factory=list)  # no Google account: sent an invitation
 
 
 class BackendError(Exception):

@@ -22,7 +22,10 @@ SECTION = "kasie.umum@example.go.id"
 READER = "kepala@example.go.id"
 SA = "sync@sheets-sync.iam.gserviceaccount.com"
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
-CASSETTES = Path(__file__).resolve().parents[2] / "shared/reference/gspread-cassettes"
+# beside the checkout (/work/main), or one level up from a worktree (/work/wt/<name>)
+CASSETTES = next((p / "shared/reference/gspread-cassettes" for p in Path(__file__).resolve().parents[2:4]
+                  if (p / "shared/reference/gspread-cassettes").is_dir()),
+                 Path(__file__).resolve().parents[2] / "shared/reference/gspread-cassettes")
 
 
 @pytest.fixture(autouse=True)
@@ -619,7 +622,15 @@ def test_more_batch_update_kinds(fake: FakeGoogle) -> None:
                 {
                     "addChart": {
                         "chart": {
-                            "spec": {"title": "Capaian"},
+                            "spec": {"title": "Capaian", "basicChart": {
+                                "chartType": "COLUMN",
+                                "domains": [{"domain": {"sourceRange": {"sources": [{
+                                    "sheetId": 0, "startRowIndex": 0, "endRowIndex": 3,
+                                    "startColumnIndex": 0, "endColumnIndex": 1}]}}}],
+                                "series": [{"series": {"sourceRange": {"sources": [{
+                                    "sheetId": 0, "startRowIndex": 0, "endRowIndex": 3,
+                                    "startColumnIndex": 1, "endColumnIndex": 2}]}}}],
+                            }},
                             "position": {
                                 "overlayPosition": {
                                     "anchorCell": {"sheetId": 0, "rowIndex": 0, "columnIndex": 3}

@@ -122,6 +122,11 @@ def distribute(app: App, sections: tuple[str, ...], update_targets: bool) -> Non
         app.err.print(f"[yellow]Perhatian:[/yellow] bagian {section} punya {len(extra) + 1} "
                       "kertas kerja. Yang tertua dipakai; periksa dan hapus yang lain secara "
                       "manual: " + ", ".join(r.url for r in extra))
+    for o in report.outcomes:
+        for email in o.invited:
+            app.err.print(f"[yellow]Perhatian:[/yellow] {email} ({o.name}) belum punya akun "
+                          "Google: dikirimi undangan lewat e-mail. Pemiliknya perlu membuat "
+                          "akun Google dengan alamat itu sebelum dapat mengisi.", soft_wrap=True)
     for ref in report.unknown:
         app.err.print(f"[yellow]Perhatian:[/yellow] {ref.url} milik bagian "
                       f"'{ref.tags.section}' yang tidak ada lagi di konfigurasi (dibiarkan).")
@@ -302,9 +307,14 @@ def watch(app: App, interval: float, once: bool) -> None:
             f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
             f"{c.errors} error, {c.warnings} peringatan terbuka")
 
+    said: set[str] = set()
+
     def failed(exc: BackendError) -> None:
-        app.err.print(f"[yellow]{app.now():%H:%M:%S} putaran gagal:[/yellow] {exc.message} "
-                      f"{exc.hint} Dicoba lagi dalam {interval:g} detik.")
+        # The same failure (e.g. a login that expired) is explained once, then kept short.
+        advice = f" {exc.hint}" if exc.message not in said else ""
+        said.add(exc.message)
+        app.err.print(f"[yellow]{app.now():%H:%M:%S} putaran gagal:[/yellow] {exc.message}"
+                      f"{advice} Dicoba lagi dalam {interval:g} detik.")
 
     run(app.config(), app.store(), interval=interval, once=once, now=app.now,
         sleep=time.sleep, on_cycle=report, on_error=failed)

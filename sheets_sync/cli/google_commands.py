@@ -47,11 +47,15 @@ def auth_status(app: App) -> None:
     """Tampilkan akun yang dipakai dan apakah izinnya masih berlaku."""
     import requests
 
+    from sheets_sync.adapters.google import auth
     from sheets_sync.adapters.google.auth import load_credentials, refresh
 
     settings = app.config().backend.google
     loaded = load_credentials(settings, app.base_dir)
-    refresh(loaded, requests.Session(), settings, app.base_dir)
+    session = requests.Session()
+    if auth.default_mount is not None:
+        auth.default_mount(session)
+    refresh(loaded, session, settings, app.base_dir)
     app.console.print(f"[green]✓[/green] {loaded.kind}: {loaded.account or '(akun OAuth)'}; "
                       f"izin berlaku (berkas: {loaded.source})", markup=True)
 

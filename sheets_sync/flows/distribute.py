@@ -56,6 +56,7 @@ class SectionOutcome:
     url: str
     shared_with: list[str] = field(default_factory=list)
     unshared: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)  # no Google account: an invitation went
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,8 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         if progress:
             progress(section.id, action)
         return SectionOutcome(section.id, section.name, action, ref.url,
-                              [g.email for g in shared.added], shared.removed)
+                              [g.email for g in shared.added], shared.removed,
+                              invited=list(shared.invited))
 
     if workers > 1 and len(chosen) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:

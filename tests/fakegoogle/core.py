@@ -213,6 +213,9 @@ class FakeGoogle:
         # set per Drive request from supportsAllDrives (items in Shared Drives need it)
         self._supports_all_drives = True
         self.default_user = default_user
+        from .office import Office
+
+        self.office = Office(self)  # office behaviours, each off by default
         self.add_user(default_user)
         from .transport import FakeAdapter
 
@@ -383,6 +386,7 @@ class FakeGoogle:
         if not drive_id:
             f.permissions.append(self._user_permission(actor, "owner"))
         self.files[fid] = f
+        self.office.created(f)
         return f
 
     def _user_permission(self, email: str, role: str, kind: str = "user") -> Permission:

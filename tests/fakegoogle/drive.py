@@ -15,6 +15,7 @@ from .core import FOLDER_MIME, ROLE_RANK, SPREADSHEET_MIME, DriveFile, Permissio
 from .errors import GoogleError, drive_error, drive_not_found
 from .masks import apply_mask, parse_mask
 from .query import Ctx, QueryError, parse
+from .semantics import check_permission
 
 if TYPE_CHECKING:
     from .core import FakeGoogle
@@ -359,6 +360,7 @@ def files_list(fake: FakeGoogle, user: str, params: dict[str, Any]) -> Any:
         if pred is not None and not pred(f, ctx):
             continue
         hits.append(f)
+    hits, incomplete = fake.office.searchable(hits, corpora)
     order = params.get("orderBy") or "modifiedTime desc"
     for part in reversed([p.strip() for p in order.split(",") if p.strip()]):
         key, _, direction = part.partition(" ")
@@ -385,7 +387,7 @@ def files_list(fake: FakeGoogle, user: str, params: dict[str, Any]) -> Any:
     sig = json.dumps([q, corpora, drive_id, all_drives, order])
     offset = _untoken(params["pageToken"], sig) if params.get("pageToken") else 0
     page = hits[offset : offset + page_size]
-    out: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False}
+    out: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": incomplete}
     if offset + page_size < len(hits):
         out["nextPageToken"] = _token(offset + page_size, sig)
     out["files"] = [file_json(fake, f, user) for f in page]
@@ -517,6 +519,10 @@ def permissions_create(
             location="permission.domain",
             location_type="other",
         )
+    check_permission(f, body)  # e-mail addresses, roles that fit the item (semantics.py)
+    notify = params.get("sendNotificationEmail")
+    notify = True if notify is None else bool(notify)
+    fake.office.check_share(f, email if ptype == "user" else None, notify)
     if ptype in ("user", "group"):
         assert email is not None
         if ptype == "user":
@@ -554,9 +560,6 @@ def permissions_create(
         for p in f.permissions:
             if p.email_address == old and p.role == "owner":
                 p.role = "writer"
-    notify = params.get("sendNotificationEmail")
-    if notify is None:
-        notify = True
     if notify and ptype in ("user", "group") and email:
         fake.notifications.append(Notification(email, user, f.id, f.name, prole, params.get("emailMessage")))
     f.version += 1  # sharing changes do not move modifiedTime
@@ -576,6 +579,7 @@ def permissions_list(fake: FakeGoogle, user: str, fid: str, params: dict[str, An
                 {"permissionType": "file", "role": r, "inheritedFrom": f.drive_id, "inherited": True}
             ]
             perms.append(pj)
+    perms += fake.office.inherited(f)
     size = params.get("pageSize") or 100
     sig = f"perm:{fid}"
     offset = _untoken(params["pageToken"], sig) if params.get("pageToken") else 0

@@ -16,6 +16,7 @@ from .errors import PROTECTED_MESSAGE
 from .masks import Mask, parse_mask
 from .model import Sheet, Spreadsheet, grid_json, new_sheet_props
 from .proto import normalize
+from .semantics import SemanticError, check_request
 
 if TYPE_CHECKING:
     from .core import DriveFile, FakeGoogle
@@ -104,6 +105,10 @@ def apply_request(ctx: BatchContext, kind: str, body: dict[str, Any]) -> dict[st
     fn = HANDLERS.get(kind)
     if fn is None:
         raise RequestError(f"request kind '{kind}' is not supported by fakegoogle")
+    try:
+        check_request(kind, body)  # what Google refuses beyond the schema (semantics.py)
+    except SemanticError as e:
+        raise RequestError(str(e)) from None
     return fn(ctx, body)
 
 

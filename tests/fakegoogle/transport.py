@@ -22,6 +22,7 @@ from . import drive, sheets
 from .errors import GoogleError, drive_error, fault_error, field_violation, sheets_error
 from .masks import apply_mask, parse_mask
 from .schema import check_body, check_params
+from .semantics import check_fields_param
 
 if TYPE_CHECKING:
     from .core import FakeGoogle
@@ -160,14 +161,19 @@ class FakeAdapter(BaseAdapter):
             err = fault_error(record.api, code, fault.retry_after)
             return self._finish(request, record, err.code, err.body, err.headers)
 
+        token = _bearer(request)
         try:
             if user is None:
                 raise self._unauthenticated(record.api)
             if route is None:
                 raise self._not_found(host, raw_path, method)
+            refusal = fake.office.refuse(record.api, record.op, method, token)
+            if refusal is not None:
+                raise refusal
             if body_error:
                 raise field_violation(None, "Invalid JSON payload received. Unexpected token.")
-            status, out = self._dispatch(route, args, user, params_multi, body)
+            with fake.office.app_view(token):
+                status, out = self._dispatch(route, args, user, params_multi, body)
         except GoogleError as e:
             return self._finish(request, record, e.code, e.body, e.headers)
         if fault is not None:  # timeout_after_apply: the write happened, the answer is lost
@@ -225,6 +231,9 @@ class FakeAdapter(BaseAdapter):
                 user = None
         if user is None:
             return 400, {"error": "invalid_grant", "error_description": "Bad Request"}, None
+        special = self.fake.office.token_answer(form, user)
+        if special is not None:
+            return special[0], special[1], None
         token = self.fake.token_for(user)
         return (
             200,
@@ -270,6 +279,7 @@ class FakeAdapter(BaseAdapter):
         if route.method_id:
             api = "sheets.v4" if route.api == "sheets" else "drive.v3"
             params = check_params(api, route.method_id, params_multi, strict=strict)
+            check_fields_param(api, route.method_id, params.get("fields"))
         else:
             params = {k: v[-1] for k, v in params_multi.items()}
         if route.api == "drive":
@@ -328,6 +338,11 @@ def _matches_out_of_scope(key: str, method: str, path: str) -> bool:
     if key == "changes":
         return "/drive/v3/changes" in path
     return False
+
+
+def _bearer(request: requests.PreparedRequest) -> str | None:
+    auth = request.headers.get("Authorization") or request.headers.get("authorization")
+    return auth.split(" ", 1)[-1].strip() if auth else None
 
 
 def _record(

@@ -22,6 +22,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,21 @@ SCOPES = (
     "https://www.googleapis.com/auth/drive",
 )
 ACCOUNT_KEY = "account"  # our addition to authorized_user.json: whose token it is (not secret)
+ISSUED_KEY = "issued_at"  # our addition: when 'sync auth login' made the token (UTC, ISO)
 
 Mount = Callable[[requests.Session], Any]  # tests mount the in-process fake with this
+# Where the CLI's sessions get their transport when no `mount` is passed: None = the real
+# network. Tests of the real CLI set it (monkeypatch) to mount the in-process fake.
+default_mount: Mount | None = None
+
+INVALID_GRANT_HINT = (
+    "Penyebab yang paling sering: aplikasi OAuth di Google Cloud masih berstatus 'Testing', "
+    "dan Google mematikan token login aplikasi Testing 7 hari setelah login. Penyebab lain: "
+    "akses dicabut di myaccount.google.com > Keamanan > Aplikasi pihak ketiga, atau sandi "
+    "akun diganti. Agar tidak terulang, terbitkan aplikasinya di Google Cloud Console > "
+    "APIs & Services > OAuth consent screen (Audience): pilih 'Internal' bila akun PEP "
+    "akun Google Workspace instansi, atau klik 'Publish app' (In production) untuk akun "
+    "gmail biasa. Lalu jalankan 'sync auth login' lagi.")
 
 
 @dataclass
@@ -50,6 +64,7 @@ class Loaded:
     account: str | None  # the e-mail the service acts as, where known without a call
     kind: str  # "oauth" | "service_account" | "delegated"
     source: Path  # the file the credentials came from
+    issued_at: str | None = None  # when 'sync auth login' made the OAuth token, if recorded
 
 
 def _path(base_dir: Path, name: str) -> Path:
@@ -98,7 +113,9 @@ def load_credentials(settings: GoogleBackend, base_dir: Path) -> Loaded:
                 hint="Hapus berkas itu, lalu jalankan 'sync auth login' lagi.",
             ) from None
         account = data.get(ACCOUNT_KEY)
-        return Loaded(creds, str(account).lower() if account else None, "oauth", token)
+        issued = data.get(ISSUED_KEY)
+        return Loaded(creds, str(account).lower() if account else None, "oauth", token,
+                      str(issued) if issued else None)
 
     key = _path(base_dir, settings.credentials)
     data = _read_json(key, "kunci akun layanan (service account)", "credentials")
@@ -145,13 +162,15 @@ def refresh(loaded: Loaded, session: requests.Session, settings: GoogleBackend,
             hint="Periksa sambungan internet, lalu coba lagi.",
         ) from None
     if loaded.kind == "oauth":
-        save_token(loaded.credentials, _path(base_dir, settings.token), loaded.account)
+        save_token(loaded.credentials, _path(base_dir, settings.token), loaded.account,
+                   issued_at=loaded.issued_at)
 
 
 def authorized_session(settings: GoogleBackend, base_dir: Path, *,
                        mount: Mount | None = None) -> tuple[AuthorizedSession, Loaded]:
     """A session that signs every request, and what was loaded (kind, account)."""
     loaded = load_credentials(settings, base_dir)
+    mount = mount or default_mount
     plain = requests.Session()
     if mount is not None:
         mount(plain)
@@ -163,13 +182,16 @@ def authorized_session(settings: GoogleBackend, base_dir: Path, *,
     return session, loaded
 
 
-def save_token(creds: Credentials, path: Path, account: str | None = None) -> None:
+def save_token(creds: Credentials, path: Path, account: str | None = None, *,
+               issued_at: str | None = None) -> None:
     """authorized_user.json, readable by the owner only (0600), replaced atomically."""
     if not isinstance(creds, UserCredentials):
         return
     data = json.loads(creds.to_json())
     if account:
         data[ACCOUNT_KEY] = account
+    if issued_at:
+        data[ISSUED_KEY] = issued_at
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".token-", dir=path.parent)
     try:
@@ -217,11 +239,19 @@ def login(settings: GoogleBackend, base_dir: Path, *, run_flow: FlowRunner | Non
         )
     try:
         creds = (run_flow or run_installed_app_flow)(secret, SCOPES)
+    except Warning as exc:
+        # oauthlib raises Warning("Scope has changed from ... to ...") when a scope was
+        # unticked on Google's consent screen (granular consent).
+        raise missing_scopes(getattr(exc, "new_scope", None)) from None
     except (ValueError, GoogleAuthError) as exc:
         raise BackendError(f"Login Google gagal ({type(exc).__name__}).",
                            hint="Ulangi 'sync auth login' dan setujui izin di peramban.") from None
+    granted = getattr(creds, "granted_scopes", None)
+    if granted is not None and set(SCOPES) - set(granted):
+        raise missing_scopes(granted)
     account = None
     authed = AuthorizedSession(creds)
+    session = session or (_mounted(default_mount) if default_mount else None)
     if session is not None:
         authed.mount("https://", session.get_adapter("https://"))
         authed.mount("http://", session.get_adapter("http://"))
@@ -233,5 +263,34 @@ def login(settings: GoogleBackend, base_dir: Path, *, run_flow: FlowRunner | Non
     except (requests.RequestException, GoogleAuthError, ValueError):
         account = None  # not needed to work: the store asks again when it must
     token = _path(base_dir, settings.token)
-    save_token(creds, token, account.lower() if account else None)
+    issued = datetime.now(UTC).isoformat(timespec="seconds")
+    save_token(creds, token, account.lower() if account else None, issued_at=issued)
     return token, account
+
+
+def _mounted(mount: Mount) -> requests.Session:
+    session = requests.Session()
+    mount(session)
+    return session
+
+
+SCOPE_PURPOSE = {
+    "https://www.googleapis.com/auth/spreadsheets": "Google Sheets: menulis dan membaca "
+                                                    "kertas kerja dan rekap",
+    "https://www.googleapis.com/auth/drive": "Google Drive: menyalin templat, mencari dan "
+                                             "membagikan berkas",
+}
+
+
+def missing_scopes(granted: Any) -> BackendError:
+    """A login where a permission was unticked on Google's consent screen."""
+    if isinstance(granted, str):
+        granted = granted.split()
+    have = set(granted or [])
+    missing = [s for s in SCOPES if s not in have] or list(SCOPES)
+    names = "; ".join(f"{SCOPE_PURPOSE[s]} ({s.rsplit('/', 1)[-1]})" for s in missing)
+    return BackendError(
+        f"Login tidak lengkap: izin berikut tidak dicentang di layar izin Google: {names}. "
+        "Token tidak disimpan.",
+        hint="Jalankan 'sync auth login' lagi dan centang SEMUA kotak izin yang ditampilkan "
+             "Google (Sheets dan Drive); sheets-sync tidak dapat bekerja tanpa keduanya.")

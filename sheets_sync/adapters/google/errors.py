@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from gspread.exceptions import APIError
 
@@ -28,6 +29,17 @@ QUOTA_OPTIONS = (
 )
 
 _NOT_FOUND_ID_RE = re.compile(r"File not found: ?([A-Za-z0-9_-]+)")
+_PROJECT_RE = re.compile(r"project[= ](\d+)")
+_API_NAMES = {"sheets.googleapis.com": "Google Sheets API",
+              "drive.googleapis.com": "Google Drive API"}
+# A 403 that means "this API is not switched on in the Cloud project" (Sheets says it in
+# details[].reason, Drive in errors[].reason).
+DISABLED_REASONS = frozenset({"SERVICE_DISABLED", "accessNotConfigured"})
+SCOPE_REASONS = frozenset({"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"})
+SCOPE_HINT = ("Jalankan 'sync auth login' lagi dan, di layar izin Google, centang SEMUA izin "
+              "yang diminta (Google Sheets dan Google Drive). Bila izin itu tidak muncul, "
+              "tambahkan cakupan (scopes) .../auth/spreadsheets dan .../auth/drive di Google "
+              "Cloud Console > OAuth consent screen > Data access.")
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,56 @@ def _which(ctx: Context, file_id: str | None) -> str:
     return f"berkas {file_id}" if file_id else "berkas itu"
 
 
+def _body(exc: APIError) -> dict[str, Any]:
+    try:
+        error = exc.response.json().get("error", {}) if exc.response is not None else {}
+    except ValueError:
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
+def reasons(exc: APIError) -> set[str]:
+    """Every `reason` in a Google error body: Drive's errors[] and the details[] ErrorInfo."""
+    error = _body(exc)
+    found = {str(i.get("reason")) for i in error.get("errors") or []
+             if isinstance(i, dict) and i.get("reason")}
+    found |= {str(d.get("reason")) for d in error.get("details") or []
+              if isinstance(d, dict) and d.get("reason")}
+    return found
+
+
+def api_disabled(exc: APIError, ctx: Context) -> BackendError:
+    """403 SERVICE_DISABLED / accessNotConfigured: the API is off in the Cloud project; the
+    link to switch it on names the project number Google gave."""
+    error = _body(exc)
+    service, project, link = "", "", ""
+    for d in error.get("details") or []:
+        if not isinstance(d, dict):
+            continue
+        meta = d.get("metadata") or {}
+        service = service or str(meta.get("service", ""))
+        link = link or str(meta.get("activationUrl", ""))
+        project = project or str(meta.get("consumer", "")).removeprefix("projects/")
+        for item in d.get("links") or []:
+            link = link or str(item.get("url", ""))
+    message = str(error.get("message", ""))
+    if not project:
+        match = _PROJECT_RE.search(message)
+        project = match.group(1) if match else ""
+    if not service:
+        service = "sheets.googleapis.com" if "Sheets" in message else "drive.googleapis.com"
+    name = _API_NAMES.get(service, service)
+    if not link:
+        link = f"https://console.cloud.google.com/apis/library/{service}" + (
+            f"?project={project}" if project else "")
+    where = f" di proyek Google Cloud nomor {project}" if project else ""
+    return BackendError(
+        f"{name} belum diaktifkan{where} (HTTP 403, SERVICE_DISABLED) saat {ctx.action}.",
+        hint=f"Buka {link} dengan akun pemilik proyek, klik 'Enable' (Aktifkan), tunggu "
+             "beberapa menit, lalu jalankan perintah lagi. sheets-sync butuh Google Sheets API "
+             "dan Google Drive API; keduanya harus aktif.")
+
+
 def translate(exc: APIError, ctx: Context) -> BackendError:
     """A final Google error as a `BackendError` a person can act on."""
     status = exc.response.status_code if exc.response is not None else exc.code
@@ -88,6 +150,28 @@ def translate(exc: APIError, ctx: Context) -> BackendError:
             hint=f"Periksa id itu di konfigurasi, lalu bagikan (Share/Bagikan) ke {account} "
                  "sebagai Editor. Bila berkas bagian terhapus, jalankan 'sync distribute' lagi.",
         )
+    found = reasons(exc)
+    if status == 403 and found & DISABLED_REASONS:
+        return api_disabled(exc, ctx)
+    if status == 403 and found & SCOPE_REASONS:
+        return BackendError(
+            f"Izin login Google tidak mencakup semua yang dibutuhkan saat {ctx.action} "
+            "(HTTP 403, ACCESS_TOKEN_SCOPE_INSUFFICIENT): satu izin tidak dicentang saat "
+            "login.", hint=SCOPE_HINT)
+    if status == 403 and "sharingRateLimitExceeded" in found:
+        return BackendError(
+            f"Google membatasi jumlah berbagi (share) untuk sementara saat {ctx.action} "
+            "(HTTP 403, sharingRateLimitExceeded).",
+            hint="Tunggu sekitar satu jam, lalu jalankan perintah yang sama lagi: berkas yang "
+                 "sudah dibagikan tidak dibagikan dua kali. Batas ini dihitung per akun Google "
+                 "per hari; membagikan ke banyak alamat sekaligus cepat menghabiskannya.")
+    if status == 400 and "invalidSharingRequest" in found:
+        return BackendError(
+            f"Google menolak {ctx.action}: alamat itu belum punya akun Google, jadi hanya dapat "
+            "diundang dengan e-mail pemberitahuan (invalidSharingRequest).",
+            hint="Minta pemilik alamat membuat akun Google dengan alamat itu (accounts.google."
+                 "com > Buat akun > Gunakan alamat email saya saat ini), atau tulis alamat "
+                 "Google lain di konfigurasi; atau aktifkan backend.google.sharing.notify.")
     if status == 403:
         if reason in {"dailyLimitExceeded", "quotaExceeded"}:
             return BackendError(

@@ -3,9 +3,12 @@ copy or create made when its answer was lost."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
+
+from gspread.exceptions import APIError
 
 from sheets_sync.adapters.google.base import (
     ALL_DRIVES,
@@ -14,15 +17,21 @@ from sheets_sync.adapters.google.base import (
     KEY_CREATE,
     KEY_PERIOD,
     KEY_ROLE,
+    SHEETS,
+    SPREADSHEET_MIME,
     StoreBase,
     _local_naive,
     _quote,
     app_properties,
 )
-from sheets_sync.ports import FileRef, Role, Tags
+from sheets_sync.ports import BackendError, FileRef, Role, Tags
+
+LOOKS = 3  # listings before a missing file is believed missing (Drive's search lags)
+META_SHEET = "_meta"  # the hidden meta sheet (labels.sheet_meta's default) that marks ours
 
 
 class Finding(StoreBase):
+    incomplete = False  # whether the last listing said incompleteSearch
     def office_template(self) -> FileRef | None:
         """The configured `template_id`; the flow copies it once per period (1 call)."""
         if not self.settings.template_id:
@@ -31,20 +40,24 @@ class Finding(StoreBase):
                        tags=Tags(Role.template, ""),
                        url=f"https://docs.google.com/spreadsheets/d/{self.settings.template_id}")
 
-    def _list(self, q: list[str]) -> Iterator[dict[str, Any]]:
+    def _list(self, q: list[str], corpora: str | None = None) -> Iterator[dict[str, Any]]:
         """Drive files matching all of `q`, not trashed, in the folder if one is set (1 call
-        per 1000 files); raises APIError."""
+        per 1000 files); raises APIError. `self.incomplete` tells whether Drive said the
+        search was incomplete (it may be, with corpora=allDrives)."""
         q = [*q, "trashed = false"]
         if self.folder_id:
             q.append(f"{_quote(self.folder_id)} in parents")
         params: dict[str, Any] = {
-            "q": " and ".join(q), "pageSize": 1000, "fields": f"nextPageToken,files({FILE_FIELDS})",
+            "q": " and ".join(q), "pageSize": 1000,
+            "fields": f"nextPageToken,incompleteSearch,files({FILE_FIELDS})",
             "supportsAllDrives": "true", "includeItemsFromAllDrives": "true",
         }
-        if not self.folder_id:
-            params["corpora"] = "allDrives"  # files in Shared Drives too
+        if corpora or not self.folder_id:
+            params["corpora"] = corpora or "allDrives"  # files in Shared Drives too
+        self.incomplete = False
         while True:
             page = self._json("get", DRIVE_FILES, params=params)
+            self.incomplete = self.incomplete or bool(page.get("incompleteSearch"))
             yield from page.get("files", [])
             token = page.get("nextPageToken")
             if not token:
@@ -61,6 +74,8 @@ class Finding(StoreBase):
                 ref = self._ref(data)
                 if ref is not None and ref.tags.period == period:
                     refs.append(ref)
+            if not refs and self.folder_id and role in (None, Role.section):
+                refs = self._adopt(period)
         return sorted(refs, key=lambda r: (r.tags.role.value, r.tags.section or "", r.name))
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
@@ -70,19 +85,79 @@ class Finding(StoreBase):
         since = _local_naive(since)
         return [r for r in refs if r.modified and r.modified > since]
     def _already_copied(self, name: str, tags: Tags) -> dict[str, Any] | None:
-        """The file a lost-answer copy made, if it exists (1 files.list)."""
+        """The file a lost-answer copy made, if it exists (1 files.list, more while Drive's
+        search may still lag)."""
         q = [f"appProperties has {{ key={_quote(k)} and value={_quote(v)} }}"
              for k, v in app_properties(tags).items()]
-        for data in self._list(q):
+
+        def same(data: dict[str, Any]) -> bool:
             ref = self._ref(data)
-            if ref is not None and ref.name == name and ref.tags == tags:
-                return data
-        return None
+            return ref is not None and ref.name == name and ref.tags == tags
+
+        return self._look(q, same)
 
     def _already_created(self, token: str) -> dict[str, Any] | None:
-        """The file a lost-answer create made, by its one-off marker (1 files.list)."""
+        """The file a lost-answer create made, by its one-off marker."""
         q = [f"appProperties has {{ key='{KEY_CREATE}' and value={_quote(token)} }}"]
-        return next(iter(self._list(q)), None)
+        return self._look(q, lambda data: True)
+
+    def _look(self, q: list[str], match: Callable[[dict[str, Any]], bool]
+              ) -> dict[str, Any] | None:
+        """Look before making a file again. Drive's search is not instantly consistent (a
+        file made a moment ago may be missing) and may answer `incompleteSearch`: a miss is
+        believed only after LOOKS listings, and an incomplete all-drives search is completed
+        by a search of My Drive (where the files are when no folder is set)."""
+        retry = self.http.retry
+        unsure = False
+        for attempt in range(LOOKS):
+            found = next((d for d in self._list(q) if match(d)), None)
+            unsure = self.incomplete
+            if found is None and unsure:
+                found = next((d for d in self._list(q, corpora="user") if match(d)), None)
+            if found is not None:
+                return found
+            if attempt + 1 < LOOKS:
+                retry.sleep(retry.delay(attempt, None))
+        if unsure:  # Drive could not search everything: a resend might make a second file
+            raise BackendError(
+                "Google Drive tidak dapat memastikan apakah berkas itu sudah dibuat "
+                "(pencarian tidak lengkap, incompleteSearch); tidak dibuat lagi agar tidak "
+                "ada dua berkas.",
+                hint="Jalankan perintah yang sama lagi beberapa menit kemudian. Agar pencarian "
+                     "selalu lengkap, tulis id folder tujuan di backend.google.folder_id.")
+        return None
+
+    def _adopt(self, period: str) -> list[FileRef]:
+        """The tag search found nothing, yet the configured folder may hold this period's
+        workbooks whose tags this client cannot see (appProperties are private to the OAuth
+        client that wrote them: another Cloud project, another computer). Recognise them by
+        their meta sheet and tag them again, so they are used, never made a second time."""
+        refs: list[FileRef] = []
+        for data in list(self._list([f"mimeType = '{SPREADSHEET_MIME}'"])):
+            if KEY_PERIOD in (data.get("appProperties") or {}):
+                continue  # tagged by us under a visible tag: not for adoption
+            meta = self._meta_values(str(data["id"]))
+            if meta.get("period") != period or not meta.get("section"):
+                continue
+            tags = Tags(Role.section, period, meta["section"])
+            tagged = self._json("patch", f"{DRIVE_FILES}/{data['id']}",
+                                params={**ALL_DRIVES, "fields": FILE_FIELDS},
+                                body={"appProperties": app_properties(tags)})
+            ref = self._ref(tagged, tags)
+            if ref is not None:
+                refs.append(ref)
+        return refs
+
+    def _meta_values(self, file_id: str) -> dict[str, str]:
+        """The key/value head of a workbook's meta sheet ({} when it has none)."""
+        rng = quote(f"'{META_SHEET}'!A1:B6", safe="")
+        try:
+            data = self._json("get", f"{SHEETS}/{file_id}/values/{rng}",
+                              params={"valueRenderOption": "UNFORMATTED_VALUE"})
+        except APIError:
+            return {}  # no meta sheet, or not readable: not one of ours
+        return {str(row[0]): str(row[1]) for row in data.get("values", [])
+                if len(row) >= 2 and row[0] and row[1] not in (None, "")}
     def file_info(self, file_id: str, fields: str, what: str) -> dict[str, Any]:
         """Drive metadata of one file or folder; errors name `what` (for the doctor)."""
         with self._errors(f"memeriksa {what}", file_id):

@@ -304,6 +304,10 @@ def refresh_failed(exc: RefreshError, kind: str | None = None) -> BackendError:
     if kind in ("service_account", "delegated"):
         hint = ("Periksa bahwa kunci akun layanan masih aktif di Google Cloud Console (buat "
                 "kunci baru bila perlu) dan jam komputer ini tepat.")
+    elif "invalid_grant" in text:
+        from sheets_sync.adapters.google.auth import INVALID_GRANT_HINT
+
+        hint = INVALID_GRANT_HINT
     else:
         hint = "Jalankan 'sync auth login' lagi untuk masuk ulang dengan akun PEP."
     return BackendError(what, hint=hint)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gspread.exceptions import APIError
+
 from sheets_sync.adapters.google.base import ALL_DRIVES, DRIVE_FILES, StoreBase
+from sheets_sync.adapters.google.errors import reasons
 from sheets_sync.ports import FileRef, Grant, ShareResult
 
 ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3}
@@ -59,9 +62,19 @@ class Sharing(StoreBase):
                                       "sendNotificationEmail": "true" if notify else "false"}
             if notify and message:
                 params["emailMessage"] = message
+            body = {"type": "user", "role": role, "emailAddress": email}
             with self._errors(f"{action} untuk {email}", ref.id, ref.name):
-                self._json("post", base, params=params,
-                           body={"type": "user", "role": role, "emailAddress": email})
+                try:
+                    self._json("post", base, params=params, body=body)
+                except APIError as exc:
+                    # No Google account behind the address: Google takes it only as an
+                    # invitation, which needs the notification e-mail (issue 10).
+                    if notify or "invalidSharingRequest" not in reasons(exc):
+                        raise
+                    invite = {**params, "sendNotificationEmail": "true",
+                              **({"emailMessage": message} if message else {})}
+                    self._json("post", base, params=invite, body=body)
+                    result.invited.append(email)
             result.added.append(Grant(email, role))
         return result
 
