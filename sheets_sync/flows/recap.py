@@ -25,6 +25,7 @@ from sheets_sync.domain.recap import (
     recap_patch,
 )
 from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
 
@@ -57,17 +58,21 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         issues = evaluate_all(config, found.sheets)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now)
     schedule = sop_schedule(config)
+    quarterly = needs_quarters(config)
 
     if found.recap is None:
         lines, audited = review_lines(found, {})
+        cache = quarter_rows(config, store, data, None) if quarterly else None
         patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
                             audited=audited)
+        patch.sheets += [cache] if cache else []
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
         return RecapResult(ref, data, True, len(lines))
 
     ref = found.recap
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED])  # one call
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE])  # one call
+    cache = quarter_rows(config, store, data, grids.get(QUARTER_CACHE)) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
     who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
     cells = {(s, r.code, key): ref_cell
@@ -78,8 +83,10 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     # confirmations, approvals, reopenings recorded since the last recap
     events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
     lines += events
-    store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False,
-                                 audited=audited))
+    patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
+                        audited=audited)
+    patch.sheets += [cache] if cache else []
+    store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)
     return RecapResult(ref, data, False, len(lines))
 
