@@ -230,7 +230,7 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
 @main.command()
 @FORMAT
 @click.option("--export", "export", type=click.Path(path_type=Path),
-              help="Juga simpan tabel laporan resmi ke berkas .xlsx atau .csv.")
+              help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
 @pass_app
 def recap(app: App, fmt: str, export: Path | None) -> None:
     """Perbarui rekapitulasi data kinerja (SOP langkah 5)."""
@@ -241,7 +241,7 @@ def recap(app: App, fmt: str, export: Path | None) -> None:
     if export:
         from sheets_sync.export import export_report
 
-        export_report(config, result.recap, export)
+        export_report(config, result.recap, export, app.now().date())
     if fmt != "table":
         _emit(app, fmt, [r.as_json() for r in result.recap.rows])
     else:
@@ -334,5 +334,6 @@ def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
 
 
 # Commands of the other layers register themselves on import.
+from sheets_sync.cli import export_commands as _export  # noqa: E402,F401
 from sheets_sync.cli import google_commands as _google  # noqa: E402,F401
 from sheets_sync.cli import review_commands as _review  # noqa: E402,F401

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.domain.models import Config
+from sheets_sync.domain.models import Config, PeriodKind
 from sheets_sync.domain.numbers import is_percent_unit
 from sheets_sync.domain.patch import SheetPatch
 from sheets_sync.domain.quarters import attach, earlier_quarters
@@ -30,7 +30,8 @@ CACHE_HEADERS = ("Periode", "Kode", "Realisasi", "Realisasi Anggaran (Rp)")
 
 
 def needs_quarters(config: Config) -> bool:
-    return bool(earlier_quarters(config.period))
+    """A quarterly period shows TW I-IV and the year to date."""
+    return config.period.kind is PeriodKind.quarterly
 
 
 def load_quarters(config: Config, store: WorkbookStore) -> History:
@@ -66,6 +67,8 @@ def load_quarters(config: Config, store: WorkbookStore) -> History:
 def quarters_for_recap(config: Config, store: WorkbookStore,
                        cached: list[list[Any]] | None) -> History:
     """What the recap kept in `_triwulan`, or read afresh when it has no such sheet yet."""
+    if not earlier_quarters(config.period):
+        return History()
     return History.from_grid(cached) if cached is not None else load_quarters(config, store)
 
 
