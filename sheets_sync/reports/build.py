@@ -17,12 +17,13 @@ from datetime import date
 
 from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
 from sheets_sync.domain.models import MONTHS_ID, Config, Indicator, PeriodKind, Polarity
-from sheets_sync.domain.quarters import QUARTERS, ROMAN, quarter_label
+from sheets_sync.domain.quarters import MISSING, QUARTERS, ROMAN, quarter_label
 from sheets_sync.domain.recap import Recap, RecapRow
 from sheets_sync.errors import UsageProblem
 from sheets_sync.reports.model import BarChart, Cell, Column, Report, Row
 
 NOT_COUNTED = "tidak dihitung"
+MISSING_MARK = "–"  # how the PDF prints a quarter without data (narrow columns)
 NO_SASARAN = "(tanpa sasaran)"
 AGGREGATION_ID = {"sum": "jumlah", "last": "terakhir", "avg": "rata-rata", "manual": "manual"}
 
@@ -134,23 +135,24 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
                            "bukan triwulan (tulis mis. period: 2026-TW3).")
     current = config.period.number
     budget = any(r.budget for r in recap.rows)
-    columns = [Column("No", 3, key="no"), Column("Kode", 7, key="kode"),
-               Column("Indikator Kinerja", 17, key="indikator"), Column("Satuan", 6, key="satuan"),
-               Column("Target Tahun", 5.5, "number", "target_tahun")]
-    columns += [Column(f"Kinerja TW {ROMAN[q]}", 5, "number", f"tw{q}") for q in QUARTERS]
-    columns += [Column(f"Target s.d. TW {ROMAN[current]}", 5.5, "number", "target_sd"),
+    columns = [Column("No", 2.5, key="no"), Column("Kode", 6.5, key="kode"),
+               Column("Indikator Kinerja", 16, key="indikator"), Column("Satuan", 5.5, key="satuan"),
+               Column("Target Tahun", 5, "number", "target_tahun")]
+    columns += [Column(f"TW {ROMAN[q]}", 4.5, "number", f"tw{q}") for q in QUARTERS]
+    columns += [Column(f"Target s.d. TW {ROMAN[current]}", 5, "number", "target_sd"),
                 Column(f"Realisasi s.d. TW {ROMAN[current]}", 5.5, "number", "realisasi_sd"),
                 Column("Capaian s.d. TW (%)", 5.5, "percent", "capaian_sd"),
                 Column("Predikat", 6, key="predikat")]
     if budget:
-        columns += [Column("Pagu (Rp)", 8, "money", "pagu")]
-        columns += [Column(f"Anggaran TW {ROMAN[q]} (Rp)", 7.5, "money", f"anggaran_tw{q}")
+        columns += [Column("Pagu (Rp)", 9, "money", "pagu")]
+        columns += [Column(f"Anggaran TW {ROMAN[q]} (Rp)", 9, "money", f"anggaran_tw{q}")
                     for q in QUARTERS]
-        columns += [Column("Anggaran s.d. TW (Rp)", 8, "money", "anggaran_sd"),
+        columns += [Column("Anggaran s.d. TW (Rp)", 9, "money", "anggaran_sd"),
                     Column("Capaian Anggaran (%)", 5.5, "percent", "capaian_anggaran")]
     columns += [Column("Agregasi", 5.5, key="agregasi"),
-                Column("Unit Penanggung Jawab", 10, key="unit_kerja")]
+                Column("Unit Penanggung Jawab", 12, key="unit_kerja")]
     report = _frame(config, "renja", "EVALUASI PELAKSANAAN RENJA", today, columns)
+    report.wide, report.abbreviations = True, {MISSING: MISSING_MARK}
     by_code = {i.code: i for i in config.indicators}
     n = 0
     for g, (sasaran, rows) in enumerate(_by_sasaran(recap.rows), start=1):
@@ -163,7 +165,9 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
             cells: list[Cell] = [n, r.code, r.indicator, r.unit, _target_year(ind, r)]
             cells += [q.cell(t) if q else None for t in QUARTERS]
             rating = "" if q is None or q.ytd_capaian is None else rate(q.ytd_capaian, config.rating)
-            cells += [q.ytd_target if q else None, q.ytd if q else None,
+            target_sd = _target_year(ind, r) if ind and ind.polarity is Polarity.range else (
+                q.ytd_target if q else None)
+            cells += [target_sd, q.ytd if q else None,
                       (NOT_COMPUTABLE if q is None or q.ytd_capaian is None else q.ytd_capaian),
                       rating]
             if budget:
@@ -175,7 +179,8 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
             report.rows.append(Row(cells))
     report.notes = [
         f"Triwulan sesudah {quarter_label(current)} belum berjalan dan dikosongkan; "
-        "'tidak ada data' = triwulan itu tidak punya data (tidak dihitung sebagai 0).",
+        f"'{MISSING}' (di PDF: {MISSING_MARK}) = triwulan itu tidak punya data: tidak dihitung "
+        "sebagai 0.",
         "Realisasi s.d. triwulan menurut agregasi indikator: jumlah (dijumlahkan, semua "
         "triwulan harus ada), terakhir (triwulan terakhir yang dilaporkan), rata-rata (rata-rata "
         "triwulan yang dilaporkan), manual (diisi bagian pada triwulan berjalan).",

@@ -52,6 +52,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     chart: BarChart | None = None
     signatory: Signatory = field(default_factory=Signatory)
+    wide: bool = False  # many columns: printed on F4 (folio) landscape, the office's long paper
+    abbreviations: dict[str, str] = field(default_factory=dict)  # PDF: long cell text -> short
 
     def column(self, key: str) -> int:
         """Index of the column with this key."""

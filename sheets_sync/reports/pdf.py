@@ -29,6 +29,7 @@ from sheets_sync.reports.text import display
 
 FONT, FONT_BOLD = "Vera", "VeraBd"
 PAGE = landscape(A4)
+F4 = landscape((215 * mm, 330 * mm))  # "kertas F4" (folio), common in Indonesian offices
 MARGIN = 12 * mm
 HEADER_BLUE = colors.HexColor("#1F4E78")
 GROUP_BLUE = colors.HexColor("#DDEBF7")
@@ -48,7 +49,7 @@ def _style(size: float, *, bold: bool = False, align: int = TA_LEFT,
                           leading=size * 1.22, alignment=align, textColor=color)
 
 
-def _numbered(title: str) -> type[Canvas]:
+def _numbered(title: str, page: tuple[float, float]) -> type[Canvas]:
     """A canvas that knows the page count when it saves: 'Halaman n dari N' on every page."""
 
     class NumberedCanvas(Canvas):
@@ -67,7 +68,7 @@ def _numbered(title: str) -> type[Canvas]:
                 self.setFont(FONT, 7)
                 self.setFillColor(colors.grey)
                 self.drawString(MARGIN, 7 * mm, title)
-                self.drawRightString(PAGE[0] - MARGIN, 7 * mm,
+                self.drawRightString(page[0] - MARGIN, 7 * mm,
                                      f"Halaman {self._pageNumber} dari {total}")
                 super().showPage()
             super().save()
@@ -75,8 +76,7 @@ def _numbered(title: str) -> type[Canvas]:
     return NumberedCanvas
 
 
-def _table(report: Report, size: float) -> Table:
-    width = PAGE[0] - 2 * MARGIN
+def _table(report: Report, size: float, width: float) -> Table:
     total = sum(c.width for c in report.columns)
     widths = [c.width / total * width for c in report.columns]
     head = [Paragraph(escape(c.title), _style(size, bold=True, align=TA_CENTER,
@@ -101,17 +101,20 @@ def _table(report: Report, size: float) -> Table:
         for value, col in zip(row.cells, report.columns, strict=False):
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             align = TA_RIGHT if numeric else (TA_CENTER if col.key == "no" else TA_LEFT)
-            cells.append(Paragraph(escape(display(value, col.kind)), _style(size, align=align)))
+            text = report.abbreviations.get(value, value) if isinstance(value, str) else value
+            if text != value:
+                align = TA_CENTER
+            cells.append(Paragraph(escape(display(text, col.kind)), _style(size, align=align)))
         data.append(cells)
     return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style))
 
 
-def _chart(report: Report) -> Drawing:
+def _chart(report: Report, width: float) -> Drawing:
     assert report.chart is not None
     chart = report.chart
-    drawing = Drawing(PAGE[0] - 2 * MARGIN, 62 * mm)
+    drawing = Drawing(width, 56 * mm)
     bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 20 * mm, 12 * mm, 200 * mm, 42 * mm
+    bars.x, bars.y, bars.width, bars.height = 20 * mm, 12 * mm, min(200 * mm, width - 25 * mm), 36 * mm
     bars.data = [list(chart.values)]  # None: no bar (a section without a computable mean)
     bars.categoryAxis.categoryNames = chart.labels
     bars.categoryAxis.labels.fontName, bars.categoryAxis.labels.fontSize = FONT, 6
@@ -126,14 +129,16 @@ def _chart(report: Report) -> Drawing:
     bars.barLabelFormat = lambda v: display(v)
     bars.barLabels.nudge = 6
     drawing.add(bars)
-    drawing.add(String(20 * mm, 57 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
+    drawing.add(String(20 * mm, 51 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
     return drawing
 
 
 def write_pdf(report: Report, path: Path) -> None:
     _fonts()
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = SimpleDocTemplate(str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
+    page = F4 if report.wide else PAGE
+    width = page[0] - 2 * MARGIN
+    doc = SimpleDocTemplate(str(path), pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=MARGIN, bottomMargin=14 * mm,
                             title=f"{report.title} {report.period_label}", author=report.office)
     story: list[Any] = []
@@ -143,16 +148,16 @@ def write_pdf(report: Report, path: Path) -> None:
     story.append(Paragraph(escape(f"Tanggal: {report.date_text}"), _style(8.5, align=TA_CENTER)))
     story.append(Spacer(1, 4 * mm))
     size = 6 if len(report.columns) > 14 else 7.5
-    story.append(_table(report, size))
+    story.append(_table(report, size, width))
     story.append(Spacer(1, 3 * mm))
     for note in report.notes:
         story.append(Paragraph(escape(note), _style(6.5)))
     if report.chart and report.chart.labels:
-        story += [Spacer(1, 3 * mm), _chart(report)]
+        story += [Spacer(1, 3 * mm), _chart(report, width)]
     sign = [[Paragraph(escape(line), _style(9, bold=n == 5, align=TA_CENTER))]
             for n, line in enumerate(report.signature_lines())]
-    block = Table([["", s[0]] for s in sign], colWidths=[PAGE[0] - 2 * MARGIN - 85 * mm, 85 * mm],
+    block = Table([["", s[0]] for s in sign], colWidths=[width - 85 * mm, 85 * mm],
                   style=TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0),
                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    story += [Spacer(1, 5 * mm), KeepTogether(block)]
-    doc.build(story, canvasmaker=_numbered(f"{report.title} — {report.period_label}"))
+    story += [Spacer(1, 4 * mm), KeepTogether(block)]
+    doc.build(story, canvasmaker=_numbered(f"{report.title} — {report.period_label}", page))
