@@ -231,13 +231,15 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
 @FORMAT
 @click.option("--export", "export", type=click.Path(path_type=Path),
               help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
+@click.option("--refresh-quarters", is_flag=True,
+              help="Baca ulang data triwulan sebelumnya (setelah ada koreksi di sana).")
 @pass_app
-def recap(app: App, fmt: str, export: Path | None) -> None:
+def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> None:
     """Perbarui rekapitulasi data kinerja (SOP langkah 5)."""
     from sheets_sync.flows.recap import recap as run
 
     config = app.config()
-    result = run(config, app.store(), app.now())
+    result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters)
     if export:
         from sheets_sync.export import export_report
 

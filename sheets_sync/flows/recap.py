@@ -50,7 +50,8 @@ def recap_grants(config: Config) -> list[Grant]:
 
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,
-          collected: Collected | None = None, issues: list[Issue] | None = None) -> RecapResult:
+          collected: Collected | None = None, issues: list[Issue] | None = None,
+          refresh_quarters: bool = False) -> RecapResult:
     found = collected or collect(config, store)
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
@@ -72,7 +73,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
 
     ref = found.recap
     grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE])  # one call
-    cache = quarter_rows(config, store, data, grids.get(QUARTER_CACHE)) if quarterly else None
+    cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
+    cache = quarter_rows(config, store, data, cached) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
     who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
     cells = {(s, r.code, key): ref_cell

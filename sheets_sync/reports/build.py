@@ -83,12 +83,12 @@ def _typed(v: object) -> Cell:
 
 def pengukuran(config: Config, recap: Recap, today: date) -> Report:
     budget = any(r.budget for r in recap.rows)
-    columns = [Column("No", 3, key="no"), Column("Sasaran", 5, key="sasaran"),
+    columns = [Column("No", 3, key="no"), Column("Sasaran", 6.5, key="sasaran"),
                Column("Kode", 7.5, key="kode"), Column("Indikator Kinerja", 21, key="indikator"),
                Column("Satuan", 6.5, key="satuan"), Column("Target", 6, "number", "target"),
                Column("Realisasi", 6.5, "number", "realisasi"),
                Column("Capaian (%)", 6, "percent", "capaian"),
-               Column("Predikat", 7, key="predikat")]
+               Column("Predikat", 8.5, key="predikat")]
     if budget:
         columns += [Column("Pagu (Rp)", 9, "money", "pagu"),
                     Column("Realisasi Anggaran (Rp)", 9, "money", "realisasi_anggaran"),
