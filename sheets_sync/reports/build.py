@@ -61,7 +61,9 @@ def _capaian(value: float | None) -> Cell:
 
 
 def _rating(r: RecapRow) -> str:
-    return NOT_COUNTED if not r.counts else r.rating
+    if not r.counts:
+        return NOT_COUNTED
+    return r.rating if r.capaian is not None else NOT_COMPUTABLE
 
 
 def _remark(r: RecapRow) -> str:
@@ -95,6 +97,7 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
                     Column("Capaian Anggaran (%)", 6.5, "percent", "capaian_anggaran")]
     columns.append(Column("Keterangan", 14, key="keterangan"))
     report = _frame(config, "pengukuran", "LAPORAN PENGUKURAN KINERJA", today, columns)
+    report.abbreviations = {NOT_COMPUTABLE: MISSING_MARK}
     n = 0
     for g, (sasaran, rows) in enumerate(_by_sasaran(recap.rows), start=1):
         report.rows.append(Row([_roman(g), sasaran, *[None] * (len(columns) - 2)], heading=True))
@@ -109,7 +112,9 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
     skipped = sum(not r.counts for r in recap.rows)
     report.notes = [
         "Capaian dihitung dari realisasi terhadap target yang ditetapkan: polaritas positif "
-        "R/T x 100; negatif (2T - R)/T x 100; rentang 100 di dalam rentang.",
+        "R/T x 100; negatif (2T - R)/T x 100; rentang 100 di dalam rentang. "
+        f"Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): realisasi kosong atau bukan "
+        "angka, atau target 0.",
         f"Predikat menurut skema {config.rating.name}: "
         + "; ".join(f"{b.label} >= {b.min:g}" if b.min != float("-inf") else b.label
                     for b in config.rating.bands) + ".",
@@ -152,7 +157,7 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
     columns += [Column("Agregasi", 5.5, key="agregasi"),
                 Column("Unit Penanggung Jawab", 12, key="unit_kerja")]
     report = _frame(config, "renja", "EVALUASI PELAKSANAAN RENJA", today, columns)
-    report.wide, report.abbreviations = True, {MISSING: MISSING_MARK}
+    report.wide, report.abbreviations = True, {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
     by_code = {i.code: i for i in config.indicators}
     n = 0
     for g, (sasaran, rows) in enumerate(_by_sasaran(recap.rows), start=1):
@@ -164,7 +169,8 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
             q = r.quarters
             cells: list[Cell] = [n, r.code, r.indicator, r.unit, _target_year(ind, r)]
             cells += [q.cell(t) if q else None for t in QUARTERS]
-            rating = "" if q is None or q.ytd_capaian is None else rate(q.ytd_capaian, config.rating)
+            rating = (NOT_COMPUTABLE if q is None or q.ytd_capaian is None
+                      else rate(q.ytd_capaian, config.rating))
             target_sd = _target_year(ind, r) if ind and ind.polarity is Polarity.range else (
                 q.ytd_target if q else None)
             cells += [target_sd, q.ytd if q else None,
@@ -185,7 +191,8 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
         "triwulan harus ada), terakhir (triwulan terakhir yang dilaporkan), rata-rata (rata-rata "
         "triwulan yang dilaporkan), manual (diisi bagian pada triwulan berjalan).",
         "Target s.d. triwulan: target tahunan, atau bila ada target per triwulan: jumlahnya "
-        "(agregasi jumlah), rata-ratanya (rata-rata), atau target triwulan berjalan.",
+        "(agregasi jumlah), rata-ratanya (rata-rata), atau target triwulan berjalan. "
+        f"Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): realisasi s.d. triwulan tidak ada.",
     ]
     notes = [f"{r.code}: {r.quarters.note}" for r in recap.rows if r.quarters and r.quarters.note]
     if notes:

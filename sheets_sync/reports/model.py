@@ -72,7 +72,7 @@ class Report:
         """place, date / position / (space) / name / NIP, as printed."""
         s = self.signatory
         return [f"{s.place}, {self.date_text}" if s.place else self.date_text,
-                s.position, "", "", "", s.name, f"NIP. {s.nip}" if s.nip else ""]
+                s.position, "", "", "", s.name, f"NIP. {s.nip}" if s.nip else "NIP."]
 
 
 def date_id(value: date) -> str:

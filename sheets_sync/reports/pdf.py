@@ -101,7 +101,9 @@ def _table(report: Report, size: float, width: float) -> Table:
         for value, col in zip(row.cells, report.columns, strict=False):
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             align = TA_RIGHT if numeric else (TA_CENTER if col.key == "no" else TA_LEFT)
-            text = report.abbreviations.get(value, value) if isinstance(value, str) else value
+            # narrow number columns: long words print as their short mark (legend in the notes)
+            text = (report.abbreviations.get(value, value)
+                    if isinstance(value, str) and col.kind != "text" else value)
             if text != value:
                 align = TA_CENTER
             cells.append(Paragraph(escape(display(text, col.kind)), _style(size, align=align)))
@@ -149,15 +151,16 @@ def write_pdf(report: Report, path: Path) -> None:
     story.append(Spacer(1, 4 * mm))
     size = 6 if len(report.columns) > 14 else 7.5
     story.append(_table(report, size, width))
-    story.append(Spacer(1, 3 * mm))
-    for note in report.notes:
-        story.append(Paragraph(escape(note), _style(6.5)))
     if report.chart and report.chart.labels:
         story += [Spacer(1, 3 * mm), _chart(report, width)]
-    sign = [[Paragraph(escape(line), _style(9, bold=n == 5, align=TA_CENTER))]
-            for n, line in enumerate(report.signature_lines())]
-    block = Table([["", s[0]] for s in sign], colWidths=[width - 85 * mm, 85 * mm],
-                  style=TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0),
-                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    story += [Spacer(1, 4 * mm), KeepTogether(block)]
+    tail: list[Any] = [Spacer(1, 2 * mm)]
+    tail += [Paragraph(escape(note), _style(6.5)) for note in report.notes]
+    lines = report.signature_lines()
+    sign = [Paragraph(escape(line), _style(9, bold=n == len(lines) - 2, align=TA_CENTER))
+            for n, line in enumerate(lines)]
+    tail += [Spacer(1, 3 * mm),
+             Table([["", p] for p in sign], colWidths=[width - 85 * mm, 85 * mm],
+                   style=TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0),
+                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))]
+    story.append(KeepTogether(tail))  # the signature never stands alone on a page
     doc.build(story, canvasmaker=_numbered(f"{report.title} — {report.period_label}", page))
