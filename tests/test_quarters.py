@@ -5,6 +5,7 @@ computed here independently of the code under test."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from statistics import mean
 
@@ -181,6 +182,10 @@ def test_renja_for_tw3_shows_tw1_to_tw3_and_the_year_to_date(quarters_env, tmp_p
         want = expected_ytd(i.aggregation.value, values)
         got = number(row["Realisasi s.d. TW III"])
         assert got == (None if want is None else pytest.approx(want, abs=0.01)), i.code
+    # the recap's JSON says the same
+    data = json.loads(env.run("recap", "--format", "json").stdout)
+    for r in (data["rows"] if isinstance(data, dict) else data):
+        assert r["quarters"]["ytd"] == number(rows[r["indicator"]]["Realisasi s.d. TW III"])
 
 
 def test_recap_shows_the_quarters_and_keeps_what_it_read(quarters_env):
