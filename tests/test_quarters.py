@@ -185,7 +185,10 @@ def test_renja_for_tw3_shows_tw1_to_tw3_and_the_year_to_date(quarters_env, tmp_p
     # the recap's JSON says the same
     data = json.loads(env.run("recap", "--format", "json").stdout)
     for r in (data["rows"] if isinstance(data, dict) else data):
-        assert r["quarters"]["ytd"] == number(rows[r["indicator"]]["Realisasi s.d. TW III"])
+        assert r["ytd"] == number(rows[r["indicator"]]["Realisasi s.d. TW III"])
+        section = "bagian-1" if r["indicator"].startswith("B1") else "bagian-2"
+        gaps = [f"TW {'I' * q}" for q in (1, 2) if r["indicator"] not in TYPED[q].get(section, {})]
+        assert r["tw_tidak_ada_data"] == gaps and r["tw4"] is None
 
 
 def test_recap_shows_the_quarters_and_keeps_what_it_read(quarters_env):

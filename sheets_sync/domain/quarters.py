@@ -89,10 +89,16 @@ class QuarterFigures:
                 self.ytd_capaian, self.note]
 
     def as_json(self) -> dict[str, object]:
-        return {"tw": {str(q): self.values.get(q) for q in QUARTERS},
-                "tw_anggaran": {str(q): self.budget.get(q) for q in QUARTERS},
-                "missing": self.missing, "ytd": self.ytd, "ytd_target": self.ytd_target,
-                "ytd_capaian": self.ytd_capaian, "ytd_anggaran": self.budget_ytd, "note": self.note}
+        """Flat keys (they serve JSON and CSV alike): `tw1`..`tw4` (None: no data, or not
+        reached yet: quarters after `triwulan`), the year to date and its note."""
+        out: dict[str, object] = {"triwulan": self.current}
+        out.update({f"tw{q}": self.values.get(q) for q in QUARTERS})
+        out.update({f"tw{q}_anggaran": self.budget.get(q) for q in QUARTERS})
+        out.update({"tw_tidak_ada_data": [quarter_label(q) for q in self.missing],
+                    "ytd": self.ytd, "ytd_target": self.ytd_target,
+                    "ytd_capaian": self.ytd_capaian, "ytd_anggaran": self.budget_ytd,
+                    "ytd_note": self.note})
+        return out
 
 
 def ytd_target(ind: Indicator, quarter: int) -> float | None:

@@ -80,7 +80,7 @@ class RecapRow:
     def as_json(self) -> dict[str, Any]:
         out = {"section": self.section, "indicator": self.code, "target": self.target,
                "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating}
-        return {**out, "quarters": self.quarters.as_json()} if self.quarters else out
+        return {**out, **self.quarters.as_json()} if self.quarters else out
 
 
 @dataclass
