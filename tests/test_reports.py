@@ -221,3 +221,10 @@ def test_export_default_name_and_recap_export_pdf(tmp_path, monkeypatch):
     assert "LAPORAN PENGUKURAN KINERJA" in pdf_pages(tmp_path / "lap.pdf")[0]
     bad = env.run("recap", "--export", str(tmp_path / "lap.doc"), code=2)
     assert ".pdf, .xlsx atau .csv" in bad.output
+    env.run("export", "rekap", "--output", str(tmp_path / "rekap.xlsx"))  # format from the name
+    ws = load_workbook(tmp_path / "rekap.xlsx").active
+    assert len(ws._charts) == 1 and ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows  # the header row printed again on every page
+    clash = env.run("export", "rekap", "--format", "pdf", "--output", str(tmp_path / "x.csv"),
+                    code=2)
+    assert "samakan" in clash.output

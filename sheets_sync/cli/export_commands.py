@@ -13,16 +13,21 @@ from sheets_sync.reports import FORMATS, REPORTS
 
 @main.command("export")
 @click.argument("report", type=click.Choice(list(REPORTS)))
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="pdf",
-              show_default=True, help="Bentuk berkas.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
+              help="Bentuk berkas (bawaan: dari akhiran --output, atau pdf).")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Berkas tujuan (bawaan: mis. pengukuran-kinerja-2026-TW3.pdf di folder ini).")
 @pass_app
-def export_command(app: App, report: str, fmt: str, output: Path | None) -> None:
+def export_command(app: App, report: str, fmt: str | None, output: Path | None) -> None:
     """Laporan resmi: pengukuran (Pengukuran Kinerja), renja (Evaluasi Renja per triwulan)
     atau rekap (ringkasan per bagian), dengan kop, tanggal dan blok tanda tangan."""
     from sheets_sync.flows.export import current_recap, default_name, export
 
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    if fmt and suffix in FORMATS and suffix != fmt:
+        raise click.UsageError(f"--output {output} berakhiran .{suffix}, tetapi --format {fmt}: "
+                               "samakan keduanya.")
+    fmt = fmt or (suffix if suffix in FORMATS else "pdf")
     config = app.config()
     path = output or default_name(config, report, fmt)
     if path.suffix.lower() != f".{fmt}":
