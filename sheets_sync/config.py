@@ -34,8 +34,10 @@ INDICATOR_COLUMNS = {
     "polaritas": "polarity", "polarity": "polarity",
     "agregasi": "aggregation", "aggregation": "aggregation",
     "pagu": "budget", "pagu (rp)": "budget", "budget": "budget",
+    **{f"target_tw{q}": f"target_tw{q}" for q in range(1, 5)},
+    **{f"target tw{q}": f"target_tw{q}" for q in range(1, 5)},
 }
-_NUMERIC = {"target", "target_min", "target_max", "budget"}
+_NUMERIC = {"target", "target_min", "target_max", "budget", *(f"target_tw{q}" for q in range(1, 5))}
 
 
 def load_config(path: Path) -> Config:
@@ -168,7 +170,7 @@ def load_indicators(file: Path) -> list[dict[str, Any]]:
         raise ConfigError(
             f"berkas indikator {file}: kolom {', '.join(map(repr, unknown))} tidak dikenal. "
             "Kolom yang dikenal: kode, bagian, sasaran, indikator, satuan, target, target_min, "
-            "target_max, polaritas, agregasi, pagu."
+            "target_max, polaritas, agregasi, pagu, target_tw1 ... target_tw4."
         )
     out = []
     for n, row in enumerate(rows[1:], start=2):

@@ -249,18 +249,20 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
 @main.command()
 @FORMAT
 @click.option("--export", "export", type=click.Path(path_type=Path),
-              help="Juga simpan tabel laporan resmi ke berkas .xlsx atau .csv.")
+              help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
+@click.option("--refresh-quarters", is_flag=True,
+              help="Baca ulang data triwulan sebelumnya (setelah ada koreksi di sana).")
 @pass_app
-def recap(app: App, fmt: str, export: Path | None) -> None:
+def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> None:
     """Perbarui rekapitulasi data kinerja (SOP langkah 5)."""
     from sheets_sync.flows.recap import recap as run
 
     config = app.config()
-    result = run(config, app.store(), app.now())
+    result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters)
     if export:
         from sheets_sync.export import export_report
 
-        export_report(config, result.recap, export)
+        export_report(config, result.recap, export, app.now().date())
     if fmt == "json":  # {"sections": [...], "rows": [...]}
         click.echo(json.dumps(result.recap.as_json(), default=str, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -360,5 +362,6 @@ def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
 
 
 # Commands of the other layers register themselves on import.
+from sheets_sync.cli import export_commands as _export  # noqa: E402,F401
 from sheets_sync.cli import google_commands as _google  # noqa: E402,F401
 from sheets_sync.cli import review_commands as _review  # noqa: E402,F401

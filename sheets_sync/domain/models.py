@@ -179,6 +179,23 @@ class Indicator(Strict):
     polarity: Polarity = Polarity.positive
     aggregation: Aggregation = Aggregation.last
     budget: float | None = Field(default=None, description="pagu anggaran (Rp)")
+    # Optional targets per quarter (TW I-IV); without them every quarter uses `target`.
+    target_tw1: float | None = None
+    target_tw2: float | None = None
+    target_tw3: float | None = None
+    target_tw4: float | None = None
+    # Set by Config for a quarterly period whose quarter has its own target: the yearly
+    # target, while `target` holds the quarter's (what the section's sheet shows).
+    annual_target: float | None = None
+
+    def quarter_target(self, quarter: int) -> float | None:
+        """The target of one quarter: `target_twN` when given, else the yearly target."""
+        own = getattr(self, f"target_tw{quarter}")
+        return own if own is not None else self.yearly_target
+
+    @property
+    def yearly_target(self) -> float | None:
+        return self.annual_target if self.annual_target is not None else self.target
 
     @model_validator(mode="after")
     def _target_fits_polarity(self) -> Indicator:
@@ -349,6 +366,19 @@ class GoogleBackend(Strict):
     sharing: GoogleSharing = Field(default_factory=GoogleSharing)
 
 
+class Signatory(Strict):
+    """Who signs the formal reports (the signature block under every export)."""
+
+    place: str = "Jambi"
+    position: str = ""
+    name: str = ""
+    nip: str = ""
+
+
+class Reports(Strict):
+    signatory: Signatory = Field(default_factory=Signatory)
+
+
 class Backend(Strict):
     kind: Literal["local", "google"] = "local"
     local: LocalBackend = Field(default_factory=LocalBackend)
@@ -413,6 +443,7 @@ class Config(Strict):
     labels: Labels = Field(default_factory=Labels)
     # Validation rules as data (see sheets_sync.domain.rules); None = the built-in default set.
     rules: RuleList | None = None
+    reports: Reports = Field(default_factory=Reports)  # formal reports (sync export)
 
     @field_validator("period", mode="before")
     @classmethod
@@ -435,6 +466,11 @@ class Config(Strict):
                     f"indikator {ind.code} menyebut bagian '{ind.section}' yang tidak ada di "
                     f"'sections' (yang ada: {', '.join(ids)})"
                 )
+            # a quarter with its own target: the sheet, the rules and the recap use it
+            quarter = self.period.number if self.period.kind is PeriodKind.quarterly else 0
+            own = getattr(ind, f"target_tw{quarter}") if quarter else None
+            if own is not None and ind.annual_target is None and ind.polarity is not Polarity.range:
+                ind.annual_target, ind.target = ind.target, own
         return self
 
     def section(self, section_id: str) -> Section:

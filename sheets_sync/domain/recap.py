@@ -21,6 +21,7 @@ from sheets_sync.domain.calendar import SopStep, format_datetime_id
 from sheets_sync.domain.models import Config, Issue, Labels, Polarity, Severity
 from sheets_sync.domain.numbers import is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
+from sheets_sync.domain.quarters import QUARTER_HEADERS, QuarterFigures
 from sheets_sync.domain.review import AUDIT_HEADERS
 from sheets_sync.domain.worksheet import HEADER_FILL, SectionSheet
 
@@ -70,18 +71,22 @@ class RecapRow:
     status: str
     counts: bool = False  # enters the section's average and has a predikat
     not_counted_reason: str = ""  # why not (Indonesian), empty when it counts
+    quarters: QuarterFigures | None = None  # TW I-IV and year to date (quarterly periods)
 
     def as_row(self, period: str) -> list[Value]:
-        return [period, self.section, self.section_name, self.code, self.sasaran,
-                self.indicator, self.unit, self.target, self.realisasi, self.capaian,
-                self.rating, self.keterangan, self.bukti, self.budget, self.budget_real,
-                self.budget_capaian, self.status, "Ya" if self.counts else "Tidak",
-                self.not_counted_reason]
+        row: list[Value] = [
+            period, self.section, self.section_name, self.code, self.sasaran,
+            self.indicator, self.unit, self.target, self.realisasi, self.capaian,
+            self.rating, self.keterangan, self.bukti, self.budget, self.budget_real,
+            self.budget_capaian, self.status, "Ya" if self.counts else "Tidak",
+            self.not_counted_reason]
+        return row + self.quarters.as_cells() if self.quarters else row
 
     def as_json(self) -> dict[str, Any]:
-        return {"section": self.section, "indicator": self.code, "target": self.target,
-                "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating,
-                "counts": self.counts, "not_counted_reason": self.not_counted_reason or None}
+        out = {"section": self.section, "indicator": self.code, "target": self.target,
+               "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating,
+               "counts": self.counts, "not_counted_reason": self.not_counted_reason or None}
+        return {**out, **self.quarters.as_json()} if self.quarters else out
 
 
 @dataclass
@@ -307,11 +312,22 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
         ))
         # links wrap inside their column instead of running across the printed page
         summary.formats.append((CellRange(top + 1, 13, top + len(s), 13), Format(wrap=True)))
+        # completeness (% of indicators filled) beside the table, for its chart
+        summary.values[(top, 15)] = "Kelengkapan (%)"
+        for n, x in enumerate(s):
+            summary.values[(top + 1 + n, 15)] = round(x.filled / x.total * 100, 1) if x.total else None
+        summary.charts.append(Chart(
+            "Kelengkapan pengisian per bagian (%)",
+            categories=CellRange(top, 1, top + len(s), 1),
+            series=CellRange(top, 15, top + len(s), 15),
+            anchor=(top + len(s) + 25, 2),
+        ))
     summary.column_widths = {1: 130, 2: 230, 3: 170, 4: 120, 5: 60, 6: 80, 7: 80, 8: 55,
                              9: 80, 10: 100, 11: 100, 12: 130, 13: 300}
 
     indicators = SheetPatch(SHEET_INDICATORS, clear=True, index=1)
-    _header(indicators, 1, INDICATOR_HEADERS)
+    quarterly = any(r.quarters for r in recap.rows)
+    _header(indicators, 1, INDICATOR_HEADERS + (QUARTER_HEADERS if quarterly else ()))
     indicators.put_table(2, 1, [r.as_row(period) for r in recap.rows])
     indicators.column_widths = {3: 180, 5: 220, 6: 300, 12: 220, 13: 200}
 

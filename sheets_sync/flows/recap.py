@@ -25,6 +25,7 @@ from sheets_sync.domain.recap import (
     recap_patch,
 )
 from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
 
@@ -49,7 +50,8 @@ def recap_grants(config: Config) -> list[Grant]:
 
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,
-          collected: Collected | None = None, issues: list[Issue] | None = None) -> RecapResult:
+          collected: Collected | None = None, issues: list[Issue] | None = None,
+          refresh_quarters: bool = False) -> RecapResult:
     found = collected or collect(config, store)
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
@@ -57,17 +59,22 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         issues = evaluate_all(config, found.sheets)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now)
     schedule = sop_schedule(config)
+    quarterly = needs_quarters(config)
 
     if found.recap is None:
         lines, audited = review_lines(found, {})
+        cache = quarter_rows(config, store, data, None) if quarterly else None
         patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
                             audited=audited)
+        patch.sheets += [cache] if cache else []
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
         return RecapResult(ref, data, True, len(lines))
 
     ref = found.recap
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED])  # one call
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE])  # one call
+    cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
+    cache = quarter_rows(config, store, data, cached) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
     who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
     cells = {(s, r.code, key): ref_cell
@@ -78,8 +85,10 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     # confirmations, approvals, reopenings recorded since the last recap
     events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
     lines += events
-    store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False,
-                                 audited=audited))
+    patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
+                        audited=audited)
+    patch.sheets += [cache] if cache else []
+    store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)
     return RecapResult(ref, data, False, len(lines))
 

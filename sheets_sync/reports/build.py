@@ -1,0 +1,231 @@
+"""The formal reports built from the recap's rows (the same figures as the recap workbook).
+Pure: a `Recap` (with quarters attached for a quarterly period) in, a `Report` out.
+
+- `pengukuran`: Laporan Pengukuran Kinerja (PermenPAN-RB 53/2014), grouped by sasaran;
+- `renja`: Evaluasi Pelaksanaan Renja per triwulan (Permendagri 86/2017): TW I-IV and the
+  year to date per aggregation type;
+- `rekap`: the per-section summary leadership reads, with the capaian chart.
+
+A value that does not count (an open error, an implausible value: `RecapRow.counts`) is shown
+but marked `tidak dihitung` with its reason, and has no predikat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
+from sheets_sync.domain.models import MONTHS_ID, Config, Indicator, PeriodKind, Polarity
+from sheets_sync.domain.quarters import MISSING, QUARTERS, ROMAN, quarter_label
+from sheets_sync.domain.recap import Recap, RecapRow
+from sheets_sync.errors import UsageProblem
+from sheets_sync.reports.model import BarChart, Cell, Column, Report, Row
+
+NOT_COUNTED = "tidak dihitung"
+MISSING_MARK = "–"  # how the PDF prints a quarter without data (narrow columns)
+NO_SASARAN = "(tanpa sasaran)"
+AGGREGATION_ID = {"sum": "jumlah", "last": "terakhir", "avg": "rata-rata", "manual": "manual"}
+
+
+def _frame(config: Config, key: str, title: str, today: date, columns: list[Column]) -> Report:
+    o = config.opening
+    letter = ""
+    if o.letter_number:
+        letter = f"Dasar: Surat Sekda Nomor {o.letter_number}" + (
+            f" tanggal {o.letter_date.day} {MONTHS_ID[o.letter_date.month - 1]} {o.letter_date.year}"
+            if o.letter_date else "")
+    return Report(key=key, title=title, office=config.office.name,
+                  period_label=config.period.label, letter=letter, made_on=today,
+                  columns=columns, signatory=config.reports.signatory)
+
+
+def _by_sasaran(rows: list[RecapRow]) -> list[tuple[str, list[RecapRow]]]:
+    groups: dict[str, list[RecapRow]] = {}
+    for r in rows:
+        groups.setdefault(r.sasaran or NO_SASARAN, []).append(r)
+    return list(groups.items())
+
+
+def _roman(n: int) -> str:
+    numerals = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _capaian(value: float | None) -> Cell:
+    return NOT_COMPUTABLE if value is None else value
+
+
+def _rating(r: RecapRow) -> str:
+    if r.capaian is None:
+        return NOT_COMPUTABLE  # nothing to count: saying "not counted" as well is noise
+    return r.rating if r.counts else NOT_COUNTED
+
+
+def _remark(r: RecapRow) -> str:
+    text = "" if r.keterangan is None else str(r.keterangan)
+    if not r.counts and r.capaian is not None:
+        why = f"{NOT_COUNTED}: {r.not_counted_reason}" if r.not_counted_reason else NOT_COUNTED
+        text = f"{why}. {text}".strip() if text else why
+    return text
+
+
+def _typed(v: object) -> Cell:
+    if v is None or isinstance(v, (str, int, float)):
+        return v  # type: ignore[return-value]
+    return str(v)
+
+
+# --------------------------------------------------------------------------- pengukuran
+
+
+def pengukuran(config: Config, recap: Recap, today: date) -> Report:
+    budget = any(r.budget for r in recap.rows)
+    columns = [Column("No", 3, key="no"), Column("Sasaran", 6.5, key="sasaran"),
+               Column("Kode", 7.5, key="kode"), Column("Indikator Kinerja", 21, key="indikator"),
+               Column("Satuan", 6.5, key="satuan"), Column("Target", 6, "number", "target"),
+               Column("Realisasi", 6.5, "number", "realisasi"),
+               Column("Capaian (%)", 6, "percent", "capaian"),
+               Column("Predikat", 8.5, key="predikat")]
+    if budget:
+        columns += [Column("Pagu (Rp)", 9, "money", "pagu"),
+                    Column("Realisasi Anggaran (Rp)", 9, "money", "realisasi_anggaran"),
+                    Column("Capaian Anggaran (%)", 6.5, "percent", "capaian_anggaran")]
+    columns.append(Column("Keterangan", 14, key="keterangan"))
+    report = _frame(config, "pengukuran", "LAPORAN PENGUKURAN KINERJA", today, columns)
+    report.abbreviations = {NOT_COMPUTABLE: MISSING_MARK}
+    n = 0
+    for g, (sasaran, rows) in enumerate(_by_sasaran(recap.rows), start=1):
+        report.rows.append(Row([_roman(g), sasaran, *[None] * (len(columns) - 2)], heading=True))
+        for r in rows:
+            n += 1
+            cells: list[Cell] = [n, None, r.code, r.indicator, r.unit, _typed(r.target),
+                                 _typed(r.realisasi), _capaian(r.capaian), _rating(r)]
+            if budget:
+                cells += [r.budget, _typed(r.budget_real), r.budget_capaian]
+            cells.append(_remark(r))
+            report.rows.append(Row(cells))
+    skipped = sum(not r.counts and r.capaian is not None for r in recap.rows)
+    report.notes = [
+        "Capaian dihitung dari realisasi terhadap target yang ditetapkan: polaritas positif "
+        "R/T x 100; negatif (2T - R)/T x 100; rentang 100 di dalam rentang. "
+        f"Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): realisasi kosong atau bukan "
+        "angka, atau target 0.",
+        f"Predikat menurut skema {config.rating.name}: "
+        + "; ".join(f"{b.label} >= {b.min:g}" if b.min != float("-inf") else b.label
+                    for b in config.rating.bands) + ".",
+    ]
+    if skipped:
+        report.notes.append(f"{skipped} nilai ditampilkan tetapi {NOT_COUNTED} dalam rata-rata "
+                            "dan predikat (alasannya di kolom Keterangan).")
+    return report
+
+
+# --------------------------------------------------------------------------- renja
+
+
+def _target_year(ind: Indicator | None, r: RecapRow) -> Cell:
+    if ind is None or ind.polarity is Polarity.range:
+        return _typed(r.target)
+    return ind.yearly_target
+
+
+def renja(config: Config, recap: Recap, today: date) -> Report:
+    if config.period.kind is not PeriodKind.quarterly:
+        raise UsageProblem(f"laporan renja dibuat per triwulan; periode {config.period.code} "
+                           "bukan triwulan (tulis mis. period: 2026-TW3).")
+    current = config.period.number
+    budget = any(r.budget for r in recap.rows)
+    columns = [Column("No", 2.5, key="no"), Column("Kode", 6.5, key="kode"),
+               Column("Indikator Kinerja", 16, key="indikator"), Column("Satuan", 5.5, key="satuan"),
+               Column("Target Tahun", 5, "number", "target_tahun")]
+    columns += [Column(f"TW {ROMAN[q]}", 4.5, "number", f"tw{q}") for q in QUARTERS]
+    columns += [Column(f"Target s.d. TW {ROMAN[current]}", 5, "number", "target_sd"),
+                Column(f"Realisasi s.d. TW {ROMAN[current]}", 5.5, "number", "realisasi_sd"),
+                Column("Capaian s.d. TW (%)", 5.5, "percent", "capaian_sd"),
+                Column("Predikat", 6, key="predikat")]
+    if budget:
+        columns += [Column("Pagu (Rp)", 9, "money", "pagu")]
+        columns += [Column(f"Anggaran TW {ROMAN[q]} (Rp)", 9, "money", f"anggaran_tw{q}")
+                    for q in QUARTERS]
+        columns += [Column("Anggaran s.d. TW (Rp)", 9, "money", "anggaran_sd"),
+                    Column("Capaian Anggaran (%)", 5.5, "percent", "capaian_anggaran")]
+    columns += [Column("Agregasi", 5.5, key="agregasi"),
+                Column("Unit Penanggung Jawab", 12, key="unit_kerja")]
+    report = _frame(config, "renja", "EVALUASI PELAKSANAAN RENJA", today, columns)
+    report.wide, report.abbreviations = True, {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
+    by_code = {i.code: i for i in config.indicators}
+    n = 0
+    for g, (sasaran, rows) in enumerate(_by_sasaran(recap.rows), start=1):
+        report.rows.append(Row([_roman(g), None, sasaran, *[None] * (len(columns) - 3)],
+                               heading=True))
+        for r in rows:
+            n += 1
+            ind = by_code.get(r.code)
+            q = r.quarters
+            cells: list[Cell] = [n, r.code, r.indicator, r.unit, _target_year(ind, r)]
+            cells += [q.cell(t) if q else None for t in QUARTERS]
+            rating = (NOT_COMPUTABLE if q is None or q.ytd_capaian is None
+                      else rate(q.ytd_capaian, config.rating))
+            target_sd = _target_year(ind, r) if ind and ind.polarity is Polarity.range else (
+                q.ytd_target if q else None)
+            cells += [target_sd, q.ytd if q else None,
+                      (NOT_COMPUTABLE if q is None or q.ytd_capaian is None else q.ytd_capaian),
+                      rating]
+            if budget:
+                cells.append(r.budget)
+                cells += [(q.budget.get(t) if q and t <= current else None) for t in QUARTERS]
+                cells += [q.budget_ytd if q else None, q.budget_capaian if q else None]
+            agg = AGGREGATION_ID.get(ind.aggregation.value, "") if ind else ""
+            cells += [agg, r.section_name]
+            report.rows.append(Row(cells))
+    report.notes = [
+        f"Triwulan sesudah {quarter_label(current)} belum berjalan dan dikosongkan; "
+        f"'{MISSING}' (di PDF: {MISSING_MARK}) = triwulan itu tidak punya data: tidak dihitung "
+        "sebagai 0.",
+        "Realisasi s.d. triwulan menurut agregasi indikator: jumlah (dijumlahkan, semua "
+        "triwulan harus ada), terakhir (triwulan terakhir yang dilaporkan), rata-rata (rata-rata "
+        "triwulan yang dilaporkan), manual (diisi bagian pada triwulan berjalan).",
+        "Target s.d. triwulan: target tahunan, atau bila ada target per triwulan: jumlahnya "
+        "(agregasi jumlah), rata-ratanya (rata-rata), atau target triwulan berjalan. "
+        f"Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): realisasi s.d. triwulan tidak ada.",
+    ]
+    notes = [f"{r.code}: {r.quarters.note}" for r in recap.rows if r.quarters and r.quarters.note]
+    if notes:
+        report.notes.append("Catatan: " + "; ".join(notes) + ".")
+    return report
+
+
+# --------------------------------------------------------------------------- rekap
+
+
+def rekap(config: Config, recap: Recap, today: date) -> Report:
+    columns = [Column("No", 3, key="no"), Column("Kode", 8, key="kode"),
+               Column("Bagian", 24, key="bagian"), Column("Status", 9, key="status"),
+               Column("Terisi", 6, key="terisi"),
+               Column("Kelengkapan (%)", 7, "percent", "kelengkapan"),
+               Column("Tepat Waktu", 7, key="tepat_waktu"), Column("Error", 5, "number", "error"),
+               Column("Peringatan", 6, "number", "peringatan"),
+               Column("Rata-rata Capaian (%)", 8, "percent", "capaian"),
+               Column("Predikat", 8, key="predikat")]
+    report = _frame(config, "rekap", "REKAPITULASI DATA KINERJA", today, columns)
+    for n, s in enumerate(recap.summaries, start=1):
+        share = round(s.filled / s.total * 100, 1) if s.total else None
+        report.rows.append(Row([n, s.section, s.name, s.status, f"{s.filled}/{s.total}", share,
+                                "Tidak" if s.late else "Ya", s.errors, s.warnings,
+                                s.mean_capaian, s.rating]))
+    report.chart = BarChart("Rata-rata capaian per bagian (%)",
+                            [s.section for s in recap.summaries],
+                            [s.mean_capaian for s in recap.summaries])
+    report.notes = ["Rata-rata capaian hanya dari nilai yang dihitung (nilai dengan error "
+                    "terbuka atau yang tidak wajar tidak dihitung).",
+                    "Tepat waktu: 'Tidak' bila bagian belum menyerahkan saat batas waktu lewat."]
+    return report
+
+
+REPORTS: dict[str, Callable[[Config, Recap, date], Report]] = {
+    "pengukuran": pengukuran, "renja": renja, "rekap": rekap}
