@@ -105,6 +105,8 @@ class Notifier:
         if not probe or (not dry_run and all(self._blocked(r, ch, now) for r, ch in probe)):
             return []  # nothing due, or the cache says all of it went out: no call at all
         recap = find_recap()
+        if recap is None and dry_run:  # no recap yet, so no sent-log: all of it would go
+            return [Outcome(r, ch, WILL_SEND) for r, ch in probe]
         if recap is None:  # nowhere to record: nothing is sent (the recap comes first)
             return [Outcome(r, ch, "menunggu rekap", "rekap belum dibuat") for r, ch in probe]
         wanted = self.pairs(due_reminders(self.config, now, states, recap.url))
