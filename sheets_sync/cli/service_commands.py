@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from pathlib import Path
 
 from sheets_sync.cli.app import App
@@ -26,8 +28,8 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
         notifier = Notifier(config, make_senders(config, app.base_dir),
                             lock=period_lock(store, config.period.code))
 
-    def report(c: CycleResult, sent: list[Outcome]) -> None:
-        stamp = clock.now().strftime("%H:%M:%S")
+    def report(now: datetime, c: CycleResult, sent: list[Outcome]) -> None:
+        stamp = now.strftime("%d-%m %H:%M:%S")
         if not c.changed and not c.recap_written:
             app.console.print(f"{stamp} tidak ada perubahan")
         else:
@@ -40,8 +42,8 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
                               f"({o.reminder.section or o.reminder.audience}) lewat {o.channel}: "
                               f"{o.state} {o.detail}".rstrip())
 
-    def failed(message: str, delay: float) -> None:
-        app.err.print(f"[yellow]{clock.now():%H:%M:%S} putaran gagal:[/yellow] {message} "
+    def failed(now: datetime, message: str, delay: float) -> None:
+        app.err.print(f"[yellow]{now:%d-%m %H:%M:%S} putaran gagal:[/yellow] {message} "
                       f"Dicoba lagi dalam {delay:g} detik.")
 
     service = Service(config, store, clock, interval, beat_path, notifier,
@@ -49,10 +51,8 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
     try:
         service.run(once=once)
     finally:
-        handler.close()
-        import logging
-
         logging.getLogger("sheets_sync").removeHandler(handler)
+        handler.close()
     if not once:
         app.console.print("Pemantau berhenti. Menjalankannya lagi aman.")
 

@@ -101,7 +101,7 @@ def due_reminders(config: Config, now: datetime, sections: dict[str, SectionStat
             elif now >= after:
                 add(ReminderKind.late, AUDIENCE_SECTION, s.editors, section=s.id,
                     link=state.url, facts=facts)
-        if state.status == labels.status_confirm:
+        if state.status == labels.status_confirm and state.open_issues:
             # a new set of open issues is a new reminder; the same set is not sent again
             digest = hashlib.sha256("\n".join(sorted(state.issue_keys)).encode()).hexdigest()[:10]
             add(ReminderKind.confirm, AUDIENCE_SECTION, s.editors, section=s.id,

@@ -89,8 +89,9 @@ class Service:
     interval: float
     heartbeat: Path
     notifier: Notifier | None = None
-    on_cycle: Callable[[CycleResult, list[Outcome]], None] = lambda *_: None
-    on_error: Callable[[str, float], None] = lambda *_: None
+    # told the cycle's own time: the clock is not read again (a test's clock may move on)
+    on_cycle: Callable[[datetime, CycleResult, list[Outcome]], None] = lambda *_: None
+    on_error: Callable[[datetime, str, float], None] = lambda *_: None
     stop: threading.Event = field(default_factory=threading.Event)
     _recap: FileRef | None = None
 
@@ -115,7 +116,7 @@ class Service:
                                 "%g detik", failures, message, delay,
                                 exc_info=not isinstance(exc, (BackendError, OSError)))
                     self._beat(beat, now, delay, FAILING, message)
-                    self.on_error(message, delay)
+                    self.on_error(now, message, delay)
                 else:
                     failures = 0
                     beat.cycles += 1
@@ -125,7 +126,7 @@ class Service:
                         log.info("berubah: %s; rekap diperbarui", ", ".join(result.changed) or "-")
                     delay = self.interval
                     self._beat(beat, now, delay, RUNNING, "")
-                    self.on_cycle(result, outcomes)
+                    self.on_cycle(now, result, outcomes)
                 if once:
                     break
                 self.clock.sleep(delay, self.stop)
