@@ -101,7 +101,7 @@ def test_webhook_posts_json_with_its_own_text_and_the_token(tmp_path, monkeypatc
     monkeypatch.setenv("SHEETS_SYNC_WEBHOOK_TOKEN", TOKEN)
     with webhook_server() as (hook, port):
         settings = WebhookSettings(url=f"http://127.0.0.1:{port}/bot{{token}}/kirim",
-                                   fields={"chat_id": -100123})
+                                   fields={"chat_id": -100123}, message_field="text")
         WebhookChannel(settings, tmp_path, {"keuangan@setwan.example": "+62811000111"}).send(CONFIRM)
     ((path, headers, body),) = hook.requests
     assert path == f"/bot{TOKEN}/kirim" and headers["Authorization"] == f"Bearer {TOKEN}"
@@ -109,8 +109,8 @@ def test_webhook_posts_json_with_its_own_text_and_the_token(tmp_path, monkeypatc
     assert body["chat_id"] == -100123 and body["jenis"] == "perlu_konfirmasi"
     assert body["kepada"] == ["+62811000111", "bendahara@setwan.example"]
     assert body["tautan"] == LINK and body["kunci"] == CONFIRM.key
-    assert body["pesan"].startswith("*Perlu konfirmasi: data kinerja Triwulan III 2026*")
-    assert "- G10 (KEU-01): Realisasi «1.500»" in body["pesan"] and LINK in body["pesan"]
+    assert body["text"].startswith("*Perlu konfirmasi: data kinerja Triwulan III 2026*")
+    assert "- G10 (KEU-01): Realisasi «1.500»" in body["text"] and LINK in body["text"]
 
 
 def test_webhook_refusal_is_explained_without_the_token(tmp_path, monkeypatch):

@@ -52,6 +52,8 @@ class WebhookSettings(_Strict):
     token_file: str | None = None
     # the token also goes in this header as "Bearer <token>" ("" = only in the url)
     header: str = "Authorization"
+    # the key holding the chat message ("text" for a Telegram bot's sendMessage)
+    message_field: str = "pesan"
     fields: dict[str, str | int | bool] = Field(
         default_factory=dict, description="fixed fields added to every JSON body (chat_id ...)")
     timeout_seconds: float = Field(default=30, gt=0)

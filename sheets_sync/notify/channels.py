@@ -120,7 +120,7 @@ class WebhookChannel:
     def body(self, reminder: Reminder) -> dict[str, object]:
         subject = email_message(reminder).subject
         return {**self.settings.fields, "jenis": reminder.kind.value, "judul": subject,
-                "pesan": webhook_text(reminder), "tautan": reminder.link,
+                self.settings.message_field: webhook_text(reminder), "tautan": reminder.link,
                 "kepada": [self.contacts.get(e, e) for e in reminder.recipients],
                 "bagian": reminder.section, "periode": reminder.facts.get("periode", ""),
                 "kunci": reminder.key}
