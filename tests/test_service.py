@@ -198,6 +198,7 @@ def test_fortnight_on_the_google_fake_in_process(tmp_path):
         day = lambda d, h, m=0: datetime(2026, 10, d, h, m)  # noqa: E731
         steps: list[tuple[datetime, Callable[[], Any] | None]] = [
             (day(2, 10), lambda: env.type_into("bagian-1", valid["bagian-1"], status="Selesai")),
+            (day(2, 10, 5), None),  # reads back the status its validation set
             (day(5, 7), None),  # Monday, before the office opens
             (day(5, 8), None),  # a working day before the deadline: bagian-2 and -3
             (day(5, 20), lambda: env.type_into("bagian-2", low, status="Selesai")),  # at night
