@@ -82,6 +82,7 @@ def test_systemd_unit():
     assert args[0] == "watch"
     envs = [v for k, v in unit["Service"] if k == "Environment"]
     assert not any(SECRET.search(e) for e in envs)  # secrets live in the EnvironmentFile
+    assert "TZ=Asia/Jakarta" in envs  # office hours are WIB, whatever the server's zone
     assert service["EnvironmentFile"].startswith("-/")
     assert dict(unit["Install"])["WantedBy"] == "multi-user.target"
 
@@ -128,6 +129,8 @@ def test_dockerfile():
     assert entry == ["sheets-sync"]
     cli_accepts(cmd)
     assert args["STOPSIGNAL"] == "SIGTERM"
+    assert "TZ=Asia/Jakarta" in " ".join(v for n, v in steps if n == "ENV")
+    assert "tzdata" in " ".join(v for n, v in steps if n == "RUN")
     assert [v for n, v in steps if n == "USER"][-1] not in ("root", "0")
     for name, value in steps:
         assert not SECRET.search(value), (name, value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +157,31 @@ def test_reminders_off_by_default(tmp_path):
     env.run("distribute")
     assert "belum diaktifkan" in run_at(env, MONDAY, "remind").output
     assert env.count(Role.recap) == 0
+
+
+def test_retries_of_a_failing_channel_are_spaced_out():
+    from sheets_sync.notify.sentlog import parse_log
+
+    t0 = datetime(2026, 10, 5, 9)
+    rows = [["Kunci", "Saluran", "Keadaan", "Waktu"]]
+    for n in range(6):
+        rows += [["k", "email", "diklaim", t0.isoformat()], ["k", "email", "gagal", t0.isoformat()]]
+        entry = parse_log(rows)[("k", "email")]
+        assert entry.failures == n + 1
+        wait_minutes = min(15 * 2 ** n, 240)  # 15, 30, 60, 120, 240, 240
+        assert entry.blocks(t0.replace(minute=0) + timedelta(minutes=wait_minutes - 1))
+        assert not entry.blocks(t0 + timedelta(minutes=wait_minutes))
+
+
+def test_a_section_without_an_address_gets_no_mail_but_the_webhook(tmp_path, servers):
+    box, hook, smtp_port, hook_port = servers
+    data = small_config_data(notify=notify_config(smtp_port, hook_port))
+    data["sections"][0]["editors"] = []
+    env = LocalEnv(tmp_path, data)
+    env.run("distribute")
+    out = run_at(env, MONDAY, "remind").output
+    assert "gagal" not in out
+    assert sorted(to for _, tos in box.envelopes for to in tos) == [
+        "bagian2@setwan.example", "bagian3@setwan.example"]
+    assert sorted(body["bagian"] for _, _, body in hook.requests) == [
+        "bagian-1", "bagian-2", "bagian-3"]

@@ -180,6 +180,18 @@ def test_heartbeat_in_sync_status_and_the_stale_warning(tmp_path):
     assert "sudah dihentikan" in describe(beat, datetime(2026, 10, 7, 10))[0]
 
 
+def test_watch_once_from_cron_leaves_a_running_heartbeat(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    env.run("watch", "--once", "--interval", "300")  # at NOW, 7 Oct 10:00
+    beat = read_heartbeat(heartbeat_path(env.config, env.config_path.parent))
+    assert beat is not None and (beat.state, beat.cycles) == ("berjalan", 1)
+    assert beat.next_cycle == "2026-10-07T10:05:00"
+    text = env.run("status").output
+    assert "Pemantau terakhir berjalan Rabu, 7 Oktober 2026 pukul 10.00" in text
+    assert "dihentikan" not in text and "tanpa kabar" not in text
+
+
 def test_fortnight_on_the_google_fake_in_process(tmp_path):
     """The SOP fortnight, the watcher in-process on the Google fake: reminders go out once
     each at office hours, the recap is rewritten only when something changed."""

@@ -22,7 +22,7 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
     config, store = app.config(), app.store()
     beat_path = heartbeat or heartbeat_path(config, app.base_dir)
     handler = setup_logging(log_file or beat_path.parent / LOG_NAME)
-    clock = clock_from_env()
+    clock = clock_from_env(app.now)
     notifier = None
     if config.notify.enabled:
         notifier = Notifier(config, make_senders(config, app.base_dir),

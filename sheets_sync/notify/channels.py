@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from sheets_sync.domain.notify_config import EmailSettings, WebhookSettings
@@ -68,6 +68,7 @@ class EmailChannel:
         msg["Subject"] = text.subject
         msg["From"] = self.settings.sender
         msg["To"] = ", ".join(reminder.recipients)
+        msg["Date"] = formatdate(localtime=True)
         msg["Message-ID"] = make_msgid(domain="sheets-sync")
         msg["X-Sheets-Sync-Key"] = reminder.key
         msg.set_content(text.body, charset="utf-8")

@@ -88,8 +88,9 @@ class Notifier:
     lock: Callable[[], AbstractContextManager[object]] = nullcontext
 
     def pairs(self, due: list[Reminder]) -> list[tuple[Reminder, str]]:
+        # an e-mail needs an address; a webhook may still reach a fixed chat (fields)
         return [(r, ch.value) for r in due for ch in self.config.notify.channels_for(r.kind)
-                if ch.value in self.senders]
+                if ch.value in self.senders and (r.recipients or ch is not Channel.email)]
 
     def _read(self, store: WorkbookStore, recap: FileRef) -> bool:
         """Refresh the sent-log; returns whether the sheet exists yet."""
@@ -128,7 +129,9 @@ class Notifier:
                     entry = LogEntry(r.key, ch, SENT, now, to)
                     log.info("pengingat %s terkirim lewat %s ke %s", r.key, ch, to)
                 except SendError as exc:
-                    entry = LogEntry(r.key, ch, FAILED, now, "", exc.message)
+                    before = self.known.get((r.key, ch))
+                    entry = LogEntry(r.key, ch, FAILED, now, "", exc.message,
+                                     (before.failures if before else 0) + 1)
                     log.warning("pengingat %s lewat %s gagal: %s", r.key, ch, exc.message)
                 results.append(entry)
                 outcomes.append(Outcome(r, ch, entry.state, entry.recipients or entry.detail))

@@ -20,7 +20,8 @@ from sheets_sync.domain.patch import SheetPatch, Value, WorkbookPatch
 SHEET_LOG = "_pengingat"
 HEADER: list[Value] = ["Kunci", "Saluran", "Keadaan", "Waktu", "Penerima", "Keterangan"]
 SENT, CLAIMED, FAILED = "dikirim", "diklaim", "gagal"
-RETRY_AFTER = timedelta(minutes=15)  # a failed send is tried again after this
+RETRY_AFTER = timedelta(minutes=15)  # a failed send is tried again after this, then 2x ...
+RETRY_MAX = timedelta(hours=4)  # ... at most this apart (a wrong password writes few rows)
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,14 @@ class LogEntry:
     at: datetime | None
     recipients: str = ""
     detail: str = ""
+    failures: int = 0  # failed attempts so far
 
     def blocks(self, now: datetime) -> bool:
         """Whether this record stops a send now."""
         if self.state in (SENT, CLAIMED):
             return True
-        return self.at is not None and now - self.at < RETRY_AFTER  # failed: wait a while
+        wait = min(RETRY_AFTER * 2 ** max(self.failures - 1, 0), RETRY_MAX)
+        return self.at is not None and now - self.at < wait  # failed: wait a while
 
 
 def parse_log(grid: list[list[Any]] | None) -> dict[tuple[str, str], LogEntry]:
@@ -52,9 +55,11 @@ def parse_log(grid: list[list[Any]] | None) -> dict[tuple[str, str], LogEntry]:
                 at = datetime.fromisoformat(at.strip())
             except ValueError:
                 at = None
+        before = out.get((key, channel))
+        failures = (before.failures if before else 0) + (state == FAILED)
         out[(key, channel)] = LogEntry(key, channel, state,
                                        at if isinstance(at, datetime) else None,
-                                       str(cells[4] or ""), str(cells[5] or ""))
+                                       str(cells[4] or ""), str(cells[5] or ""), failures)
     return out
 
 

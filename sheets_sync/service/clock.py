@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -27,8 +28,13 @@ class Clock(Protocol):
 
 
 class SystemClock:
+    """The machine's local time (or whatever `now` the CLI pins: SHEETS_SYNC_NOW)."""
+
+    def __init__(self, now: Callable[[], datetime] | None = None) -> None:
+        self._now = now
+
     def now(self) -> datetime:
-        return datetime.now().replace(microsecond=0)
+        return self._now() if self._now else datetime.now().replace(microsecond=0)
 
     def sleep(self, seconds: float, stop: threading.Event) -> None:
         stop.wait(seconds)
@@ -62,6 +68,6 @@ class FileClock:
             stop.wait(self.poll)
 
 
-def clock_from_env() -> Clock:
+def clock_from_env(now: Callable[[], datetime] | None = None) -> Clock:
     path = os.environ.get(CLOCK_ENV)
-    return FileClock(Path(path)) if path else SystemClock()
+    return FileClock(Path(path)) if path else SystemClock(now)

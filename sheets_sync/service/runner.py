@@ -107,11 +107,12 @@ class Service:
                     result = watcher.cycle(now)
                     outcomes = self._remind(watcher, now)
                 except Exception as exc:
-                    if once:
-                        raise
                     failures += 1
                     delay = min(self.interval * 2 ** (failures - 1), MAX_BACKOFF)
                     message = _explain(exc)
+                    if once:  # `sync watch --once` (cron): report and exit with its code
+                        self._beat(beat, now, self.interval, FAILING, message)
+                        raise
                     log.warning("putaran gagal (%d kali berturut-turut): %s; dicoba lagi dalam "
                                 "%g detik", failures, message, delay,
                                 exc_info=not isinstance(exc, (BackendError, OSError)))
@@ -127,10 +128,10 @@ class Service:
                     delay = self.interval
                     self._beat(beat, now, delay, RUNNING, "")
                     self.on_cycle(now, result, outcomes)
-                if once:
-                    break
+                if once:  # the next run is cron's: the heartbeat says when it is due
+                    return
                 self.clock.sleep(delay, self.stop)
-        self._beat(beat, self.clock.now() if not once else now, 0, STOPPED, "")
+        self._beat(beat, self.clock.now(), 0, STOPPED, "")
         log.info("pemantau berhenti")
 
     def _beat(self, beat: Heartbeat, now: datetime, delay: float, state: str, msg: str) -> None:
