@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 import requests
 
 from sheets_sync.domain.calendar import format_datetime_id
@@ -106,20 +107,21 @@ def test_outages_are_backed_off_logged_and_survived(tmp_path):
 class TermDuringCycle:
     """Sends the process SIGTERM in the middle of its `n`-th cycle (systemd stopping it)."""
 
-    def __init__(self, inner: Any, n: int) -> None:
-        self.inner, self.n = inner, n
+    def __init__(self, inner: Any, n: int, sig: int = signal.SIGTERM) -> None:
+        self.inner, self.n, self.sig = inner, n, sig
 
     def changed_since(self, *args: Any) -> Any:
         self.n -= 1
         if self.n == 0:
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), self.sig)
         return self.inner.changed_since(*args)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
 
-def test_sigterm_stops_between_cycles(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_sigterm_stops_between_cycles(tmp_path, sig):
     env = LocalEnv(tmp_path, small_config_data())
     env.run("distribute")
     stop = threading.Event()
@@ -129,8 +131,8 @@ def test_sigterm_stops_between_cycles(tmp_path):
               lambda: env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, status="Selesai")),
              (t0 + timedelta(minutes=2), None), (t0 + timedelta(minutes=3), None)]
     clock = ScriptClock(t0, steps, stop)
-    before = signal.getsignal(signal.SIGTERM)
-    service = Service(env.config, TermDuringCycle(env.store(), 2), clock, 60,
+    before = signal.getsignal(sig)
+    service = Service(env.config, TermDuringCycle(env.store(), 2, sig), clock, 60,
                       tmp_path / "detak.json", stop=stop,
                       on_cycle=lambda now, r, _: cycles.append((now, r.changed)))
     service.run()
@@ -140,7 +142,7 @@ def test_sigterm_stops_between_cycles(tmp_path):
                       (t0 + timedelta(minutes=1), ["bagian-1"])]
     status = collect(env.config, env.store()).sheets["bagian-1"].status
     assert status == "Perlu Konfirmasi"  # its feedback was written before stopping
-    assert signal.getsignal(signal.SIGTERM) == before  # handlers given back
+    assert signal.getsignal(sig) == before  # handlers given back
     final = read_heartbeat(tmp_path / "detak.json")
     assert final is not None and final.state == "berhenti" and final.cycles == 2
 

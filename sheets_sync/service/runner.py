@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any
 
 from sheets_sync.domain.models import Config
+from sheets_sync.flows.collect import index_files
 from sheets_sync.flows.validate import evaluate_all
 from sheets_sync.flows.watch import CycleResult, Watcher
 from sheets_sync.notify.send import Notifier, Outcome, section_states
@@ -152,12 +153,17 @@ class Service:
         asking = {s: sh for s, sh in watcher.sheets.items() if sh.status == confirm}
         issues = evaluate_all(self.config, asking) if asking else []
         states = section_states(self.config, watcher.sheets, issues)
-        return self.notifier.run(self.store, self._find_recap, now, states)
+        try:
+            return self.notifier.run(self.store, self._find_recap, now, states)
+        except Exception:
+            self._recap = None  # the recap may have been replaced: look it up again
+            raise
 
     def _find_recap(self) -> FileRef | None:
         if self._recap is None:  # one listing, the first time a reminder is due
-            found = self.store.find(self.config.period.code, Role.recap)
-            self._recap = found[0] if found else None
+            # the same choice as every flow makes when two recaps exist: the oldest
+            found = index_files(self.config, self.store.find(self.config.period.code, Role.recap))
+            self._recap = found.recap
         return self._recap
 
 
