@@ -58,5 +58,5 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
 
 
 def heartbeat_line(app: App) -> tuple[str, bool]:
-    config = app.config()
-    return describe(read_heartbeat(heartbeat_path(config, app.base_dir)), app.now())
+    path = heartbeat_path(app.config(), app.base_dir)
+    return describe(read_heartbeat(path), app.now(), path)

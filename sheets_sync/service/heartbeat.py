@@ -63,10 +63,11 @@ def read_heartbeat(path: Path) -> Heartbeat | None:
         return None
 
 
-def describe(beat: Heartbeat | None, now: datetime) -> tuple[str, bool]:
+def describe(beat: Heartbeat | None, now: datetime, path: Path | None = None) -> tuple[str, bool]:
     """The line `sync status` shows, and whether it is a warning."""
     if beat is None:
-        return ("Pemantau (sync watch) belum pernah berjalan untuk periode ini.", False)
+        where = f" (tidak ada berkas detak {path})" if path else ""
+        return (f"Pemantau (sync watch) belum pernah berjalan untuk periode ini{where}.", False)
     try:
         last = datetime.fromisoformat(beat.last_cycle)
     except ValueError:
