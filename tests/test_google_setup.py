@@ -225,13 +225,13 @@ def test_auth_login_records_when_it_was_made(office: Office, monkeypatch: pytest
 
 def test_a_long_watch_explains_an_expired_login_once_and_keeps_going(
         office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
+    from sheets_sync.service.clock import SystemClock
 
     token = office.fake.token_for(PEP)
     office.token({"token": token, "issued_at": "2026-01-01T08:00:00+00:00"})
     sleeps: list[float] = []
 
-    def sleep(seconds: float) -> None:
+    def sleep(_clock: SystemClock, seconds: float, _stop: object) -> None:
         sleeps.append(seconds)
         if len(sleeps) == 1:  # the 7th day: the access token ends, the refresh is refused
             office.fake.tokens.pop(token)
@@ -239,7 +239,7 @@ def test_a_long_watch_explains_an_expired_login_once_and_keeps_going(
         if len(sleeps) == 4:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(time, "sleep", sleep)
+    monkeypatch.setattr(SystemClock, "sleep", sleep)
     result = CliRunner().invoke(main, ["--config", str(office.config), "watch",
                                        "--interval", "5"])
     out = " ".join(result.output.split())

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +23,7 @@ from sheets_sync.cli.main import main, pass_app
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.models import Issue, Severity
 from sheets_sync.domain.numbers import format_number
-from sheets_sync.errors import EXIT_ISSUES, BackendError
+from sheets_sync.errors import EXIT_ISSUES
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
                       default="table", show_default=True, help="Bentuk keluaran.")
@@ -173,6 +172,10 @@ def status(app: App, fmt: str) -> None:
     late = [r.name for r in rows if r.late]
     if late:
         app.console.print(f"[red]Terlambat:[/red] {', '.join(late)}")
+    from sheets_sync.cli.service_commands import heartbeat_line
+
+    line, warn = heartbeat_line(app)
+    app.console.print(f"[yellow]{line}[/yellow]" if warn else line)
 
 
 # --------------------------------------------------------------------------- validate
@@ -293,33 +296,18 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
 @click.option("--interval", type=click.FloatRange(min=5), default=60, show_default=True,
               help="Detik di antara pemeriksaan.")
 @click.option("--once", is_flag=True, help="Satu putaran saja, lalu berhenti.")
+@click.option("--log-file", type=click.Path(path_type=Path),
+              help="Berkas log (bergilir); bawaan: sheets-sync-watch.log di samping detak.")
+@click.option("--heartbeat", type=click.Path(path_type=Path),
+              help="Berkas detak yang dibaca 'sync status' (bawaan: di folder kerja).")
 @pass_app
-def watch(app: App, interval: float, once: bool) -> None:
-    """Pantau perubahan terus-menerus: periksa yang berubah, perbarui rekap. Ctrl+C berhenti."""
-    from sheets_sync.flows.watch import CycleResult
-    from sheets_sync.flows.watch import watch as run
+def watch(app: App, interval: float, once: bool, log_file: Path | None,
+          heartbeat: Path | None) -> None:
+    """Pantau perubahan terus-menerus: periksa yang berubah, perbarui rekap, kirim pengingat.
+    Ctrl+C (atau SIGTERM) berhenti dengan rapi di antara putaran."""
+    from sheets_sync.cli.service_commands import run_watch
 
-    def report(c: CycleResult) -> None:
-        stamp = app.now().strftime("%H:%M:%S")
-        if not c.changed and not c.recap_written:
-            app.console.print(f"{stamp} tidak ada perubahan")
-            return
-        app.console.print(
-            f"{stamp} berubah: {', '.join(c.changed) or '-'}; umpan balik ditulis: "
-            f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
-            f"{c.errors} error, {c.warnings} peringatan terbuka")
-
-    said: set[str] = set()
-
-    def failed(exc: BackendError) -> None:
-        # The same failure (e.g. a login that expired) is explained once, then kept short.
-        advice = f" {exc.hint}" if exc.message not in said else ""
-        said.add(exc.message)
-        app.err.print(f"[yellow]{app.now():%H:%M:%S} putaran gagal:[/yellow] {exc.message}"
-                      f"{advice} Dicoba lagi dalam {interval:g} detik.")
-
-    run(app.config(), app.store(), interval=interval, once=once, now=app.now,
-        sleep=time.sleep, on_cycle=report, on_error=failed)
+    run_watch(app, interval=interval, once=once, log_file=log_file, heartbeat=heartbeat)
 
 
 # --------------------------------------------------------------------------- demo
@@ -364,4 +352,5 @@ def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
 # Commands of the other layers register themselves on import.
 from sheets_sync.cli import export_commands as _export  # noqa: E402,F401
 from sheets_sync.cli import google_commands as _google  # noqa: E402,F401
+from sheets_sync.cli import notify_commands as _notify  # noqa: E402,F401
 from sheets_sync.cli import review_commands as _review  # noqa: E402,F401

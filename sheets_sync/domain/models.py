@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sheets_sync.domain.notify_config import NotifySettings
 from sheets_sync.domain.rules.spec import RuleList
 
 
@@ -444,6 +445,8 @@ class Config(Strict):
     # Validation rules as data (see sheets_sync.domain.rules); None = the built-in default set.
     rules: RuleList | None = None
     reports: Reports = Field(default_factory=Reports)  # formal reports (sync export)
+    # Reminders to sections, PEP and leadership (sheets_sync.notify); off unless enabled.
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     @field_validator("period", mode="before")
     @classmethod

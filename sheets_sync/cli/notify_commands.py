@@ -1,0 +1,71 @@
+"""`sync remind`: the reminders that are due now, sent once each (for cron or the Task
+Scheduler where a long-running watcher is not wanted); `--dry-run` only shows them."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+
+from sheets_sync.cli.app import App
+from sheets_sync.cli.main import main, pass_app
+from sheets_sync.domain.calendar import format_datetime_id
+from sheets_sync.domain.reminders import may_send
+from sheets_sync.errors import EXIT_BACKEND
+
+AUDIENCE_ID = {"bagian": "bagian", "pep": "PEP", "pimpinan": "pimpinan"}
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Tunjukkan siapa akan diberi tahu apa; kirim apa pun tidak.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Bentuk keluaran.")
+@pass_app
+def remind(app: App, dry_run: bool, fmt: str) -> None:
+    """Kirim pengingat yang jatuh tempo sekarang (sekali saja untuk setiap pengingat)."""
+    from sheets_sync.flows.collect import collect
+    from sheets_sync.flows.validate import evaluate_all
+    from sheets_sync.notify.send import Notifier, make_senders, period_lock, section_states
+
+    config, store, now = app.config(), app.store(), app.now()
+    if not config.notify.enabled:
+        app.console.print("Pengingat belum diaktifkan: atur 'notify:' di konfigurasi "
+                          "(lihat README, 'Berjalan sebagai layanan').")
+        return
+    if not may_send(config, now):
+        app.console.print(f"Sekarang ({format_datetime_id(now)}) di luar jam kerja atau hari "
+                          "libur: pengingat menunggu jam kerja berikutnya.")
+        return
+    found = collect(config, store)
+    confirm = config.labels.status_confirm
+    asking = {s: sh for s, sh in found.sheets.items() if sh.status == confirm}
+    states = section_states(config, found.sheets, evaluate_all(config, asking))
+    if found.recap is None and found.refs and not dry_run:
+        from sheets_sync.flows.recap import recap
+
+        found.recap = recap(config, store, now, collected=found).ref  # the sent-log lives there
+    notifier = Notifier(config, make_senders(config, app.base_dir),
+                        lock=period_lock(store, config.period.code))
+    outcomes = notifier.run(store, lambda: found.recap, now, states, dry_run=dry_run)
+    rows = [{"key": o.reminder.key, "kind": o.reminder.kind.value,
+             "audience": o.reminder.audience, "section": o.reminder.section,
+             "recipients": list(o.reminder.recipients), "channel": o.channel,
+             "state": o.state, "detail": o.detail} for o in outcomes]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not outcomes:
+        app.console.print("Tidak ada pengingat yang perlu dikirim sekarang.")
+    else:
+        table = Table(title=("Pengingat yang akan dikirim" if dry_run else "Pengingat")
+                      + f" ({format_datetime_id(now)})")
+        for col in ("Jenis", "Untuk", "Kepada", "Saluran", "Keadaan", "Keterangan"):
+            table.add_column(col, overflow="fold")
+        for o in outcomes:
+            r = o.reminder
+            who = config.section(r.section).name if r.section else AUDIENCE_ID[r.audience]
+            table.add_row(r.kind.value, who, ", ".join(r.recipients) or "-", o.channel,
+                          o.state, o.detail)
+        app.console.print(table)
+    if any(o.state == "gagal" for o in outcomes):
+        raise SystemExit(EXIT_BACKEND)

@@ -1,0 +1,62 @@
+"""The CLI face of the service: `sync watch` running unattended, and the heartbeat line of
+`sync status`. The loop itself lives in sheets_sync.service.runner."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from sheets_sync.cli.app import App
+from sheets_sync.flows.watch import CycleResult
+from sheets_sync.notify.send import Notifier, Outcome, make_senders, period_lock
+from sheets_sync.service.clock import clock_from_env
+from sheets_sync.service.heartbeat import describe, heartbeat_path, read_heartbeat
+from sheets_sync.service.runner import Service, setup_logging
+
+LOG_NAME = "sheets-sync-watch.log"
+
+
+def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
+              heartbeat: Path | None) -> None:
+    config, store = app.config(), app.store()
+    beat_path = heartbeat or heartbeat_path(config, app.base_dir)
+    handler = setup_logging(log_file or beat_path.parent / LOG_NAME)
+    clock = clock_from_env(app.now)
+    notifier = None
+    if config.notify.enabled:
+        notifier = Notifier(config, make_senders(config, app.base_dir),
+                            lock=period_lock(store, config.period.code))
+
+    def report(now: datetime, c: CycleResult, sent: list[Outcome]) -> None:
+        stamp = now.strftime("%d-%m %H:%M:%S")
+        if not c.changed and not c.recap_written:
+            app.console.print(f"{stamp} tidak ada perubahan")
+        else:
+            app.console.print(
+                f"{stamp} berubah: {', '.join(c.changed) or '-'}; umpan balik ditulis: "
+                f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
+                f"{c.errors} error, {c.warnings} peringatan terbuka")
+        for o in sent:
+            app.console.print(f"{stamp} pengingat {o.reminder.kind.value} "
+                              f"({o.reminder.section or o.reminder.audience}) lewat {o.channel}: "
+                              f"{o.state} {o.detail}".rstrip())
+
+    def failed(now: datetime, message: str, delay: float) -> None:
+        app.err.print(f"[yellow]{now:%d-%m %H:%M:%S} putaran gagal:[/yellow] {message} "
+                      f"Dicoba lagi dalam {delay:g} detik.")
+
+    service = Service(config, store, clock, interval, beat_path, notifier,
+                      on_cycle=report, on_error=failed)
+    try:
+        service.run(once=once)
+    finally:
+        logging.getLogger("sheets_sync").removeHandler(handler)
+        handler.close()
+    if not once:
+        app.console.print("Pemantau berhenti. Menjalankannya lagi aman.")
+
+
+def heartbeat_line(app: App) -> tuple[str, bool]:
+    path = heartbeat_path(app.config(), app.base_dir)
+    return describe(read_heartbeat(path), app.now(), path)
