@@ -173,7 +173,8 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     config = app.config()
     count = len(sections) or len(config.sections)
     with app.err.status(f"Memeriksa {count} bagian ..."):  # a spinner: the reads run together
-        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run)
+        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run,
+                     now=app.now())
     if fmt == "json":
         click.echo(json.dumps({"summary": report.summary(),
                                "issues": [issue_json(i) for i in report.issues]},

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -282,7 +283,7 @@ class RatingScheme(Strict):
             raise ValueError("skema predikat butuh paling sedikit satu rentang")
         # Refused rather than sorted: a list typed in the wrong order is usually a typo in a
         # 'min', and guessing would give leadership a wrong predikat.
-        for upper, lower in zip(v, v[1:], strict=False):
+        for upper, lower in pairwise(v):
             if lower.min >= upper.min:
                 raise ValueError(
                     f"rentang predikat harus urut dari yang tertinggi: '{lower.label}' (min "

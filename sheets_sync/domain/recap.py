@@ -14,6 +14,7 @@ from typing import Any
 
 from sheets_sync.domain import capaian as cap
 from sheets_sync.domain.calendar import SopStep, format_datetime_id
+from sheets_sync.domain.handin import Completeness, Timeliness, completeness, judge
 from sheets_sync.domain.models import Config, Issue, Polarity, Severity
 from sheets_sync.domain.numbers import is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
@@ -34,7 +35,7 @@ INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Ind
                      "Capaian Anggaran (%)", "Status Bagian")
 SUMMARY_HEADERS = ("Kode Bagian", "Bagian", "Kepala", "Status", "Terisi", "Jumlah Indikator",
                    "Terlambat", "Error", "Peringatan", "Rata-rata Capaian (%)", "Predikat",
-                   "Perubahan Terakhir", "Tautan")
+                   "Perubahan Terakhir", "Tautan", "Diserahkan Pada", "Tepat Waktu")
 ISSUE_HEADERS = ("Bagian", "Tingkat", "Sel", "Indikator", "Kolom", "Pesan", "Saran Perbaikan",
                  "Status")
 SCHEDULE_HEADERS = ("Langkah", "Kegiatan", "Pelaksana", "Mutu Baku", "Batas Waktu",
@@ -91,6 +92,7 @@ class SectionSummary:
     modified: datetime | None
     url: str
     distributed: bool
+    timeliness: Timeliness | None = None  # hand-in time, on time / late (domain.handin)
 
 
 @dataclass
@@ -98,6 +100,11 @@ class Recap:
     rows: list[RecapRow] = field(default_factory=list)
     summaries: list[SectionSummary] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def completeness(self) -> Completeness:
+        return completeness(s.timeliness or judge(None, None, datetime.min)
+                            for s in self.summaries)
 
 
 def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
@@ -122,7 +129,8 @@ def is_late(config: Config, status: str, deadline: datetime | None, now: datetim
 
 
 def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Issue],
-                deadline: datetime | None, now: datetime) -> Recap:
+                deadline: datetime | None, now: datetime,
+                timeliness: dict[str, Timeliness] | None = None) -> Recap:
     recap = Recap(issues=issues)
     for section in config.sections:
         sheet = sheets.get(section.id)
@@ -154,17 +162,33 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
             ))
         mine = [i for i in issues if i.section == section.id and not i.confirmed]
         mean = round(sum(capaians) / len(capaians), 2) if capaians else None
+        t = (timeliness or {}).get(section.id)
         recap.summaries.append(SectionSummary(
             section=section.id, name=section.name, head=section.head, status=status,
             filled=filled, total=len(config.indicators_of(section.id)),
-            late=is_late(config, status, deadline, now),
+            late=t.late if t else is_late(config, status, deadline, now),
             errors=sum(i.severity is Severity.error for i in mine),
             warnings=sum(i.severity is Severity.warning for i in mine),
             mean_capaian=mean, rating=cap.rate(mean, config.rating),
             modified=sheet.modified if sheet else None, url=sheet.url if sheet else "",
-            distributed=sheet is not None,
+            distributed=sheet is not None, timeliness=t,
         ))
     return recap
+
+
+def completeness_facts(rates: Completeness) -> list[tuple[str, Value]]:
+    """The Ringkasan lines for completeness and timeliness, as DHIS2 reports them."""
+    return [("Diharapkan", rates.expected), ("Diserahkan", rates.handed_in),
+            ("Diserahkan tepat waktu", rates.on_time),
+            ("Kelengkapan (%)", rates.completeness_rate),
+            ("Ketepatan waktu (%)", rates.timeliness_rate)]
+
+
+def timeliness_cells(t: Timeliness | None) -> list[Value]:
+    if t is None or t.handed_in_at is None:
+        return ["", ""]
+    return [t.handed_in_at.isoformat(sep=" ", timespec="minutes"),
+            "Ya" if t.on_time else "Tidak"]
 
 
 def previous_values(grid: list[list[Any]] | None) -> dict[tuple[str, str, str], Any]:
@@ -222,7 +246,9 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
     done = sum(x.status in {config.labels.status_done, config.labels.status_confirm,
                             config.labels.status_valid, config.labels.status_approved}
                for x in s)
+    rates = recap.completeness
     facts = [("Jumlah bagian", len(s)), ("Sudah menyerahkan", done),
+             *completeness_facts(rates),
              ("Terlambat", sum(x.late for x in s)),
              ("Valid / disetujui", sum(x.status in {config.labels.status_valid,
                                                     config.labels.status_approved} for x in s)),
@@ -237,7 +263,8 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
         summary.put_row(row, 1, [
             x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
             x.errors, x.warnings, x.mean_capaian, x.rating,
-            x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url])
+            x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url,
+            *timeliness_cells(x.timeliness)])
         if x.late:
             summary.formats.append((CellRange(row, 1, row, len(SUMMARY_HEADERS)),
                                     Format(fill="#F8CBAD")))
@@ -251,7 +278,7 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
         # links wrap inside their column instead of running across the printed page
         summary.formats.append((CellRange(top + 1, 13, top + len(s), 13), Format(wrap=True)))
     summary.column_widths = {1: 130, 2: 230, 3: 170, 4: 120, 5: 60, 6: 80, 7: 80, 8: 55,
-                             9: 80, 10: 100, 11: 100, 12: 130, 13: 300}
+                             9: 80, 10: 100, 11: 100, 12: 130, 13: 300, 14: 130, 15: 90}
 
     indicators = SheetPatch(SHEET_INDICATORS, clear=True, index=1)
     _header(indicators, 1, INDICATOR_HEADERS)

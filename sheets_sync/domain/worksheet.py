@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sheets_sync.domain.models import Config, Indicator, Labels, Polarity, Section
+from sheets_sync.domain.models import (
+    Config,
+    Indicator,
+    Issue,
+    Labels,
+    Polarity,
+    Section,
+    Severity,
+)
 from sheets_sync.domain.patch import (
     CellRange,
     Format,
@@ -373,6 +381,7 @@ class SectionSheet:
     modified: datetime | None = None
     modified_by: str | None = None
     feedback_grid: list[list[Any]] | None = None  # the Validasi sheet as read, if it was
+    status_typed: str = ""  # a Status cell holding something that is not a status, as typed
 
     def row_for(self, code: str) -> EntryRow | None:
         for r in self.rows:
@@ -404,7 +413,8 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
     header = {}
     for key, (r, c) in layout.header_cells.items():
         header[key] = _at(grid, r, c)
-    status = str(header.get("status") or "").strip()
+    typed = str(header.get("status") or "").strip()
+    status = recognise_status(typed, labels)
     service_only = {labels.status_confirm, labels.status_valid, labels.status_approved}
     if status in service_only and not meta.vouches_for(status, labels):
         status = labels.status_done  # chosen by the section: it means "I am done"
@@ -422,7 +432,40 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
             cells = {key: _at(grid, r, c) for key, c in layout.columns.items()}
             rows.append(EntryRow(r, str(code).strip(), cells))
     return SectionSheet(section_id, layout, status, rows, meta, header,
-                        feedback_grid=grids.get(labels.sheet_validation))
+                        feedback_grid=grids.get(labels.sheet_validation),
+                        status_typed=typed if status == typed and typed not in
+                        labels.all_statuses else "")
+
+
+STATUS_RULE = "status"
+
+
+def status_issues(sheet: SectionSheet, labels: Labels) -> list[Issue]:
+    """Feedback for a Status cell holding something that is not a status (`Sudah selesai`):
+    until the section picks one, its sheet does not count as handed in."""
+    if not sheet.status_typed:
+        return []
+    cell = sheet.layout.header_cells.get("status")
+    choices = ", ".join(f"'{s}'" for s in labels.section_statuses)
+    return [Issue(
+        section=sheet.section_id, rule=STATUS_RULE, severity=Severity.error,
+        message=(f"Status '{sheet.status_typed}' tidak dikenal, sehingga lembar ini belum "
+                 "dihitung sebagai diserahkan."),
+        suggestion=f"Pilih salah satu dari daftar: {choices} (bila sudah selesai: "
+                   f"'{labels.status_done}').",
+        cell=a1(*cell) if cell else None, row=cell[0] if cell else None,
+        column=labels.status, sheet=labels.sheet_worksheet)]
+
+
+def recognise_status(typed: str, labels: Labels) -> str:
+    """A status as typed by hand, recognised regardless of case and spaces (`selesai`,
+    `SELESAI `, `Sedang  diisi`). Anything else (`Sudah selesai`) is returned as typed and
+    is *not* a status: it is not guessed, the section gets feedback saying what to choose."""
+    wanted = _norm(typed)
+    for status in labels.all_statuses:
+        if _norm(status) == wanted:
+            return status
+    return typed
 
 
 def _at(grid: list[list[Any]], row: int, col: int) -> Any:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
+from sheets_sync.domain.handin import last_editor
 from sheets_sync.domain.models import Config, Issue
 from sheets_sync.domain.patch import Value
 from sheets_sync.domain.recap import (
@@ -25,6 +26,7 @@ from sheets_sync.domain.recap import (
     recap_patch,
 )
 from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.status import identity_of, record_hand_ins, timeliness_of
 from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
 
@@ -55,7 +57,9 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         from sheets_sync.flows.validate import evaluate_all
 
         issues = evaluate_all(config, found.sheets)
-    data = build_recap(config, found.sheets, issues, fill_deadline(config), now)
+    record_hand_ins(config, store, found, now)  # first hand-ins, once (meta sheet only)
+    timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
+    data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness)
     schedule = sop_schedule(config)
 
     if found.recap is None:
@@ -69,7 +73,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     ref = found.recap
     grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED])  # one call
     previous = previous_values(grids.get(SHEET_INDICATORS))
-    who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
+    who = {s: last_editor(sheet, identity_of(store)) for s, sheet in found.sheets.items()}
     cells = {(s, r.code, key): ref_cell
              for s, sheet in found.sheets.items() for r in sheet.rows
              for key, _ in AUDITED if (ref_cell := r.cell_ref(sheet.layout, key))}
