@@ -42,14 +42,15 @@ def fill_all_valid(env: Env) -> None:
 
 def test_distribute_then_status(env):
     env.run("distribute")
-    data = json.loads(env.run("status", "--format", "json").stdout)
+    data = json.loads(env.run("status", "--format", "json").stdout)["sections"]
     assert [d["section"] for d in data] == ["bagian-1", "bagian-2", "bagian-3"]
     assert all(d["state"] == "Belum Diisi" and d["filled"] == 0 and d["total"] == 4 for d in data)
     assert all(d["late"] for d in data)  # NOW is past the deadline and nothing was handed in
 
     env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, status="Selesai")
     env.type_into("bagian-2", {"B2-01": {"realisasi": 50}}, status="Sedang Diisi")
-    data = {d["section"]: d for d in json.loads(env.run("status", "--format", "json").stdout)}
+    data = {d["section"]: d
+            for d in json.loads(env.run("status", "--format", "json").stdout)["sections"]}
     assert (data["bagian-1"]["state"], data["bagian-1"]["filled"], data["bagian-1"]["late"]) == (
         "Selesai", 1, False)
     assert (data["bagian-2"]["filled"], data["bagian-2"]["late"]) == (1, True)
@@ -121,13 +122,15 @@ def test_an_office_may_restyle_its_template(env):
     env.type_into("bagian-1", {"B1-01": {"realisasi": "abc"}}, status="Selesai")
     report = json.loads(env.run("validate", "--format", "json", code=1).stdout)
     assert ("B1-01", "D13") in {(i["indicator"], i["cell"]) for i in report["issues"]}
-    rows = json.loads(env.run("recap", "--format", "json").stdout)
+    rows = json.loads(env.run("recap", "--format", "json").stdout)["rows"]
     assert next(r for r in rows if r["indicator"] == "B1-02")["target"] == 10
 
 
 def test_template_command_shows_where_the_table_is(env):
     out = env.run("template").output
-    assert "tabel mulai baris 10" in out and "realisasi" in out
+    # column names as the sheet shows them, not internal keys
+    assert "tabel mulai baris 10" in out and "Realisasi, Capaian (%)" in out
+    assert "realisasi" not in out and "budget_real" not in out
     env.run("template")
     assert env.count(Role.template) == 1
 
@@ -160,7 +163,7 @@ def test_validate_twice_writes_nothing_new_and_fixes_clear_feedback(env):
     assert "Umpan balik ditulis" not in env.run("validate", code=1).output  # nothing new
     env.type_into("bagian-2", {"B2-01": {"realisasi": 100}}, status="Selesai")
     out = env.run("validate").output
-    assert "0 error" in out and "ditulis ke 1 lembar" in out
+    assert "0 kesalahan" in out and "ditulis ke 1 lembar" in out
     assert env.note("bagian-2", "G10") == ""
     assert env.cell("bagian-2", "Kertas Kerja", "B7") == "Valid"
 
@@ -237,7 +240,7 @@ def test_recap_json_and_workbook(env, tmp_path):
     env.type_into("bagian-1", {"B1-01": {"realisasi": "87,5"}, "B1-04": {"realisasi": 3}},
                   status="Selesai")
     rows = json.loads(env.run("recap", "--format", "json",
-                              "--export", str(tmp_path / "laporan.csv")).stdout)
+                              "--export", str(tmp_path / "laporan.csv")).stdout)["rows"]
     by_code = {r["indicator"]: r for r in rows}
     assert by_code["B1-01"] == {"section": "bagian-1", "indicator": "B1-01", "target": 100.0,
                                 "realisasi": 87.5, "capaian": 87.5, "rating": "Tinggi"}

@@ -21,7 +21,9 @@ from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
+from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import format_datetime_id
+from sheets_sync.domain.handin import Completeness, timeliness_json
 from sheets_sync.domain.models import Issue, Severity
 from sheets_sync.domain.numbers import format_number
 from sheets_sync.errors import EXIT_ISSUES, BackendError
@@ -30,7 +32,7 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "cs
                       default="table", show_default=True, help="Bentuk keluaran.")
 SECTION = click.option("--section", "sections", multiple=True, metavar="ID",
                        help="Hanya bagian ini (boleh diulang).")
-SEVERITY_ID = {"error": "Error", "warning": "Peringatan", "info": "Info"}
+SEVERITY_ID = {k.value: v for k, v in glossary.SEVERITY.items()}  # as the sheets say
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -76,6 +78,7 @@ def init(app: App, folder: Path, force: bool) -> None:
 @pass_app
 def template(app: App) -> None:
     """Buat (atau tunjukkan) template induk kertas kerja periode ini."""
+    from sheets_sync.domain.worksheet import column_label
     from sheets_sync.flows.collect import index_files
     from sheets_sync.flows.distribute import ensure_template
 
@@ -83,7 +86,7 @@ def template(app: App) -> None:
     ref, layout = ensure_template(config, store, index_files(config, store.find(config.period.code)))
     app.console.print(f"Template: {ref.name}\n  {ref.url}")
     app.console.print(f"  tabel mulai baris {layout.first_row}; kolom: "
-                      + ", ".join(layout.columns))
+                      + ", ".join(column_label(config.labels, k) for k in layout.columns))
 
 
 # --------------------------------------------------------------------------- distribute
@@ -131,29 +134,69 @@ def distribute(app: App, sections: tuple[str, ...]) -> None:
 @FORMAT
 @pass_app
 def status(app: App, fmt: str) -> None:
-    """Siapa sudah mengisi, siapa terlambat."""
-    from sheets_sync.flows.status import status as run
+    """Siapa sudah menyerahkan, kapan, dan siapa terlambat (hanya membaca)."""
+    from sheets_sync.flows.status import status_report
 
     config = app.config()
-    rows = run(config, app.store(), app.now())
+    report = status_report(config, app.store(), app.now())
+    warn_duplicates(app, report.duplicates)
+    rows = report.rows
     if fmt != "table":
         data = [{"section": r.section, "name": r.name, "state": r.state, "filled": r.filled,
                  "total": r.total, "last_change": _iso(r.modified), "changed_by": r.modified_by,
-                 "deadline": _iso(r.deadline), "late": r.late, "url": r.url} for r in rows]
-        _emit(app, fmt, data)
+                 "deadline": _iso(r.deadline), "url": r.url,
+                 **timeliness_json(report.timeliness[r.section])} for r in rows]
+        if fmt == "json":
+            click.echo(json.dumps({"sections": data,
+                                   "completeness": report.completeness.as_json()},
+                                  default=str, ensure_ascii=False, indent=2))
+        else:
+            _emit(app, fmt, data)
         return
     table = Table(title=f"Status pengisian {config.period.label}")
-    for col in ("Bagian", "Status", "Terisi", "Perubahan terakhir", "Batas waktu", "Terlambat"):
+    for col in ("Bagian", "Status", "Terisi", "Perubahan terakhir", "Batas waktu",
+                glossary.HANDED_IN_AT, glossary.LATE):
         table.add_column(col)
     for r in rows:
         table.add_row(r.name, r.state, f"{r.filled}/{r.total}",
                       r.modified.strftime("%d-%m-%Y %H:%M") if r.modified else "-",
                       format_datetime_id(r.deadline),
-                      "[red]YA[/red]" if r.late else "tidak")
+                      r.handed_in_at.strftime("%d-%m-%Y %H:%M") if r.handed_in_at else "-",
+                      f"[red]{glossary.YES}[/red]" if r.late else glossary.NO)
     app.console.print(table)
     late = [r.name for r in rows if r.late]
     if late:
-        app.console.print(f"[red]Terlambat:[/red] {', '.join(late)}")
+        app.console.print(f"[red]{glossary.LATE}:[/red] {', '.join(late)}")
+    print_completeness(app, report.completeness)
+
+
+def print_completeness(app: App, c: Completeness) -> None:
+    """Completeness and timeliness, as DHIS2 reports them."""
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{format_number(v)}%"
+    app.console.print(
+        f"{glossary.EXPECTED}: {c.expected} bagian; {glossary.HANDED_IN.lower()}: {c.handed_in} "
+        f"({glossary.COMPLETENESS.removesuffix(' (%)').lower()} {pct(c.completeness_rate)}); "
+        f"{glossary.HANDED_IN_ON_TIME.lower()}: {c.on_time} "
+        f"({glossary.TIMELINESS.removesuffix(' (%)').lower()} {pct(c.timeliness_rate)}).")
+
+
+def warn_duplicates(app: App, notes: list[Any]) -> None:
+    """Two workbooks for one section: which one is used and why; whether the section typed
+    in the other one. On stderr, so JSON output stays clean."""
+    for note in notes:
+        app.err.print(
+            f"[yellow]Perhatian:[/yellow] bagian {note.section} punya {len(note.others) + 1} "
+            f"kertas kerja. Yang dipakai: {note.used.url or note.used.name} ({note.why}); "
+            "diabaikan: " + ", ".join(o.url or o.name for o in note.others) + ".",
+            soft_wrap=True)
+        for other in note.others:
+            if other.id in note.typed_in:
+                app.err.print(
+                    f"[yellow]Perhatian:[/yellow] bagian {note.section} mengisi di berkas yang "
+                    f"diabaikan ({other.url or other.name}): {note.typed_in[other.id]} isian "
+                    "berbeda dari berkas yang dipakai. Pindahkan isian itu ke berkas yang "
+                    "dipakai, lalu hapus salinannya.", soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- validate
@@ -175,6 +218,7 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     with app.err.status(f"Memeriksa {count} bagian ..."):  # a spinner: the reads run together
         report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run,
                      now=app.now())
+    warn_duplicates(app, report.duplicates)
     if fmt == "json":
         click.echo(json.dumps({"summary": report.summary(),
                                "issues": [issue_json(i) for i in report.issues]},
@@ -185,8 +229,9 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
         _render_issues(app, config.section, report.issues)
         s = report.summary()
         app.console.print(
-            f"{s['sections']} bagian diperiksa: {s['valid']} valid, {s['errors']} error, "
-            f"{s['warnings']} peringatan."
+            f"{s['sections']} bagian diperiksa: {s['valid']} valid, {s['errors']} "
+            f"{glossary.SEVERITY_PLURAL[Severity.error]}, {s['warnings']} "
+            f"{glossary.SEVERITY_PLURAL[Severity.warning]}."
             + (f" Umpan balik ditulis ke {len(report.written)} lembar." if report.written else "")
             + (" (uji coba: tidak ada yang ditulis)" if dry_run else "")
         )
@@ -239,29 +284,55 @@ def recap(app: App, fmt: str, export: Path | None) -> None:
 
     config = app.config()
     result = run(config, app.store(), app.now())
+    warn_duplicates(app, result.duplicates)
     if export:
         from sheets_sync.export import export_report
 
         export_report(config, result.recap, export)
-    if fmt != "table":
+    if fmt == "json":
+        click.echo(json.dumps(recap_json(result.recap), default=str, ensure_ascii=False,
+                              indent=2))
+    elif fmt != "table":
         _emit(app, fmt, [r.as_json() for r in result.recap.rows])
     else:
         table = Table(title=f"Rekapitulasi {config.period.label}")
-        for col in ("Bagian", "Status", "Terisi", "Rata-rata capaian", "Predikat", "Error",
-                    "Terlambat"):
+        for col in ("Bagian", "Status", "Terisi", "Rata-rata capaian", "Predikat",
+                    glossary.SEVERITY[Severity.error], glossary.HANDED_IN_AT, glossary.LATE):
             table.add_column(col)
         for s in result.recap.summaries:
+            at = s.timeliness.handed_in_at if s.timeliness else None
             table.add_row(s.name, s.status, f"{s.filled}/{s.total}",
                           "-" if s.mean_capaian is None else f"{format_number(s.mean_capaian)}%",
-                          s.rating,
-                          str(s.errors), "[red]YA[/red]" if s.late else "tidak")
+                          s.rating, str(s.errors), at.strftime("%d-%m-%Y %H:%M") if at else "-",
+                          f"[red]{glossary.YES}[/red]" if s.late else glossary.NO)
         app.console.print(table)
+        print_completeness(app, result.recap.completeness)
         app.console.print(("Rekap dibuat: " if result.created else "Rekap diperbarui: ")
                           + result.ref.url
                           + (f" ({result.audit_lines} perubahan dicatat di Audit)"
                              if result.audit_lines else ""))
     if export:
         app.err.print(f"Laporan resmi disimpan: {export}")
+
+
+def recap_json(recap: Any) -> dict[str, Any]:
+    """`{"sections": [...], "rows": [...], "completeness": {...}}`."""
+    return {"sections": [section_json(s) for s in recap.summaries],
+            "rows": [r.as_json() for r in recap.rows],
+            "completeness": recap.completeness.as_json()}
+
+
+def section_json(s: Any) -> dict[str, Any]:
+    return {"section": s.section, "name": s.name, "state": s.status, "filled": s.filled,
+            "total": s.total, "errors": s.errors, "warnings": s.warnings,
+            "mean_capaian": s.mean_capaian, "rating": s.rating, **section_timeliness(s)}
+
+
+def section_timeliness(s: Any) -> dict[str, Any]:
+    """Hand-in time, on time / late and the section's completeness counts (issue 7)."""
+    if s.timeliness is None:
+        return {"handed_in_at": None, "on_time": None, "late": s.late}
+    return timeliness_json(s.timeliness)
 
 
 # --------------------------------------------------------------------------- watch
@@ -285,12 +356,20 @@ def watch(app: App, interval: float, once: bool) -> None:
         app.console.print(
             f"{stamp} berubah: {', '.join(c.changed) or '-'}; umpan balik ditulis: "
             f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
-            f"{c.errors} error, {c.warnings} peringatan terbuka")
+            f"{c.errors} {glossary.SEVERITY_PLURAL[Severity.error]}, {c.warnings} "
+            f"{glossary.SEVERITY_PLURAL[Severity.warning]} terbuka")
 
     def failed(exc: BackendError) -> None:
         app.err.print(f"[yellow]{app.now():%H:%M:%S} putaran gagal:[/yellow] {exc.message} "
                       f"{exc.hint} Dicoba lagi dalam {interval:g} detik.")
 
+    from sheets_sync.flows.collect import index_files
+    from sheets_sync.flows.duplicates import duplicate_notes
+
+    config, store = app.config(), app.store()
+    # once at the start: the watcher's cycles stay one listing call each
+    warn_duplicates(app, duplicate_notes(config, store,
+                                         index_files(config, store.find(config.period.code))))
     run(app.config(), app.store(), interval=interval, once=once, now=app.now,
         sleep=time.sleep, on_cycle=report, on_error=failed)
 

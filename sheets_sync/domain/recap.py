@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sheets_sync.domain import capaian as cap
+from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import SopStep, format_datetime_id
 from sheets_sync.domain.handin import Completeness, Timeliness, completeness, judge
 from sheets_sync.domain.models import Config, Issue, Polarity, Severity
@@ -34,13 +35,13 @@ INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Ind
                      "Bukti Dukung", "Pagu (Rp)", "Realisasi Anggaran (Rp)",
                      "Capaian Anggaran (%)", "Status Bagian")
 SUMMARY_HEADERS = ("Kode Bagian", "Bagian", "Kepala", "Status", "Terisi", "Jumlah Indikator",
-                   "Terlambat", "Error", "Peringatan", "Rata-rata Capaian (%)", "Predikat",
+                   "Terlambat", "Kesalahan", "Peringatan", "Rata-rata Capaian (%)", "Predikat",
                    "Perubahan Terakhir", "Tautan", "Diserahkan Pada", "Tepat Waktu")
 ISSUE_HEADERS = ("Bagian", "Tingkat", "Sel", "Indikator", "Kolom", "Pesan", "Saran Perbaikan",
                  "Status")
 SCHEDULE_HEADERS = ("Langkah", "Kegiatan", "Pelaksana", "Mutu Baku", "Batas Waktu",
                     "Keadaan")
-SEVERITY_ID = {Severity.error: "Error", Severity.warning: "Peringatan", Severity.info: "Info"}
+SEVERITY_ID = glossary.SEVERITY  # the words the sections' own Validasi sheets use
 # The typed columns the audit follows, as (column key, recap header).
 AUDITED = (("realisasi", "Realisasi"), ("keterangan", "Keterangan"), ("bukti", "Bukti Dukung"),
            ("budget_real", "Realisasi Anggaran (Rp)"))
@@ -178,17 +179,17 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
 
 def completeness_facts(rates: Completeness) -> list[tuple[str, Value]]:
     """The Ringkasan lines for completeness and timeliness, as DHIS2 reports them."""
-    return [("Diharapkan", rates.expected), ("Diserahkan", rates.handed_in),
-            ("Diserahkan tepat waktu", rates.on_time),
-            ("Kelengkapan (%)", rates.completeness_rate),
-            ("Ketepatan waktu (%)", rates.timeliness_rate)]
+    return [(glossary.EXPECTED, rates.expected), (glossary.HANDED_IN, rates.handed_in),
+            (glossary.HANDED_IN_ON_TIME, rates.on_time),
+            (glossary.COMPLETENESS, rates.completeness_rate),
+            (glossary.TIMELINESS, rates.timeliness_rate)]
 
 
 def timeliness_cells(t: Timeliness | None) -> list[Value]:
     if t is None or t.handed_in_at is None:
         return ["", ""]
     return [t.handed_in_at.isoformat(sep=" ", timespec="minutes"),
-            "Ya" if t.on_time else "Tidak"]
+            glossary.yes_no(t.on_time)]
 
 
 def previous_values(grid: list[list[Any]] | None) -> dict[tuple[str, str, str], Any]:

@@ -6,7 +6,7 @@ batch write, one sharing check); creating it the first time: <= 3 + sharing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sheets_sync.domain import review
@@ -26,6 +26,7 @@ from sheets_sync.domain.recap import (
     recap_patch,
 )
 from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.status import identity_of, record_hand_ins, timeliness_of
 from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
@@ -36,6 +37,7 @@ class RecapResult:
     recap: Recap
     created: bool
     audit_lines: int
+    duplicates: list[DuplicateNote] = field(default_factory=list)
 
 
 def recap_name(config: Config) -> str:
@@ -68,7 +70,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
                             audited=audited)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
-        return RecapResult(ref, data, True, len(lines))
+        return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
 
     ref = found.recap
     grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED])  # one call
@@ -85,7 +87,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False,
                                  audited=audited))
     store.share(ref, recap_grants(config), notify=False)
-    return RecapResult(ref, data, False, len(lines))
+    return RecapResult(ref, data, False, len(lines), duplicate_notes(config, store, found))
 
 
 def review_lines(found: Collected,
