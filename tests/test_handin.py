@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_sync.domain.handin import HANDED_IN_KEY
 from sheets_sync.domain.worksheet import parse_meta
 from sheets_sync.flows.watch import Watcher
 from sheets_sync.ports import Grant, Role, Tags
 from tests.backends import PEP, Env, GoogleEnv, LocalEnv
 from tests.conftest import small_config_data
+
+HANDED_IN_KEY = "handed_in"  # the meta record (sheets_sync.domain.handin)
 
 # The fill deadline of the small config is Tue 6 Oct 2026 16:00 (WIB); NOW is 7 Oct 10:00.
 

@@ -13,7 +13,6 @@ from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
 from sheets_sync.errors import EXIT_BACKEND, EXIT_USAGE, BackendError, ConfigError, UsageProblem
 
-
 lang.install()  # click's own messages ("Usage:", "Missing option") in Indonesian
 
 
