@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any, Literal
@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sheets_sync.domain.rules.spec import RuleList
+from sheets_sync.domain.timezones import TIMEZONES, parse_zone
 
 
 class Strict(BaseModel):
@@ -109,26 +110,6 @@ def _check_emails(values: list[str]) -> list[str]:
         if not _EMAIL_RE.match(v):
             raise ValueError(f"'{v}' bukan alamat e-mail yang sah (contoh: nama@jambiprov.go.id)")
     return [v.lower() for v in values]
-
-
-# Indonesia's three time zones; the office's deadlines and hand-in times are its local time.
-TIMEZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
-_OFFSET_RE = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
-
-
-def parse_zone(text: str) -> timezone | None:
-    """'WIB', 'WITA', 'WIT', '+07:00', 'UTC+7' -> a fixed offset; None when not a zone."""
-    t = str(text).strip().upper()
-    if t in TIMEZONES:
-        return timezone(timedelta(hours=TIMEZONES[t]), t)
-    m = _OFFSET_RE.match(t)
-    if not m:
-        return None
-    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-    if hours > 14 or minutes >= 60:
-        return None
-    sign = -1 if m.group(1) == "-" else 1
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 class Office(Strict):

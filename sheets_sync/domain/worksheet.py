@@ -19,11 +19,9 @@ from typing import Any
 from sheets_sync.domain.models import (
     Config,
     Indicator,
-    Issue,
     Labels,
     Polarity,
     Section,
-    Severity,
 )
 from sheets_sync.domain.patch import (
     CellRange,
@@ -36,6 +34,7 @@ from sheets_sync.domain.patch import (
     a1,
     column_letter,
 )
+from sheets_sync.domain.statuses import recognise_status
 
 TEMPLATE_VERSION = "1"
 TITLE = "KERTAS KERJA PENGUMPULAN DATA KINERJA"
@@ -435,37 +434,6 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
                         feedback_grid=grids.get(labels.sheet_validation),
                         status_typed=typed if status == typed and typed not in
                         labels.all_statuses else "")
-
-
-STATUS_RULE = "status"
-
-
-def status_issues(sheet: SectionSheet, labels: Labels) -> list[Issue]:
-    """Feedback for a Status cell holding something that is not a status (`Sudah selesai`):
-    until the section picks one, its sheet does not count as handed in."""
-    if not sheet.status_typed:
-        return []
-    cell = sheet.layout.header_cells.get("status")
-    choices = ", ".join(f"'{s}'" for s in labels.section_statuses)
-    return [Issue(
-        section=sheet.section_id, rule=STATUS_RULE, severity=Severity.error,
-        message=(f"Status '{sheet.status_typed}' tidak dikenal, sehingga lembar ini belum "
-                 "dihitung sebagai diserahkan."),
-        suggestion=f"Pilih salah satu dari daftar: {choices} (bila sudah selesai: "
-                   f"'{labels.status_done}').",
-        cell=a1(*cell) if cell else None, row=cell[0] if cell else None,
-        column=labels.status, sheet=labels.sheet_worksheet)]
-
-
-def recognise_status(typed: str, labels: Labels) -> str:
-    """A status as typed by hand, recognised regardless of case and spaces (`selesai`,
-    `SELESAI `, `Sedang  diisi`). Anything else (`Sudah selesai`) is returned as typed and
-    is *not* a status: it is not guessed, the section gets feedback saying what to choose."""
-    wanted = _norm(typed)
-    for status in labels.all_statuses:
-        if _norm(status) == wanted:
-            return status
-    return typed
 
 
 def _at(grid: list[list[Any]], row: int, col: int) -> Any:
