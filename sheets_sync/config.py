@@ -71,7 +71,9 @@ def load_config(path: Path) -> Config:
 
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
-        data = {**data, "indicators": [*(data.get("indicators") or []), *load_indicators(file)]}
+        known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
+        data = {**data, "indicators": [*(data.get("indicators") or []),
+                                       *load_indicators(file, known or None)]}
     if data.get("history_file"):
         file = (path.parent / str(data["history_file"])).resolve()
         if not file.exists():
@@ -168,9 +170,10 @@ def _line_of(text: str, loc: list[Any]) -> int | None:
 # --------------------------------------------------------------------------- indicators file
 
 
-def load_indicators(file: Path) -> list[dict[str, Any]]:
+def load_indicators(file: Path, sections: set[str] | None = None) -> list[dict[str, Any]]:
     """Rows of a CSV or .xlsx indicators file as dicts for `Indicator`, Indonesian numbers
-    parsed. Errors name the file, the row and the column."""
+    parsed. Errors name the file, the row and the column (as the file's header writes it);
+    with `sections`, an indicator of a section not in the config is one of them."""
     if not file.exists():
         raise ConfigError(f"berkas indikator {file} (indicators_file) tidak ada.")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
@@ -223,6 +226,11 @@ def load_indicators(file: Path) -> list[dict[str, Any]]:
                 if header.casefold() != key:
                     message = re.sub(rf"\b{key}\b", f"'{header}'", message)
             raise ConfigError(f"berkas indikator {file}, baris {n}{where}: {message}") from None
+        if sections is not None and item.get("section") not in sections:
+            raise ConfigError(
+                f"berkas indikator {file}, baris {n}, kolom '{shown.get('section', 'bagian')}': "
+                f"bagian '{item.get('section')}' tidak ada di 'sections' (yang ada: "
+                f"{', '.join(sorted(sections))}).")
         out.append(item)
     if not out:
         raise ConfigError(

@@ -143,3 +143,11 @@ def _csv_error(path: Path) -> str:
     result = CliRunner().invoke(main, ["--config", str(path), "status"])
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     return " ".join(result.output.split())
+
+
+def test_csv_indicator_of_an_unknown_section_names_its_line(tmp_path):
+    path = _csv(tmp_path, "Kode;Unit Kerja;Indikator Kinerja;Satuan;Target\n"
+                          "A-1;bagian-1;X;dokumen;10\nA-2;gudang;Y;dokumen;5\n")
+    msg = _csv_error(path)
+    assert "indikator.csv" in msg and "baris 3" in msg and "'Unit Kerja'" in msg
+    assert "gudang" in msg and "bagian-1" in msg
