@@ -27,7 +27,12 @@ from sheets_sync.domain.recap import (
 )
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.flows.status import identity_of, record_hand_ins, timeliness_of
+from sheets_sync.flows.status import (
+    identity_of,
+    office_time,
+    record_hand_ins,
+    timeliness_of,
+)
 from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
 
@@ -62,6 +67,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     record_hand_ins(config, store, found, now)  # first hand-ins, once (meta sheet only)
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness)
+    for summary in data.summaries:  # shown in the office's time, as the hand-in times are
+        summary.modified = office_time(config, summary.modified)
     schedule = sop_schedule(config)
 
     if found.recap is None:

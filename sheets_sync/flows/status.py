@@ -125,7 +125,7 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
         out.append(SectionStatus(
             section=s.id, name=s.name, state=state,
             filled=sheet.filled() if sheet else 0, total=len(config.indicators_of(s.id)),
-            modified=sheet.modified if sheet else None,
+            modified=office_time(config, sheet.modified) if sheet else None,
             modified_by=sheet.modified_by if sheet else None, deadline=deadline,
             late=t.late, url=sheet.url if sheet else "",
             handed_in_at=t.handed_in_at, on_time=t.on_time,
