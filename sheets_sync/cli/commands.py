@@ -21,9 +21,10 @@ from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.render import print_completeness, recap_json, warn_duplicates
 from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import format_datetime_id
-from sheets_sync.domain.handin import Completeness, timeliness_json
+from sheets_sync.domain.handin import timeliness_json
 from sheets_sync.domain.models import Issue, Severity
 from sheets_sync.domain.numbers import format_number
 from sheets_sync.errors import EXIT_ISSUES, BackendError
@@ -170,35 +171,6 @@ def status(app: App, fmt: str) -> None:
     print_completeness(app, report.completeness)
 
 
-def print_completeness(app: App, c: Completeness) -> None:
-    """Completeness and timeliness, as DHIS2 reports them."""
-    def pct(v: float | None) -> str:
-        return "-" if v is None else f"{format_number(v)}%"
-    app.console.print(
-        f"{glossary.EXPECTED}: {c.expected} bagian; {glossary.HANDED_IN.lower()}: {c.handed_in} "
-        f"({glossary.COMPLETENESS.removesuffix(' (%)').lower()} {pct(c.completeness_rate)}); "
-        f"{glossary.HANDED_IN_ON_TIME.lower()}: {c.on_time} "
-        f"({glossary.TIMELINESS.removesuffix(' (%)').lower()} {pct(c.timeliness_rate)}).")
-
-
-def warn_duplicates(app: App, notes: list[Any]) -> None:
-    """Two workbooks for one section: which one is used and why; whether the section typed
-    in the other one. On stderr, so JSON output stays clean."""
-    for note in notes:
-        app.err.print(
-            f"[yellow]Perhatian:[/yellow] bagian {note.section} punya {len(note.others) + 1} "
-            f"kertas kerja. Yang dipakai: {note.used.url or note.used.name} ({note.why}); "
-            "diabaikan: " + ", ".join(o.url or o.name for o in note.others) + ".",
-            soft_wrap=True)
-        for other in note.others:
-            if other.id in note.typed_in:
-                app.err.print(
-                    f"[yellow]Perhatian:[/yellow] bagian {note.section} mengisi di berkas yang "
-                    f"diabaikan ({other.url or other.name}): {note.typed_in[other.id]} isian "
-                    "berbeda dari berkas yang dipakai. Pindahkan isian itu ke berkas yang "
-                    "dipakai, lalu hapus salinannya.", soft_wrap=True)
-
-
 # --------------------------------------------------------------------------- validate
 
 
@@ -260,7 +232,7 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
         except KeyError:
             title = section
         table = Table(title=title, title_justify="left", show_lines=False)
-        for col in ("Tingkat", "Sel", "Indikator", "Pesan", "Saran", "Kunci"):
+        for col in ("Tingkat", "Sel", "Indikator", "Pesan", "Saran Perbaikan", "Kunci"):
             table.add_column(col, overflow="fold")
         for i in sorted(items, key=lambda i: (order[i.severity], i.row or 0)):
             sev = i.severity.value
@@ -313,26 +285,6 @@ def recap(app: App, fmt: str, export: Path | None) -> None:
                              if result.audit_lines else ""))
     if export:
         app.err.print(f"Laporan resmi disimpan: {export}")
-
-
-def recap_json(recap: Any) -> dict[str, Any]:
-    """`{"sections": [...], "rows": [...], "completeness": {...}}`."""
-    return {"sections": [section_json(s) for s in recap.summaries],
-            "rows": [r.as_json() for r in recap.rows],
-            "completeness": recap.completeness.as_json()}
-
-
-def section_json(s: Any) -> dict[str, Any]:
-    return {"section": s.section, "name": s.name, "state": s.status, "filled": s.filled,
-            "total": s.total, "errors": s.errors, "warnings": s.warnings,
-            "mean_capaian": s.mean_capaian, "rating": s.rating, **section_timeliness(s)}
-
-
-def section_timeliness(s: Any) -> dict[str, Any]:
-    """Hand-in time, on time / late and the section's completeness counts (issue 7)."""
-    if s.timeliness is None:
-        return {"handed_in_at": None, "on_time": None, "late": s.late}
-    return timeliness_json(s.timeliness)
 
 
 # --------------------------------------------------------------------------- watch
