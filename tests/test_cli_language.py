@@ -30,6 +30,8 @@ def test_help_is_indonesian():
     assert "[bawaan: config/sync.yaml]" in out
     _no_english(_run("status", "--help"))
     _no_english(_run("confirm", "--help"))
+    for command in ("validate", "approve"):
+        assert "error" not in _run(command, "--help").lower().replace("kesalahan", "")
 
 
 def test_usage_errors_are_indonesian(tmp_path):

@@ -182,7 +182,7 @@ def status(app: App, fmt: str) -> None:
 def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> None:
     """Periksa isian semua bagian (SOP langkah 4) dan tulis umpan balik ke lembarnya.
 
-    Kode keluar 1 bila ada error."""
+    Kode keluar 1 bila ada kesalahan."""
     from sheets_sync.flows.validate import validate as run
 
     config = app.config()

@@ -90,7 +90,7 @@ def confirm(app: App, section: str, issue: str, note: str, who: str, fmt: str) -
 def approve(app: App, section: str, note: str, who: str, fmt: str) -> None:
     """Setujui data sebuah bagian dan kunci lembar kerjanya.
 
-    Hanya bila tidak ada error dan semua peringatan sudah dikonfirmasi; kode keluar 1 bila
+    Hanya bila tidak ada kesalahan dan semua peringatan sudah dikonfirmasi; kode keluar 1 bila
     masih ada temuan terbuka.
     """
     from sheets_sync.flows.review import approve as run
