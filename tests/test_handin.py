@@ -223,3 +223,42 @@ def test_every_command_warns_about_a_second_workbook(env):
         assert f"mengisi di berkas yang diabaikan ({copy}): 1 isian berbeda" in out, command
     # JSON on stdout stays clean
     json.loads(env.run("status", "--format", "json").stdout)
+
+
+def test_a_workbook_that_cannot_be_written_does_not_stop_the_recap(env, monkeypatch):
+    from sheets_sync.ports import BackendError
+
+    env.run("distribute")
+    for section in ("bagian-1", "bagian-2"):
+        env.type_into(section, {}, status="Selesai", at="2026-10-06T09:00")
+    blocked = env.section_ref("bagian-1").id
+    real_store = env.store
+
+    def store():
+        inner = real_store()
+
+        class Blocking:
+            def __getattr__(self, name):
+                return getattr(inner, name)
+
+            def apply(self, ref, patch):
+                if ref.id == blocked:
+                    raise BackendError("berkas sedang dibuka di Excel")
+                return inner.apply(ref, patch)
+
+            def apply_many(self, items):
+                for ref, patch in items:
+                    self.apply(ref, patch)
+        return Blocking()
+
+    if isinstance(env, LocalEnv):
+        import sheets_sync.adapters as adapters
+        monkeypatch.setattr(adapters, "open_store", lambda config, base_dir: store())
+    else:
+        monkeypatch.setattr(env, "store", store)
+    recap = recap_json(env)
+    assert {s["section"]: s["handed_in"] for s in recap["sections"]} == {
+        "bagian-1": 1, "bagian-2": 1, "bagian-3": 0}
+    monkeypatch.undo()
+    assert HANDED_IN_KEY in parse_meta(env.grid(env.section_ref("bagian-2"), "_meta")).extra
+    assert HANDED_IN_KEY not in parse_meta(env.grid(env.section_ref("bagian-1"), "_meta")).extra

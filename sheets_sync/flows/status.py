@@ -27,7 +27,7 @@ from sheets_sync.domain.review import records_patch
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.ports import WorkbookStore
+from sheets_sync.ports import BackendError, WorkbookStore
 
 NOT_DISTRIBUTED = "Belum didistribusikan"
 
@@ -106,11 +106,22 @@ def record_hand_ins(config: Config, store: WorkbookStore, found: Collected,
         if updates:
             patch = WorkbookPatch(sheets=[records_patch(config, sheet.meta, updates)])
             todo.append((section, updates, patch))
-    if todo:
+    written = []
+    try:
         store.apply_many([(found.refs[s], patch) for s, _, patch in todo])
-        for section, updates, _ in todo:
-            found.sheets[section].meta.extra.update(updates)  # as it now reads
-    return [s for s, _, _ in todo]
+        written = todo
+    except BackendError:
+        # one workbook open in Excel, say, must not stop the recap: record the others; the
+        # record missed is written on a later run (until then it is computed, not stored)
+        for item in todo:
+            try:
+                store.apply(found.refs[item[0]], item[2])
+                written.append(item)
+            except BackendError:
+                continue
+    for section, updates, _ in written:
+        found.sheets[section].meta.extra.update(updates)  # as it now reads
+    return [s for s, _, _ in written]
 
 
 def status_report(config: Config, store: WorkbookStore, now: datetime) -> StatusReport:
