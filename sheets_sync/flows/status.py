@@ -106,7 +106,9 @@ def record_hand_ins(config: Config, store: WorkbookStore, found: Collected,
         if updates:
             patch = WorkbookPatch(sheets=[records_patch(config, sheet.meta, updates)])
             todo.append((section, updates, patch))
-    written = []
+    written: list[tuple[str, dict[str, object], WorkbookPatch]] = []
+    if not todo:
+        return []
     try:
         store.apply_many([(found.refs[s], patch) for s, _, patch in todo])
         written = todo
