@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,16 @@ from sheets_sync.domain.numbers import parse_number
 from sheets_sync.errors import ConfigError
 
 # libyaml's loader when PyYAML has it (10x faster on large indicator lists), else pure Python.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Dates and times stay text: YAML itself would crash on `2026-02-30` (no field, no line),
+    and drop a `+07:00` zone; the models parse them and name the field when one is wrong."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        lambda loader, node: loader.construct_scalar(node))
 
 # Column headers accepted in an indicators file, Indonesian or English -> model field.
 INDICATOR_COLUMNS = {
@@ -63,7 +73,9 @@ def load_config(path: Path) -> Config:
 
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
-        data = {**data, "indicators": [*(data.get("indicators") or []), *load_indicators(file)]}
+        known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
+        data = {**data, "indicators": [*(data.get("indicators") or []),
+                                       *load_indicators(file, known or None)]}
     if data.get("history_file"):
         file = (path.parent / str(data["history_file"])).resolve()
         if not file.exists():
@@ -121,9 +133,19 @@ def _message(err: Any) -> str:
         expected = err.get("ctx", {}).get("expected", "")
         return f"nilai {err.get('input')!r} tidak dikenal; pilih salah satu: {expected}"
     if kind.startswith(("date", "datetime", "time")):
-        return (f"tanggal/waktu {err.get('input')!r} tidak dikenali; tulis seperti 2026-10-01 "
-                "atau 2026-10-01T09:00")
+        return _date_message(err.get("input"), msg)
     return msg
+
+
+def _date_message(value: Any, msg: str) -> str:
+    text = str(value)
+    if "outside expected range" in msg or "out of range" in msg:
+        return (f"tanggal {text!r} tidak ada di kalender (periksa bulan 01-12 dan jumlah hari "
+                "bulan itu); tulis seperti 2026-10-01")
+    if "time" in msg.lower() and "date" not in msg.lower():
+        return f"jam {text!r} tidak dikenali; tulis seperti 08:00"
+    return (f"tanggal/waktu {text!r} tidak dikenali; tulis seperti 2026-10-01, "
+            "2026-10-01T09:00 atau 2026-10-01T09:00 WIB")
 
 
 def _line_of(text: str, loc: list[Any]) -> int | None:
@@ -150,9 +172,10 @@ def _line_of(text: str, loc: list[Any]) -> int | None:
 # --------------------------------------------------------------------------- indicators file
 
 
-def load_indicators(file: Path) -> list[dict[str, Any]]:
+def load_indicators(file: Path, sections: set[str] | None = None) -> list[dict[str, Any]]:
     """Rows of a CSV or .xlsx indicators file as dicts for `Indicator`, Indonesian numbers
-    parsed. Errors name the file, the row and the column."""
+    parsed. Errors name the file, the row and the column (as the file's header writes it);
+    with `sections`, an indicator of a section not in the config is one of them."""
     if not file.exists():
         raise ConfigError(f"berkas indikator {file} (indicators_file) tidak ada.")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
@@ -172,6 +195,8 @@ def load_indicators(file: Path) -> list[dict[str, Any]]:
             "Kolom yang dikenal: kode, bagian, sasaran, indikator, satuan, target, target_min, "
             "target_max, polaritas, agregasi, pagu, target_tw1 ... target_tw4."
         )
+    # errors name the column as the file's own header says it, not the internal field name
+    shown = {f: str(rows[0][i]).strip() for i, f in enumerate(fields) if f is not None}
     out = []
     for n, row in enumerate(rows[1:], start=2):
         if all(v in (None, "") for v in row):
@@ -184,7 +209,8 @@ def load_indicators(file: Path) -> list[dict[str, Any]]:
                 parsed = parse_number(value)
                 if not parsed.ok:
                     raise ConfigError(
-                        f"berkas indikator {file}, baris {n}, kolom {field}: {parsed.error}."
+                        f"berkas indikator {file}, baris {n}, kolom '{shown[field]}': "
+                        f"{parsed.error}."
                     )
                 value = parsed.value
             item[field] = value.strip() if isinstance(value, str) else value
@@ -195,11 +221,23 @@ def load_indicators(file: Path) -> list[dict[str, Any]]:
             Indicator.model_validate(item)
         except ValidationError as exc:
             err = exc.errors()[0]
-            field = _dotted(list(err["loc"])) or "baris"
+            loc = [p for p in err["loc"] if isinstance(p, str)]
+            where = f", kolom '{shown.get(loc[0], loc[0])}'" if loc else ""
+            message = _message(err)
+            for key, header in shown.items():  # internal names inside the message, too
+                if header.casefold() != key:
+                    message = re.sub(rf"\b{key}\b", f"'{header}'", message)
+            raise ConfigError(f"berkas indikator {file}, baris {n}{where}: {message}") from None
+        if sections is not None and item.get("section") not in sections:
             raise ConfigError(
-                f"berkas indikator {file}, baris {n}, kolom {field}: {_message(err)}"
-            ) from None
+                f"berkas indikator {file}, baris {n}, kolom '{shown.get('section', 'bagian')}': "
+                f"bagian '{item.get('section')}' tidak ada di 'sections' (yang ada: "
+                f"{', '.join(sorted(sections))}).")
         out.append(item)
+    if not out:
+        raise ConfigError(
+            f"berkas indikator {file} tidak berisi satu indikator pun (hanya baris judul). "
+            "Isi satu indikator per baris di bawah judul kolom.")
     return out
 
 

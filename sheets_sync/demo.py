@@ -8,9 +8,10 @@ wrong, and one section still unfinished after the deadline, so every kind of fee
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from sheets_sync.ports import Role
 from sheets_sync.scaffold import write_example
 
 LATE_SECTION = "humas"  # still "Sedang Diisi" after the deadline
+LATE_HANDED_IN = "fasilitasi-anggaran"  # set "Selesai", but an hour after the deadline
 # Deliberate mistakes: (section, indicator code, what the section typed)
 MISTAKES = {
     ("tu-kepegawaian", "TU-03"): "dua puluh",  # text where a number belongs
@@ -102,7 +104,9 @@ def fill_like_sections(config: Config, app: App) -> None:
     store = app.store()
     rng = random.Random(7)
     labels = config.labels
-    for ref in store.find(config.period.code, Role.section):
+    deadline = fill_deadline(config)
+    assert deadline is not None
+    for n_file, ref in enumerate(store.find(config.period.code, Role.section)):
         section = config.section(ref.tags.section or "")
         wb = load_workbook(ref.id)
         ws = wb[labels.sheet_worksheet]
@@ -134,3 +138,12 @@ def fill_like_sections(config: Config, app: App) -> None:
         ws.cell(row=r, column=c).value = labels.status_filling if late else labels.status_done
         wb.properties.lastModifiedBy = section.head or section.name
         wb.save(ref.id)
+        # when the section saved: the day before the deadline, or an hour after it
+        saved = (deadline + timedelta(hours=1) if section.id == LATE_HANDED_IN
+                 else deadline - timedelta(days=1) + timedelta(minutes=7 * n_file))
+        when = _epoch(saved, config)
+        os.utime(ref.id, (when, when))
+
+
+def _epoch(office_time: datetime, config: Config) -> float:
+    return office_time.replace(tzinfo=config.office.tzinfo).timestamp()

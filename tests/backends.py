@@ -9,7 +9,9 @@ Each `run` is a fresh CLI invocation (a fresh store, as a new process would have
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,15 @@ from tests.conftest import write_config
 
 NOW = "2026-10-07T10:00"  # after the fill deadline (Tue 6 Oct 16:00)
 PEP = "pep@setwan.example"
+# When sections type, unless a test says otherwise (`type_into(at=...)`): the day before the
+# deadline, office time (WIB), one minute further on each time, on both backends alike.
+TYPING_STARTS = "2026-10-05T08:00"
+WIB = timezone(timedelta(hours=7))
+
+
+def office_epoch(when: str) -> float:
+    """An office-time (WIB) ISO time as a POSIX timestamp."""
+    return datetime.fromisoformat(when).replace(tzinfo=WIB).timestamp()
 
 
 class Env:
@@ -80,8 +91,18 @@ class Env:
         return grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None
 
     def type_into(self, section: str, values: dict[str, dict[str, Any]],
-                  status: str | None = None, who: str = "Budi") -> None:
+                  status: str | None = None, who: str = "Budi", at: str | None = None) -> None:
+        """`at`: when the section saves (office time, ISO); default: the harness clock."""
         raise NotImplementedError
+
+    _typing_clock: float = 0.0
+
+    def typing_time(self, at: str | None) -> float:
+        """The POSIX time of the next save: `at`, or the harness clock's next minute."""
+        if at is not None:
+            return office_epoch(at)
+        self._typing_clock = (self._typing_clock or office_epoch(TYPING_STARTS)) + 60
+        return self._typing_clock
 
     def note(self, section: str, a1: str) -> str:
         raise NotImplementedError
@@ -107,7 +128,7 @@ class LocalEnv(Env):
         return LocalStore(self.config_path.parent / self.config.backend.local.workspace)
 
     def type_into(self, section: str, values: dict[str, dict[str, Any]],
-                  status: str | None = None, who: str = "Budi") -> None:
+                  status: str | None = None, who: str = "Budi", at: str | None = None) -> None:
         labels = self.config.labels
         path = Path(self.section_ref(section).id)
         wb = load_workbook(path)
@@ -122,6 +143,8 @@ class LocalEnv(Env):
             ws.cell(*layout.header_cells["status"]).value = status
         wb.properties.lastModifiedBy = who
         wb.save(path)
+        when = self.typing_time(at)
+        os.utime(path, (when, when))
 
     def note(self, section: str, a1: str) -> str:
         wb = load_workbook(self.section_ref(section).id)
@@ -208,8 +231,10 @@ class GoogleEnv(Env):
         return self.config.section(section).editors[0]
 
     def type_into(self, section: str, values: dict[str, dict[str, Any]],
-                  status: str | None = None, who: str = "Budi") -> None:
+                  status: str | None = None, who: str = "Budi", at: str | None = None) -> None:
         """Through the real API as the section's account, as a person typing (USER_ENTERED)."""
+        self.fake.clock.set(max(self.fake.clock.now(), self.typing_time(at)) if at is None
+                            else self.typing_time(at))
         labels = self.config.labels
         ws = self._sheet(section, self.editor(section))
         layout = locate(ws.get_all_values(), labels)

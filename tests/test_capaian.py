@@ -68,8 +68,12 @@ def test_default_renja_bands(value, label):
     assert rate(value, RatingScheme()) == label
 
 
-def test_bands_are_data_and_order_does_not_matter():
-    scheme = RatingScheme(bands=[RatingBand(label="Kurang"), RatingBand(min=100, label="Baik"),
-                                 RatingBand(min=80, label="Cukup")])
+def test_bands_are_data_highest_first():
+    scheme = RatingScheme(bands=[RatingBand(min=100, label="Baik"),
+                                 RatingBand(min=80, label="Cukup"), RatingBand(label="Kurang")])
     assert [rate(v, scheme) for v in (120, 100, 99, 80, 79)] == [
         "Baik", "Baik", "Cukup", "Cukup", "Kurang"]
+    # another order is a config mistake (issue 7), refused rather than guessed
+    with pytest.raises(ValueError, match="tertinggi"):
+        RatingScheme(bands=[RatingBand(label="Kurang"), RatingBand(min=100, label="Baik"),
+                            RatingBand(min=80, label="Cukup")])

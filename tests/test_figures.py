@@ -42,7 +42,7 @@ def rows_of(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def section_of(data: dict[str, Any], section: str) -> dict[str, Any]:
-    return next(s for s in data["sections"] if s["id"] == section)
+    return next(s for s in data["sections"] if s["section"] == section)
 
 
 def issues_of(env: Env) -> list[dict[str, Any]]:

@@ -42,14 +42,15 @@ def fill_all_valid(env: Env) -> None:
 
 def test_distribute_then_status(env):
     env.run("distribute")
-    data = json.loads(env.run("status", "--format", "json").stdout)
+    data = json.loads(env.run("status", "--format", "json").stdout)["sections"]
     assert [d["section"] for d in data] == ["bagian-1", "bagian-2", "bagian-3"]
     assert all(d["state"] == "Belum Diisi" and d["filled"] == 0 and d["total"] == 4 for d in data)
     assert all(d["late"] for d in data)  # NOW is past the deadline and nothing was handed in
 
     env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, status="Selesai")
     env.type_into("bagian-2", {"B2-01": {"realisasi": 50}}, status="Sedang Diisi")
-    data = {d["section"]: d for d in json.loads(env.run("status", "--format", "json").stdout)}
+    data = {d["section"]: d
+            for d in json.loads(env.run("status", "--format", "json").stdout)["sections"]}
     assert (data["bagian-1"]["state"], data["bagian-1"]["filled"], data["bagian-1"]["late"]) == (
         "Selesai", 1, False)
     assert (data["bagian-2"]["filled"], data["bagian-2"]["late"]) == (1, True)
@@ -127,7 +128,9 @@ def test_an_office_may_restyle_its_template(env):
 
 def test_template_command_shows_where_the_table_is(env):
     out = env.run("template").output
-    assert "tabel mulai baris 10" in out and "realisasi" in out
+    # column names as the sheet shows them, not internal keys
+    assert "tabel mulai baris 10" in out and "Realisasi, Capaian (%)" in out
+    assert "realisasi" not in out and "budget_real" not in out
     env.run("template")
     assert env.count(Role.template) == 1
 
@@ -160,7 +163,7 @@ def test_validate_twice_writes_nothing_new_and_fixes_clear_feedback(env):
     assert "Umpan balik ditulis" not in env.run("validate", code=1).output  # nothing new
     env.type_into("bagian-2", {"B2-01": {"realisasi": 100}}, status="Selesai")
     out = env.run("validate").output
-    assert "0 error" in out and "ditulis ke 1 lembar" in out
+    assert "0 kesalahan" in out and "ditulis ke 1 lembar" in out
     assert env.note("bagian-2", "G10") == ""
     assert env.cell("bagian-2", "Kertas Kerja", "B7") == "Valid"
 
@@ -409,8 +412,12 @@ def test_demo_runs_the_whole_flow_and_says_where(tmp_path):
     (recap,) = (tmp_path / "demo" / "workspace" / "2026-TW3" / "rekap").glob("*.xlsx")
     summary = load_workbook(recap)["Ringkasan"]
     late = [r for r in summary.iter_rows(values_only=True) if r and r[6] == "Ya"]
-    assert [r[0] for r in late] == ["humas"]  # exactly the section the demo left unfinished
-    assert len(summary._charts) == 2  # capaian and completeness per section
+    # exactly the section the demo left unfinished, and the one that handed in an hour late
+    assert sorted(r[0] for r in late) == ["fasilitasi-anggaran", "humas"]
+    by_code = {r[0]: r for r in late}
+    assert by_code["fasilitasi-anggaran"][14] == "Tidak"  # handed in, not on time
+    assert by_code["humas"][13] in (None, "")  # not handed in at all
+    assert len(summary._charts) == 2  # capaian and indicators filled per section
 
 
 def test_csv_export_does_not_let_typed_text_run_as_a_formula(tmp_path):

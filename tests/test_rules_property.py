@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sheets_sync.domain.feedback import feedback_changed, feedback_patch
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.rules import History, evaluate
+from sheets_sync.domain.statuses import recognise_status
 from sheets_sync.domain.worksheet import INPUT_COLUMNS, locate
 from tests.test_rules_support import MemWorkbook, distributed, make_config, parse
 
@@ -115,4 +116,6 @@ def test_no_content_breaks_validation(section: str, typed: list[tuple[int, str, 
             # only from "Selesai" on; a service state the section picked itself (not on
             # record) reads as "Selesai"
             assert sheet.status in ("Selesai", "Perlu Konfirmasi", "Valid")
-            assert status in ("Selesai", "Perlu Konfirmasi", "Valid", "Disetujui")
+            # a status typed by hand is recognised whatever its case and spaces (issue 7)
+            typed = recognise_status(str(status or "").strip(), config.labels)
+            assert typed in ("Selesai", "Perlu Konfirmasi", "Valid", "Disetujui")

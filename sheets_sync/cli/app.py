@@ -48,7 +48,9 @@ class App:
             return self.pinned_now
         pinned = os.environ.get("SHEETS_SYNC_NOW")
         if not pinned:
-            return datetime.now().replace(microsecond=0)
+            # the office's own clock (WIB/WITA/WIT), whatever zone this computer is set to
+            zone = self.config().office.tzinfo
+            return datetime.now(zone).replace(microsecond=0, tzinfo=None)
         try:
             return datetime.fromisoformat(pinned)
         except ValueError:

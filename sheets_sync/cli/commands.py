@@ -20,7 +20,10 @@ from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.render import print_completeness, recap_json, warn_duplicates
+from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import format_datetime_id
+from sheets_sync.domain.handin import timeliness_json
 from sheets_sync.domain.models import Issue, Severity
 from sheets_sync.domain.numbers import format_number
 from sheets_sync.errors import EXIT_ISSUES
@@ -29,7 +32,7 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "cs
                       default="table", show_default=True, help="Bentuk keluaran.")
 SECTION = click.option("--section", "sections", multiple=True, metavar="ID",
                        help="Hanya bagian ini (boleh diulang).")
-SEVERITY_ID = {"error": "Error", "warning": "Peringatan", "info": "Info"}
+SEVERITY_ID = {k.value: v for k, v in glossary.SEVERITY.items()}  # as the sheets say
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -75,6 +78,7 @@ def init(app: App, folder: Path, force: bool) -> None:
 @pass_app
 def template(app: App) -> None:
     """Buat (atau tunjukkan) template induk kertas kerja periode ini."""
+    from sheets_sync.domain.worksheet import column_label
     from sheets_sync.flows.collect import index_files
     from sheets_sync.flows.distribute import ensure_template
 
@@ -82,7 +86,7 @@ def template(app: App) -> None:
     ref, layout = ensure_template(config, store, index_files(config, store.find(config.period.code)))
     app.console.print(f"Template: {ref.name}\n  {ref.url}")
     app.console.print(f"  tabel mulai baris {layout.first_row}; kolom: "
-                      + ", ".join(layout.columns))
+                      + ", ".join(column_label(config.labels, k) for k in layout.columns))
 
 
 # --------------------------------------------------------------------------- distribute
@@ -149,29 +153,40 @@ def _print_target_changes(app: App, changes: list[Any]) -> None:
 @FORMAT
 @pass_app
 def status(app: App, fmt: str) -> None:
-    """Siapa sudah mengisi, siapa terlambat."""
-    from sheets_sync.flows.status import status as run
+    """Siapa sudah menyerahkan, kapan, dan siapa terlambat (hanya membaca)."""
+    from sheets_sync.flows.status import status_report
 
     config = app.config()
-    rows = run(config, app.store(), app.now())
+    report = status_report(config, app.store(), app.now())
+    warn_duplicates(app, report.duplicates)
+    rows = report.rows
     if fmt != "table":
         data = [{"section": r.section, "name": r.name, "state": r.state, "filled": r.filled,
                  "total": r.total, "last_change": _iso(r.modified), "changed_by": r.modified_by,
-                 "deadline": _iso(r.deadline), "late": r.late, "url": r.url} for r in rows]
-        _emit(app, fmt, data)
+                 "deadline": _iso(r.deadline), "url": r.url,
+                 **timeliness_json(report.timeliness[r.section])} for r in rows]
+        if fmt == "json":
+            click.echo(json.dumps({"sections": data,
+                                   "completeness": report.completeness.as_json()},
+                                  default=str, ensure_ascii=False, indent=2))
+        else:
+            _emit(app, fmt, data)
         return
     table = Table(title=f"Status pengisian {config.period.label}")
-    for col in ("Bagian", "Status", "Terisi", "Perubahan terakhir", "Batas waktu", "Terlambat"):
+    for col in ("Bagian", "Status", "Terisi", "Perubahan terakhir", "Batas waktu",
+                glossary.HANDED_IN_AT, glossary.LATE):
         table.add_column(col)
     for r in rows:
         table.add_row(r.name, r.state, f"{r.filled}/{r.total}",
                       r.modified.strftime("%d-%m-%Y %H:%M") if r.modified else "-",
                       format_datetime_id(r.deadline),
-                      "[red]YA[/red]" if r.late else "tidak")
+                      r.handed_in_at.strftime("%d-%m-%Y %H:%M") if r.handed_in_at else "-",
+                      f"[red]{glossary.YES}[/red]" if r.late else glossary.NO)
     app.console.print(table)
     late = [r.name for r in rows if r.late]
     if late:
-        app.console.print(f"[red]Terlambat:[/red] {', '.join(late)}")
+        app.console.print(f"[red]{glossary.LATE}:[/red] {', '.join(late)}")
+    print_completeness(app, report.completeness)
     from sheets_sync.cli.service_commands import heartbeat_line
 
     line, warn = heartbeat_line(app)
@@ -189,13 +204,15 @@ def status(app: App, fmt: str) -> None:
 def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> None:
     """Periksa isian semua bagian (SOP langkah 4) dan tulis umpan balik ke lembarnya.
 
-    Kode keluar 1 bila ada error."""
+    Kode keluar 1 bila ada kesalahan."""
     from sheets_sync.flows.validate import validate as run
 
     config = app.config()
     count = len(sections) or len(config.sections)
     with app.err.status(f"Memeriksa {count} bagian ..."):  # a spinner: the reads run together
-        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run)
+        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run,
+                     now=app.now())
+    warn_duplicates(app, report.duplicates)
     if fmt == "json":
         click.echo(json.dumps({"summary": report.summary(),
                                "issues": [issue_json(i) for i in report.issues]},
@@ -206,8 +223,9 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
         _render_issues(app, config.section, report.issues)
         s = report.summary()
         app.console.print(
-            f"{s['sections']} bagian diperiksa: {s['valid']} valid, {s['errors']} error, "
-            f"{s['warnings']} peringatan."
+            f"{s['sections']} bagian diperiksa: {s['valid']} valid, {s['errors']} "
+            f"{glossary.SEVERITY_PLURAL[Severity.error]}, {s['warnings']} "
+            f"{glossary.SEVERITY_PLURAL[Severity.warning]}."
             + (f" Umpan balik ditulis ke {len(report.written)} lembar." if report.written else "")
             + (" (uji coba: tidak ada yang ditulis)" if dry_run else "")
         )
@@ -236,7 +254,7 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
         except KeyError:
             title = section
         table = Table(title=title, title_justify="left", show_lines=False)
-        for col in ("Tingkat", "Sel", "Indikator", "Pesan", "Saran", "Kunci"):
+        for col in ("Tingkat", "Sel", "Indikator", "Pesan", "Saran Perbaikan", "Kunci"):
             table.add_column(col, overflow="fold")
         for i in sorted(items, key=lambda i: (order[i.severity], i.row or 0)):
             sev = i.severity.value
@@ -262,25 +280,29 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
 
     config = app.config()
     result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters)
+    warn_duplicates(app, result.duplicates)
     if export:
         from sheets_sync.export import export_report
 
         export_report(config, result.recap, export, app.now().date())
-    if fmt == "json":  # {"sections": [...], "rows": [...]}
-        click.echo(json.dumps(result.recap.as_json(), default=str, ensure_ascii=False, indent=2))
+    if fmt == "json":  # {"sections": [...], "rows": [...], "completeness": {...}}
+        click.echo(json.dumps(recap_json(result.recap), default=str, ensure_ascii=False,
+                              indent=2))
     elif fmt == "csv":
         _emit(app, fmt, [r.as_json() for r in result.recap.rows])
     else:
         table = Table(title=f"Rekapitulasi {config.period.label}")
-        for col in ("Bagian", "Status", "Terisi", "Rata-rata capaian", "Predikat", "Error",
-                    "Terlambat"):
+        for col in ("Bagian", "Status", "Terisi", "Rata-rata capaian", "Predikat",
+                    glossary.SEVERITY[Severity.error], glossary.HANDED_IN_AT, glossary.LATE):
             table.add_column(col)
         for s in result.recap.summaries:
+            at = s.timeliness.handed_in_at if s.timeliness else None
             table.add_row(s.name, s.status, f"{s.filled}/{s.total}",
                           "-" if s.mean_capaian is None else f"{format_number(s.mean_capaian)}%",
-                          s.rating,
-                          str(s.errors), "[red]YA[/red]" if s.late else "tidak")
+                          s.rating, str(s.errors), at.strftime("%d-%m-%Y %H:%M") if at else "-",
+                          f"[red]{glossary.YES}[/red]" if s.late else glossary.NO)
         app.console.print(table)
+        print_completeness(app, result.recap.completeness)
         app.console.print(("Rekap dibuat: " if result.created else "Rekap diperbarui: ")
                           + result.ref.url
                           + (f" ({result.audit_lines} perubahan dicatat di Audit)"
@@ -306,7 +328,13 @@ def watch(app: App, interval: float, once: bool, log_file: Path | None,
     """Pantau perubahan terus-menerus: periksa yang berubah, perbarui rekap, kirim pengingat.
     Ctrl+C (atau SIGTERM) berhenti dengan rapi di antara putaran."""
     from sheets_sync.cli.service_commands import run_watch
+    from sheets_sync.flows.collect import index_files
+    from sheets_sync.flows.duplicates import duplicate_notes
 
+    config, store = app.config(), app.store()
+    # once at the start: the watcher's cycles stay one listing call each
+    warn_duplicates(app, duplicate_notes(config, store,
+                                         index_files(config, store.find(config.period.code))))
     run_watch(app, interval=interval, once=once, log_file=log_file, heartbeat=heartbeat)
 
 

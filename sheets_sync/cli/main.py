@@ -9,11 +9,30 @@ from typing import Any
 
 import click
 
+from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
 from sheets_sync.errors import EXIT_BACKEND, EXIT_USAGE, BackendError, ConfigError, UsageProblem
 
+lang.install()  # click's own messages ("Usage:", "Missing option") in Indonesian
+
+
+class _Command(click.Command):
+    """A command whose usage line speaks Indonesian too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
 
 class _Group(click.Group):
+    command_class = _Command
+    group_class = type  # subgroups (sync auth ...) are of this class too
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -57,8 +57,8 @@ def _refused(app: App, exc: ReviewError, code: int = EXIT_USAGE) -> None:
 
 
 @main.command()
-@click.argument("section")
-@click.argument("issue")
+@click.argument("section", metavar="BAGIAN")
+@click.argument("issue", metavar="TEMUAN")
 @click.option("--note", required=True, help="Hasil konfirmasi dengan bagian (wajib).")
 @BY
 @FORMAT
@@ -66,7 +66,7 @@ def _refused(app: App, exc: ReviewError, code: int = EXIT_USAGE) -> None:
 def confirm(app: App, section: str, issue: str, note: str, who: str, fmt: str) -> None:
     """Catat bahwa PEP sudah mengonfirmasi sebuah peringatan dengan bagian.
 
-    ISSUE adalah kode temuan dari 'sync validate' (mis. keterangan-capaian:U1) atau selnya
+    TEMUAN adalah kode temuan dari 'sync validate' (mis. keterangan-capaian:U1) atau selnya
     (mis. I10). Peringatan yang dikonfirmasi tidak lagi menghalangi status Valid; bila nilai
     selnya diubah kemudian, konfirmasi gugur dan temuan muncul lagi.
     """
@@ -82,7 +82,7 @@ def confirm(app: App, section: str, issue: str, note: str, who: str, fmt: str) -
 
 
 @main.command()
-@click.argument("section")
+@click.argument("section", metavar="BAGIAN")
 @click.option("--note", default="", help="Catatan persetujuan (opsional).")
 @BY
 @FORMAT
@@ -90,7 +90,7 @@ def confirm(app: App, section: str, issue: str, note: str, who: str, fmt: str) -
 def approve(app: App, section: str, note: str, who: str, fmt: str) -> None:
     """Setujui data sebuah bagian dan kunci lembar kerjanya.
 
-    Hanya bila tidak ada error dan semua peringatan sudah dikonfirmasi; kode keluar 1 bila
+    Hanya bila tidak ada kesalahan dan semua peringatan sudah dikonfirmasi; kode keluar 1 bila
     masih ada temuan terbuka.
     """
     from sheets_sync.flows.review import approve as run
@@ -105,7 +105,7 @@ def approve(app: App, section: str, note: str, who: str, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("section")
+@click.argument("section", metavar="BAGIAN")
 @click.option("--reason", required=True, help="Alasan membuka kembali (wajib).")
 @BY
 @FORMAT

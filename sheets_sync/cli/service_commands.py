@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sheets_sync.cli.app import App
+from sheets_sync.domain import glossary
+from sheets_sync.domain.models import Severity
 from sheets_sync.flows.watch import CycleResult
 from sheets_sync.notify.send import Notifier, Outcome, make_senders, period_lock
 from sheets_sync.service.clock import clock_from_env
@@ -36,7 +38,8 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
             app.console.print(
                 f"{stamp} berubah: {', '.join(c.changed) or '-'}; umpan balik ditulis: "
                 f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
-                f"{c.errors} error, {c.warnings} peringatan terbuka")
+                f"{c.errors} {glossary.SEVERITY_PLURAL[Severity.error]}, {c.warnings} "
+                f"{glossary.SEVERITY_PLURAL[Severity.warning]} terbuka")
         for o in sent:
             app.console.print(f"{stamp} pengingat {o.reminder.kind.value} "
                               f"({o.reminder.section or o.reminder.audience}) lewat {o.channel}: "

@@ -19,6 +19,7 @@ import hashlib
 import json
 from typing import Any
 
+from sheets_sync.domain.glossary import SEVERITY
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.patch import CellRange, Format, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.review import records_patch
@@ -32,8 +33,7 @@ from sheets_sync.domain.worksheet import (
     SectionSheet,
 )
 
-SEVERITY_LABELS = {Severity.error: "Kesalahan", Severity.warning: "Peringatan",
-                   Severity.info: "Info"}
+SEVERITY_LABELS = SEVERITY  # one word per severity, on screen and in the sheet
 _RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 NOTE_LIMIT = 2000
 NO_ISSUES = "Tidak ada temuan: isian sudah sesuai aturan pemeriksaan."

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sheets_sync.domain.notify_config import NotifySettings
 from sheets_sync.domain.rules.spec import RuleList
+from sheets_sync.domain.timezones import TIMEZONES, parse_zone
 
 
 class Strict(BaseModel):
@@ -114,6 +116,9 @@ def _check_emails(values: list[str]) -> list[str]:
 class Office(Strict):
     name: str = "Sekretariat DPRD Provinsi Jambi"
     short_name: str = ""
+    # The office's local time (WIB for Jambi): a time written with another zone in the config
+    # is converted to it, and every deadline and hand-in time is shown in it.
+    timezone: str = "WIB"
     pep_accounts: list[str] = Field(
         default_factory=list, description="PEP / analyst accounts: editors of every workbook"
     )
@@ -125,6 +130,20 @@ class Office(Strict):
     @classmethod
     def _emails(cls, v: list[str]) -> list[str]:
         return _check_emails(v)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        if parse_zone(v) is None:
+            raise ValueError(f"zona waktu '{v}' tidak dikenal; tulis WIB, WITA atau WIT "
+                             "(atau selisih dari UTC, mis. +07:00)")
+        return v.strip().upper()
+
+    @property
+    def tzinfo(self) -> timezone:
+        zone = parse_zone(self.timezone)
+        assert zone is not None  # checked on load
+        return zone
 
 
 class Section(Strict):
@@ -198,6 +217,14 @@ class Indicator(Strict):
     def yearly_target(self) -> float | None:
         return self.annual_target if self.annual_target is not None else self.target
 
+    @field_validator("target", "target_min", "target_max", "budget")
+    @classmethod
+    def _not_negative(cls, v: float | None) -> float | None:
+        if v is not None and v < 0:
+            raise ValueError(f"tidak boleh negatif (tertulis {_num(v)}); untuk indikator yang "
+                             "makin kecil makin baik tulis target positif dan polaritas 'negatif'")
+        return v
+
     @model_validator(mode="after")
     def _target_fits_polarity(self) -> Indicator:
         if self.polarity is Polarity.range:
@@ -253,7 +280,16 @@ class RatingScheme(Strict):
     def _sorted(cls, v: list[RatingBand]) -> list[RatingBand]:
         if not v:
             raise ValueError("skema predikat butuh paling sedikit satu rentang")
-        return sorted(v, key=lambda b: b.min, reverse=True)
+        # Refused rather than sorted: a list typed in the wrong order is usually a typo in a
+        # 'min', and guessing would give leadership a wrong predikat.
+        for upper, lower in pairwise(v):
+            if lower.min >= upper.min:
+                raise ValueError(
+                    f"rentang predikat harus urut dari yang tertinggi: '{lower.label}' (min "
+                    f"{_num(lower.min) if lower.min > float('-inf') else '-'}) tidak boleh di bawah "
+                    f"'{upper.label}' (min {_num(upper.min) if upper.min > float('-inf') else '-'}); "
+                    "urutkan min dari besar ke kecil, yang tanpa min paling akhir")
+        return v
 
 
 # --------------------------------------------------------------------------- SOP clock
@@ -278,13 +314,35 @@ class Sop(Strict):
         default_factory=list, description="days worked although the national calendar is off"
     )
 
+    @model_validator(mode="after")
+    def _hours(self) -> Sop:
+        if self.office_closes <= self.office_opens:
+            raise ValueError(
+                f"office_closes ({self.office_closes:%H:%M}) harus sesudah office_opens "
+                f"({self.office_opens:%H:%M}); jam kantor biasa mis. 08:00 sampai 16:00")
+        return self
+
 
 class Opening(Strict):
     """SOP step 1: the Surat Sekda and the Sekretaris's disposition start the clock."""
 
     letter_number: str = ""
     letter_date: date | None = None
-    disposition_at: datetime | None = None
+    disposition_at: datetime | None = None  # with a zone: converted to the office's time
+
+    @field_validator("disposition_at", mode="before")
+    @classmethod
+    def _zone_word(cls, v: Any) -> Any:
+        """'2026-10-01 09:00 WITA' -> an aware datetime (pydantic reads '+08:00' itself)."""
+        if isinstance(v, str):
+            parts = v.strip().rsplit(" ", 1)
+            if len(parts) == 2 and parts[1].upper() in TIMEZONES:
+                zone = parse_zone(parts[1])
+                try:
+                    return datetime.fromisoformat(parts[0].strip()).replace(tzinfo=zone)
+                except ValueError:
+                    return v
+        return v
 
 
 # --------------------------------------------------------------------------- worksheet labels
@@ -452,6 +510,16 @@ class Config(Strict):
     @classmethod
     def _parse_period(cls, v: Any) -> Any:
         return Period.parse(str(v)) if isinstance(v, (str, int)) else v
+
+    @model_validator(mode="after")
+    def _office_time(self) -> Config:
+        """A disposition time written with a zone becomes the office's local time (naive, as
+        every other time the service compares with)."""
+        at = self.opening.disposition_at
+        if at is not None and at.tzinfo is not None:
+            local = at.astimezone(self.office.tzinfo).replace(tzinfo=None)
+            object.__setattr__(self.opening, "disposition_at", local)
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:

@@ -17,7 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from sheets_sync.domain import capaian as cap
+from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import SopStep, format_datetime_id
+from sheets_sync.domain.handin import Completeness, Timeliness, completeness, judge, timeliness_json
 from sheets_sync.domain.models import Config, Issue, Labels, Polarity, Severity
 from sheets_sync.domain.numbers import is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
@@ -39,13 +41,14 @@ INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Ind
                      "Capaian Anggaran (%)", "Status Bagian", "Dihitung",
                      "Alasan Tidak Dihitung")
 SUMMARY_HEADERS = ("Kode Bagian", "Bagian", "Kepala", "Status", "Terisi", "Jumlah Indikator",
-                   "Terlambat", "Error", "Peringatan", "Rata-rata Capaian (%)", "Predikat",
-                   "Perubahan Terakhir", "Tautan")
+                   "Terlambat", "Kesalahan", "Peringatan", "Rata-rata Capaian (%)", "Predikat",
+                   "Perubahan Terakhir", "Tautan", "Diserahkan Pada", "Tepat Waktu",
+                   "Indikator Terisi (%)")
 ISSUE_HEADERS = ("Bagian", "Tingkat", "Sel", "Indikator", "Kolom", "Pesan", "Saran Perbaikan",
                  "Status")
 SCHEDULE_HEADERS = ("Langkah", "Kegiatan", "Pelaksana", "Mutu Baku", "Batas Waktu",
                     "Keadaan")
-SEVERITY_ID = {Severity.error: "Error", Severity.warning: "Peringatan", Severity.info: "Info"}
+SEVERITY_ID = glossary.SEVERITY  # the words the sections' own Validasi sheets use
 # The typed columns the audit follows, as (column key, recap header).
 AUDITED = (("realisasi", "Realisasi"), ("keterangan", "Keterangan"), ("bukti", "Bukti Dukung"),
            ("budget_real", "Realisasi Anggaran (Rp)"))
@@ -106,13 +109,17 @@ class SectionSummary:
     url: str
     distributed: bool
     counted: int = 0  # values in `mean_capaian`
+    timeliness: Timeliness | None = None  # hand-in time, on time / late (domain.handin)
 
 
 def section_json(s: SectionSummary) -> dict[str, Any]:
     """One section as `sync recap --format json` prints it (the one place to add a field)."""
-    return {"id": s.section, "name": s.name, "state": s.status, "filled": s.filled,
+    timely = (timeliness_json(s.timeliness) if s.timeliness is not None
+              else {"handed_in_at": None, "on_time": None, "late": s.late})
+    return {"section": s.section, "name": s.name, "state": s.status, "filled": s.filled,
             "total": s.total, "late": s.late, "errors": s.errors, "warnings": s.warnings,
-            "counted": s.counted, "mean_capaian": s.mean_capaian, "rating": s.rating or None}
+            "counted": s.counted, "mean_capaian": s.mean_capaian, "rating": s.rating or None,
+            **timely}
 
 
 @dataclass
@@ -123,7 +130,13 @@ class Recap:
 
     def as_json(self) -> dict[str, Any]:
         return {"sections": [section_json(s) for s in self.summaries],
-                "rows": [r.as_json() for r in self.rows]}
+                "rows": [r.as_json() for r in self.rows],
+                "completeness": self.completeness.as_json()}
+
+    @property
+    def completeness(self) -> Completeness:
+        return completeness(s.timeliness or judge(None, None, datetime.min)
+                            for s in self.summaries)
 
 
 def implausibility_rules(config: Config) -> set[str]:
@@ -176,7 +189,8 @@ def is_late(config: Config, status: str, deadline: datetime | None, now: datetim
 
 
 def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Issue],
-                deadline: datetime | None, now: datetime) -> Recap:
+                deadline: datetime | None, now: datetime,
+                timeliness: dict[str, Timeliness] | None = None) -> Recap:
     recap = Recap(issues=issues)
     implausible = implausibility_rules(config)
     by_indicator: dict[tuple[str, str | None], list[Issue]] = {}
@@ -216,17 +230,33 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
             ))
         mine = [i for i in issues if i.section == section.id and not i.confirmed]
         mean = round(sum(capaians) / len(capaians), 2) if capaians else None
+        t = (timeliness or {}).get(section.id)
         recap.summaries.append(SectionSummary(
             section=section.id, name=section.name, head=section.head, status=status,
             filled=filled, total=len(config.indicators_of(section.id)),
-            late=is_late(config, status, deadline, now),
+            late=t.late if t else is_late(config, status, deadline, now),
             errors=sum(i.severity is Severity.error for i in mine),
             warnings=sum(i.severity is Severity.warning for i in mine),
             mean_capaian=mean, rating=cap.rate(mean, config.rating),
             modified=sheet.modified if sheet else None, url=sheet.url if sheet else "",
-            distributed=sheet is not None, counted=len(capaians),
+            distributed=sheet is not None, counted=len(capaians), timeliness=t,
         ))
     return recap
+
+
+def completeness_facts(rates: Completeness) -> list[tuple[str, Value]]:
+    """The Ringkasan lines for completeness and timeliness, as DHIS2 reports them."""
+    return [(glossary.EXPECTED, rates.expected), (glossary.HANDED_IN, rates.handed_in),
+            (glossary.HANDED_IN_ON_TIME, rates.on_time),
+            (glossary.COMPLETENESS, rates.completeness_rate),
+            (glossary.TIMELINESS, rates.timeliness_rate)]
+
+
+def timeliness_cells(t: Timeliness | None) -> list[Value]:
+    if t is None or t.handed_in_at is None:
+        return ["", ""]
+    return [t.handed_in_at.isoformat(sep=" ", timespec="minutes"),
+            glossary.yes_no(t.on_time)]
 
 
 def previous_values(grid: list[list[Any]] | None) -> dict[tuple[str, str, str], Any]:
@@ -284,7 +314,9 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
     done = sum(x.status in {config.labels.status_done, config.labels.status_confirm,
                             config.labels.status_valid, config.labels.status_approved}
                for x in s)
+    rates = recap.completeness
     facts = [("Jumlah bagian", len(s)), ("Sudah menyerahkan", done),
+             *completeness_facts(rates),
              ("Terlambat", sum(x.late for x in s)),
              ("Valid / disetujui", sum(x.status in {config.labels.status_valid,
                                                     config.labels.status_approved} for x in s)),
@@ -299,7 +331,9 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
         summary.put_row(row, 1, [
             x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
             x.errors, x.warnings, x.mean_capaian, x.rating,
-            x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url])
+            x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url,
+            *timeliness_cells(x.timeliness),
+            round(x.filled / x.total * 100, 1) if x.total else None])
         if x.late:
             summary.formats.append((CellRange(row, 1, row, len(SUMMARY_HEADERS)),
                                     Format(fill="#F8CBAD")))
@@ -312,18 +346,16 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
         ))
         # links wrap inside their column instead of running across the printed page
         summary.formats.append((CellRange(top + 1, 13, top + len(s), 13), Format(wrap=True)))
-        # completeness (% of indicators filled) beside the table, for its chart
-        summary.values[(top, 15)] = "Kelengkapan (%)"
-        for n, x in enumerate(s):
-            summary.values[(top + 1 + n, 15)] = round(x.filled / x.total * 100, 1) if x.total else None
+        filled_col = len(SUMMARY_HEADERS)  # indicators filled (%), for its chart
         summary.charts.append(Chart(
-            "Kelengkapan pengisian per bagian (%)",
+            "Indikator terisi per bagian (%)",
             categories=CellRange(top, 1, top + len(s), 1),
-            series=CellRange(top, 15, top + len(s), 15),
+            series=CellRange(top, filled_col, top + len(s), filled_col),
             anchor=(top + len(s) + 25, 2),
         ))
     summary.column_widths = {1: 130, 2: 230, 3: 170, 4: 120, 5: 60, 6: 80, 7: 80, 8: 55,
-                             9: 80, 10: 100, 11: 100, 12: 130, 13: 300}
+                             9: 80, 10: 100, 11: 100, 12: 130, 13: 300, 14: 130, 15: 90,
+                             16: 90}
 
     indicators = SheetPatch(SHEET_INDICATORS, clear=True, index=1)
     quarterly = any(r.quarters for r in recap.rows)

@@ -255,6 +255,9 @@ def _comparable(value: Any) -> Any:
     return str(value)
 
 
+comparable = _comparable  # shared with the duplicate check
+
+
 def _cell_value(value: Any) -> Value:
     if value is None or isinstance(value, (bool, int, float)):
         if isinstance(value, float) and not math.isfinite(value):

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sheets_sync.domain.models import Config, Indicator, Labels, Polarity, Section
+from sheets_sync.domain.models import (
+    Config,
+    Indicator,
+    Labels,
+    Polarity,
+    Section,
+)
 from sheets_sync.domain.patch import (
     CellRange,
     Format,
@@ -28,6 +34,7 @@ from sheets_sync.domain.patch import (
     a1,
     column_letter,
 )
+from sheets_sync.domain.statuses import recognise_status
 
 TEMPLATE_VERSION = "1"
 TITLE = "KERTAS KERJA PENGUMPULAN DATA KINERJA"
@@ -373,6 +380,7 @@ class SectionSheet:
     modified: datetime | None = None
     modified_by: str | None = None
     feedback_grid: list[list[Any]] | None = None  # the Validasi sheet as read, if it was
+    status_typed: str = ""  # a Status cell holding something that is not a status, as typed
 
     def row_for(self, code: str) -> EntryRow | None:
         for r in self.rows:
@@ -404,7 +412,8 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
     header = {}
     for key, (r, c) in layout.header_cells.items():
         header[key] = _at(grid, r, c)
-    status = str(header.get("status") or "").strip()
+    typed = str(header.get("status") or "").strip()
+    status = recognise_status(typed, labels)
     service_only = {labels.status_confirm, labels.status_valid, labels.status_approved}
     if status in service_only and not meta.vouches_for(status, labels):
         status = labels.status_done  # chosen by the section: it means "I am done"
@@ -422,7 +431,9 @@ def parse_section(section_id: str, grids: dict[str, list[list[Any]]], labels: La
             cells = {key: _at(grid, r, c) for key, c in layout.columns.items()}
             rows.append(EntryRow(r, str(code).strip(), cells))
     return SectionSheet(section_id, layout, status, rows, meta, header,
-                        feedback_grid=grids.get(labels.sheet_validation))
+                        feedback_grid=grids.get(labels.sheet_validation),
+                        status_typed=typed if status == typed and typed not in
+                        labels.all_statuses else "")
 
 
 def _at(grid: list[list[Any]], row: int, col: int) -> Any:

@@ -24,9 +24,11 @@ class Collected:
 def index_files(config: Config, files: Iterable[FileRef]) -> Collected:
     known = {s.id for s in config.sections}
     out = Collected()
-    def age(ref: FileRef) -> tuple[bool, datetime, str]:
-        when = ref.created or ref.modified
-        return (when is None, when or datetime.min, ref.id)
+    def age(ref: FileRef) -> tuple[bool, datetime, int, datetime, str]:
+        # Oldest created first; where creation times are unknown (local files), the original
+        # name before a copy ("... - Copy" is longer), then the oldest modified.
+        return (ref.created is None, ref.created or datetime.min, len(ref.name),
+                ref.modified or datetime.min, ref.id)
 
     for ref in sorted(files, key=age):
         if ref.tags.role is Role.recap:

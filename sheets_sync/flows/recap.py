@@ -6,11 +6,12 @@ batch write, one sharing check); creating it the first time: <= 3 + sharing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
+from sheets_sync.domain.handin import last_editor
 from sheets_sync.domain.models import Config, Issue
 from sheets_sync.domain.patch import Value
 from sheets_sync.domain.recap import (
@@ -25,7 +26,14 @@ from sheets_sync.domain.recap import (
     recap_patch,
 )
 from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
+from sheets_sync.flows.status import (
+    identity_of,
+    office_time,
+    record_hand_ins,
+    timeliness_of,
+)
 from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
 
@@ -35,6 +43,7 @@ class RecapResult:
     recap: Recap
     created: bool
     audit_lines: int
+    duplicates: list[DuplicateNote] = field(default_factory=list)
 
 
 def recap_name(config: Config) -> str:
@@ -57,7 +66,11 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         from sheets_sync.flows.validate import evaluate_all
 
         issues = evaluate_all(config, found.sheets)
-    data = build_recap(config, found.sheets, issues, fill_deadline(config), now)
+    record_hand_ins(config, store, found, now)  # first hand-ins, once (meta sheet only)
+    timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
+    data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness)
+    for summary in data.summaries:  # shown in the office's time, as the hand-in times are
+        summary.modified = office_time(config, summary.modified)
     schedule = sop_schedule(config)
     quarterly = needs_quarters(config)
 
@@ -69,14 +82,14 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         patch.sheets += [cache] if cache else []
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
-        return RecapResult(ref, data, True, len(lines))
+        return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
 
     ref = found.recap
     grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE])  # one call
     cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
     cache = quarter_rows(config, store, data, cached) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
-    who = {s: sheet.modified_by for s, sheet in found.sheets.items()}
+    who = {s: last_editor(sheet, identity_of(store)) for s, sheet in found.sheets.items()}
     cells = {(s, r.code, key): ref_cell
              for s, sheet in found.sheets.items() for r in sheet.rows
              for key, _ in AUDITED if (ref_cell := r.cell_ref(sheet.layout, key))}
@@ -90,7 +103,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     patch.sheets += [cache] if cache else []
     store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)
-    return RecapResult(ref, data, False, len(lines))
+    return RecapResult(ref, data, False, len(lines), duplicate_notes(config, store, found))
 
 
 def review_lines(found: Collected,

@@ -28,6 +28,7 @@ from sheets_sync.domain.rules import History, blocking, subject_values
 from sheets_sync.domain.rules.engine import CONFIRM_PREFIX
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import index_files, read_sections
+from sheets_sync.flows.status import hand_in_updates, identity_of
 from sheets_sync.ports import FileRef, Role, WorkbookStore
 
 
@@ -77,6 +78,7 @@ def confirm(config: Config, store: WorkbookStore, section_id: str, issue_key: st
                             f"Temuan {issue.key} sudah dikonfirmasi ({issue.confirmation}).",
                             sheet.status, issue)
     updates = confirm_records(sheet, issue, values.get(issue.key), note, who, now)
+    updates.update(hand_in_updates(config, sheet, identity_of(store), now, writing=True))
     # Feedback computed as if the records were written; its meta patch carries them all, so
     # the confirmation and the refreshed feedback are one write.
     after = with_records(sheet, updates)
@@ -99,7 +101,8 @@ def approve(config: Config, store: WorkbookStore, section_id: str, who: str, now
                             f"Bagian {section_id} sudah berstatus "
                             f"'{config.labels.status_approved}'.", sheet.status)
     issues, _ = subject_values(config, sheet, history)
-    patch = approve_patch(config, sheet, issues, who, now, note)
+    patch = approve_patch(config, with_service_records(config, store, sheet, now), issues,
+                          who, now, note)
     store.apply(ref, patch)
     return ReviewResult(section_id, "approve", True,
                         f"Bagian {section_id} disetujui oleh {who}; lembar kerjanya dikunci "
@@ -115,11 +118,21 @@ def reopen(config: Config, store: WorkbookStore, section_id: str, reason: str, w
         return ReviewResult(section_id, "reopen", False,
                             f"Lembar kerja bagian {section_id} masih terbuka untuk diisi "
                             f"(status '{sheet.status}'); tidak ada yang diubah.", sheet.status)
-    store.apply(ref, reopen_patch(config, sheet, reason, who, now))
+    store.apply(ref, reopen_patch(config, with_service_records(config, store, sheet, now),
+                                  reason, who, now))
     return ReviewResult(section_id, "reopen", True,
                         f"Lembar kerja bagian {section_id} dibuka kembali oleh {who}; status "
                         f"'{labels.status_filling}', kolom isian dapat diubah lagi.",
                         labels.status_filling)
+
+
+def with_service_records(config: Config, store: WorkbookStore, sheet: SectionSheet,
+                         now: datetime) -> SectionSheet:
+    """`sheet` as if the hand-in and last-editor records were already on it: a patch made
+    from it (its `records_patch`) writes them in the same write, so our save does not hide
+    who typed."""
+    return with_records(sheet, hand_in_updates(config, sheet, identity_of(store), now,
+                                               writing=True))
 
 
 def confirmations(sheet: SectionSheet) -> dict[str, dict[str, object]]:

@@ -1,15 +1,33 @@
-"""Where every section stands: state, rows filled, last change, deadline, late or not."""
+"""Where every section stands: state, rows filled, last change, deadline, hand-in, late or not;
+and completeness and timeliness as DHIS2 reports them.
+
+`sync status` only reads: it judges each section from its hand-in record, or, for a hand-in
+not recorded yet, from what it sees now (the record itself is written by the commands that
+write anyway: validate, recap, watch). The helpers here are shared by those commands.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sheets_sync.domain.calendar import fill_deadline
+from sheets_sync.domain.handin import (
+    Completeness,
+    Timeliness,
+    completeness,
+    hand_in_time,
+    judge,
+    last_edit_time,
+    service_records,
+)
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.recap import is_late
-from sheets_sync.flows.collect import collect
-from sheets_sync.ports import WorkbookStore
+from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.domain.review import records_patch
+from sheets_sync.domain.worksheet import SectionSheet
+from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
+from sheets_sync.ports import BackendError, WorkbookStore
 
 NOT_DISTRIBUTED = "Belum didistribusikan"
 
@@ -26,21 +44,108 @@ class SectionStatus:
     deadline: datetime | None
     late: bool
     url: str
+    handed_in_at: datetime | None = None
+    on_time: bool | None = None
 
 
-def status(config: Config, store: WorkbookStore, now: datetime) -> list[SectionStatus]:
+@dataclass
+class StatusReport:
+    rows: list[SectionStatus]
+    completeness: Completeness
+    timeliness: dict[str, Timeliness] = field(default_factory=dict)
+    duplicates: list[DuplicateNote] = field(default_factory=list)
+
+
+def identity_of(store: WorkbookStore) -> str | None:
+    return getattr(store, "identity", None)
+
+
+def office_time(config: Config, when: datetime | None) -> datetime | None:
+    """A time as the backends report it (naive, this computer's zone) in the office's zone."""
+    if when is None:
+        return None
+    return when.astimezone(config.office.tzinfo).replace(tzinfo=None)
+
+
+def edit_time(config: Config, sheet: SectionSheet, identity: str | None) -> datetime | None:
+    return last_edit_time(sheet, identity, office_time(config, sheet.modified))
+
+
+def timeliness_of(config: Config, sheets: dict[str, SectionSheet], identity: str | None,
+                  now: datetime) -> dict[str, Timeliness]:
+    """Every configured section's hand-in, judged against the fill deadline."""
+    deadline = fill_deadline(config)
+    out = {}
+    for s in config.sections:
+        sheet = sheets.get(s.id)
+        if sheet is None:
+            out[s.id] = judge(None, deadline, now, distributed=False)
+            continue
+        at = hand_in_time(sheet, config.labels, edit_time(config, sheet, identity), now)
+        out[s.id] = judge(at, deadline, now)
+    return out
+
+
+def hand_in_updates(config: Config, sheet: SectionSheet, identity: str | None, now: datetime,
+                    *, writing: bool) -> dict[str, object]:
+    return service_records(sheet, config.labels, identity, edit_time(config, sheet, identity),
+                           now, writing=writing)
+
+
+def record_hand_ins(config: Config, store: WorkbookStore, found: Collected,
+                    now: datetime) -> list[str]:
+    """Write the first-hand-in record of every sheet handed in but not recorded yet (only
+    the meta sheet's records: never a cell a section types). Returns the sections written;
+    a later run writes nothing (the record is never overwritten)."""
+    identity = identity_of(store)
+    todo = []
+    for section, sheet in sorted(found.sheets.items()):
+        if section not in found.refs:
+            continue
+        updates = hand_in_updates(config, sheet, identity, now, writing=False)
+        if updates:
+            patch = WorkbookPatch(sheets=[records_patch(config, sheet.meta, updates)])
+            todo.append((section, updates, patch))
+    written: list[tuple[str, dict[str, object], WorkbookPatch]] = []
+    if not todo:
+        return []
+    try:
+        store.apply_many([(found.refs[s], patch) for s, _, patch in todo])
+        written = todo
+    except BackendError:
+        # one workbook open in Excel, say, must not stop the recap: record the others; the
+        # record missed is written on a later run (until then it is computed, not stored)
+        for item in todo:
+            try:
+                store.apply(found.refs[item[0]], item[2])
+                written.append(item)
+            except BackendError:
+                continue
+    for section, updates, _ in written:
+        found.sheets[section].meta.extra.update(updates)  # as it now reads
+    return [s for s, _, _ in written]
+
+
+def status_report(config: Config, store: WorkbookStore, now: datetime) -> StatusReport:
     found = collect(config, store)
     deadline = fill_deadline(config)
+    timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     out = []
     for s in config.sections:
         sheet = found.sheets.get(s.id)
         state = (sheet.status or config.labels.status_empty) if sheet else NOT_DISTRIBUTED
-        total = len(config.indicators_of(s.id))
+        t = timeliness[s.id]
         out.append(SectionStatus(
             section=s.id, name=s.name, state=state,
-            filled=sheet.filled() if sheet else 0, total=total,
-            modified=sheet.modified if sheet else None,
+            filled=sheet.filled() if sheet else 0, total=len(config.indicators_of(s.id)),
+            modified=office_time(config, sheet.modified) if sheet else None,
             modified_by=sheet.modified_by if sheet else None, deadline=deadline,
-            late=is_late(config, state, deadline, now), url=sheet.url if sheet else "",
+            late=t.late, url=sheet.url if sheet else "",
+            handed_in_at=t.handed_in_at, on_time=t.on_time,
         ))
-    return out
+    return StatusReport(out, completeness(timeliness.values()), timeliness,
+                        duplicate_notes(config, store, found))
+
+
+def status(config: Config, store: WorkbookStore, now: datetime) -> list[SectionStatus]:
+    return status_report(config, store, now).rows

@@ -9,12 +9,17 @@ types: the feedback patch touches only the Validasi sheet, highlights, notes, th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sheets_sync.domain import feedback, rules
 from sheets_sync.domain.models import Config, Issue, Severity
+from sheets_sync.domain.review import with_records
+from sheets_sync.domain.statuses import status_issues
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
+from sheets_sync.flows.status import hand_in_updates, identity_of
 from sheets_sync.ports import WorkbookStore
 
 
@@ -25,6 +30,7 @@ class ValidationReport:
     not_distributed: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # feedback written into these
     valid: list[str] = field(default_factory=list)  # handed in, nothing open (or approved)
+    duplicates: list[DuplicateNote] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         blocking = [i for i in self.issues if not i.confirmed]
@@ -45,12 +51,14 @@ def evaluate_all(config: Config, sheets: dict[str, SectionSheet]) -> list[Issue]
     out: list[Issue] = []
     for section in config.sections:
         if section.id in sheets:
+            out.extend(status_issues(sheets[section.id], config.labels))
             out.extend(rules.evaluate(config, sheets[section.id]))
     return out
 
 
 def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None = None,
-             dry_run: bool = False, collected: Collected | None = None) -> ValidationReport:
+             dry_run: bool = False, collected: Collected | None = None,
+             now: datetime | None = None) -> ValidationReport:
     if sections:
         unknown = set(sections) - {s.id for s in config.sections}
         if unknown:
@@ -64,8 +72,9 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
         not_distributed=[s.id for s in config.sections
                          if s.id not in found.refs and (not sections or s.id in sections)],
     )
+    report.duplicates = duplicate_notes(config, store, found)
     if not dry_run:
-        report.written = write_feedback(config, store, found, issues)
+        report.written = write_feedback(config, store, found, issues, now=now)
     return report
 
 
@@ -84,16 +93,27 @@ def valid_sections(config: Config, sheets: dict[str, SectionSheet],
 
 
 def write_feedback(config: Config, store: WorkbookStore, found: Collected,
-                   issues: list[Issue]) -> list[str]:
-    """Write each section's feedback where it changed; returns the sections written."""
+                   issues: list[Issue], *, now: datetime | None = None) -> list[str]:
+    """Write each section's feedback where it changed; returns the sections written. With
+    `now`, a first hand-in is recorded as well, and every write keeps the section's last
+    editor on record (our own save would otherwise hide who typed)."""
     by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
     for issue in issues:
         by_section.setdefault(issue.section, []).append(issue)
+    identity = identity_of(store) if now is not None else None
 
-    todo = [(section, feedback.feedback_patch(config, sheet, by_section[section]))
-            for section, sheet in found.sheets.items()
-            if feedback.feedback_changed(config, sheet, by_section[section], sheet.feedback_grid)]
-    store.apply_many([(found.refs[s], patch) for s, patch in todo])
-    return [s for s, _ in todo]
+    todo = []
+    for section, sheet in found.sheets.items():
+        changed = feedback.feedback_changed(config, sheet, by_section[section],
+                                            sheet.feedback_grid)
+        updates = (hand_in_updates(config, sheet, identity, now, writing=changed)
+                   if now is not None else {})
+        if changed or updates:
+            todo.append((section, updates, feedback.feedback_patch(
+                config, with_records(sheet, updates), by_section[section])))
+    store.apply_many([(found.refs[s], patch) for s, _, patch in todo])
+    for section, updates, _ in todo:
+        found.sheets[section].meta.extra.update(updates)  # as the sheet now reads
+    return [s for s, _, _ in todo]
 
 

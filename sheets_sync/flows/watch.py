@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sheets_sync.domain.calendar import fill_deadline
+from sheets_sync.domain.handin import SERVICE_RECORD_KEYS
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.worksheet import FEEDBACK_KEY, SectionSheet
 from sheets_sync.flows.collect import Collected, index_files, read_sections
@@ -73,7 +74,7 @@ class Watcher:
             sheets={s: self.sheets[s] for s in changed_ids},
         )
         written = write_feedback(self.config, self.store, subset,
-                                 [i for i in issues if i.section in changed_ids])
+                                 [i for i in issues if i.section in changed_ids], now=now)
         full = Collected(refs=found.refs, sheets=self.sheets, recap=found.recap,
                          template=found.template)
         recap(self.config, self.store, now, collected=full, issues=issues)
@@ -88,7 +89,8 @@ class Watcher:
 def content(sheet: SectionSheet) -> tuple[Any, ...]:
     """What a section (or a review from another computer) can change, without the service's
     own feedback record: equal content means nothing to validate again."""
-    records = {k: v for k, v in sheet.meta.extra.items() if k != FEEDBACK_KEY}
+    records = {k: v for k, v in sheet.meta.extra.items()
+               if k != FEEDBACK_KEY and k not in SERVICE_RECORD_KEYS}
     return (sheet.status, [(r.row, r.code, r.cells) for r in sheet.rows],
             json.dumps(records, sort_keys=True, default=str))
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from sheets_sync.domain import glossary
 from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
-from sheets_sync.domain.models import MONTHS_ID, Config, Indicator, PeriodKind, Polarity
+from sheets_sync.domain.models import MONTHS_ID, Config, Indicator, PeriodKind, Polarity, Severity
 from sheets_sync.domain.quarters import MISSING, QUARTERS, ROMAN, quarter_label
-from sheets_sync.domain.recap import Recap, RecapRow
+from sheets_sync.domain.recap import Recap, RecapRow, SectionSummary
 from sheets_sync.errors import UsageProblem
 from sheets_sync.reports.model import BarChart, Cell, Column, Report, Row
 
@@ -207,8 +208,9 @@ def rekap(config: Config, recap: Recap, today: date) -> Report:
     columns = [Column("No", 3, key="no"), Column("Kode", 8, key="kode"),
                Column("Bagian", 24, key="bagian"), Column("Status", 9, key="status"),
                Column("Terisi", 6, key="terisi"),
-               Column("Kelengkapan (%)", 7, "percent", "kelengkapan"),
-               Column("Tepat Waktu", 7, key="tepat_waktu"), Column("Error", 5, "number", "error"),
+               Column("Indikator Terisi (%)", 7, "percent", "kelengkapan"),
+               Column(glossary.ON_TIME, 7, key="tepat_waktu"),
+               Column(glossary.SEVERITY[Severity.error], 5, "number", "error"),
                Column("Peringatan", 6, "number", "peringatan"),
                Column("Rata-rata Capaian (%)", 8, "percent", "capaian"),
                Column("Predikat", 8, key="predikat")]
@@ -216,15 +218,24 @@ def rekap(config: Config, recap: Recap, today: date) -> Report:
     for n, s in enumerate(recap.summaries, start=1):
         share = round(s.filled / s.total * 100, 1) if s.total else None
         report.rows.append(Row([n, s.section, s.name, s.status, f"{s.filled}/{s.total}", share,
-                                "Tidak" if s.late else "Ya", s.errors, s.warnings,
+                                _on_time(s), s.errors, s.warnings,
                                 s.mean_capaian, s.rating]))
     report.chart = BarChart("Rata-rata capaian per bagian (%)",
                             [s.section for s in recap.summaries],
                             [s.mean_capaian for s in recap.summaries])
     report.notes = ["Rata-rata capaian hanya dari nilai yang dihitung (nilai dengan error "
                     "terbuka atau yang tidak wajar tidak dihitung).",
-                    "Tepat waktu: 'Tidak' bila bagian belum menyerahkan saat batas waktu lewat."]
+                    "Tepat waktu: 'Ya' atau 'Tidak' menurut saat bagian pertama kali menyerahkan "
+                    "(status Selesai); 'belum diserahkan' selama batas waktu belum lewat."]
     return report
+
+
+def _on_time(s: SectionSummary) -> str:
+    """On time is judged from the first hand-in, never from the state now (issue 7)."""
+    t = s.timeliness
+    if t is not None and t.handed_in_at is not None:
+        return glossary.yes_no(t.on_time)
+    return glossary.NO if s.late else "belum diserahkan"
 
 
 REPORTS: dict[str, Callable[[Config, Recap, date], Report]] = {

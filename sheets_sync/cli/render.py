@@ -1,0 +1,45 @@
+"""Shared pieces of the commands' output: completeness and timeliness, duplicate-workbook
+warnings, and the recap's JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sheets_sync.cli.app import App
+from sheets_sync.domain import glossary
+from sheets_sync.domain.handin import Completeness
+from sheets_sync.domain.numbers import format_number
+
+
+def print_completeness(app: App, c: Completeness) -> None:
+    """Completeness and timeliness, as DHIS2 reports them."""
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{format_number(v)}%"
+    app.console.print(
+        f"{glossary.EXPECTED}: {c.expected} bagian; {glossary.HANDED_IN.lower()}: {c.handed_in} "
+        f"({glossary.COMPLETENESS.removesuffix(' (%)').lower()} {pct(c.completeness_rate)}); "
+        f"{glossary.HANDED_IN_ON_TIME.lower()}: {c.on_time} "
+        f"({glossary.TIMELINESS.removesuffix(' (%)').lower()} {pct(c.timeliness_rate)}).")
+
+
+def warn_duplicates(app: App, notes: list[Any]) -> None:
+    """Two workbooks for one section: which one is used and why; whether the section typed
+    in the other one. On stderr, so JSON output stays clean."""
+    for note in notes:
+        app.err.print(
+            f"[yellow]Perhatian:[/yellow] bagian {note.section} punya {len(note.others) + 1} "
+            f"kertas kerja. Yang dipakai: {note.used.url or note.used.name} ({note.why}); "
+            "diabaikan: " + ", ".join(o.url or o.name for o in note.others) + ".",
+            soft_wrap=True)
+        for other in note.others:
+            if other.id in note.typed_in:
+                app.err.print(
+                    f"[yellow]Perhatian:[/yellow] bagian {note.section} mengisi di berkas yang "
+                    f"diabaikan ({other.url or other.name}): {note.typed_in[other.id]} isian "
+                    "berbeda dari berkas yang dipakai. Pindahkan isian itu ke berkas yang "
+                    "dipakai, lalu hapus salinannya.", soft_wrap=True)
+
+
+def recap_json(recap: Any) -> dict[str, Any]:
+    """`{"sections": [...], "rows": [...], "completeness": {...}}` (domain.recap builds it)."""
+    return dict(recap.as_json())
