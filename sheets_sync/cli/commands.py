@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -291,7 +290,7 @@ def watch(app: App, interval: float, once: bool) -> None:
                       f"{exc.hint} Dicoba lagi dalam {interval:g} detik.")
 
     run(app.config(), app.store(), interval=interval, once=once, now=app.now,
-        sleep=time.sleep, on_cycle=report, on_error=failed)
+        sleep=app.idle, on_cycle=report, on_error=failed)  # idle: the lock is let go
 
 
 # --------------------------------------------------------------------------- demo

@@ -12,6 +12,7 @@ from sheets_sync.flows.collect import collect
 from sheets_sync.ports import WorkbookStore
 
 NOT_DISTRIBUTED = "Belum didistribusikan"
+UNREADABLE = "Tidak dapat dibaca"  # damaged, or its worksheet renamed: reported, skipped
 
 
 @dataclass
@@ -34,7 +35,8 @@ def status(config: Config, store: WorkbookStore, now: datetime) -> list[SectionS
     out = []
     for s in config.sections:
         sheet = found.sheets.get(s.id)
-        state = (sheet.status or config.labels.status_empty) if sheet else NOT_DISTRIBUTED
+        state = ((sheet.status or config.labels.status_empty) if sheet
+                 else UNREADABLE if s.id in found.refs else NOT_DISTRIBUTED)
         total = len(config.indicators_of(s.id))
         out.append(SectionStatus(
             section=s.id, name=s.name, state=state,
