@@ -216,8 +216,12 @@ def swap_in(path: Path, tmp: Path, read: Snapshot, backups: Path) -> bool:
 # ---------------------------------------------------------------------- backups
 
 
+def backup_root(period_dir: Path) -> Path:
+    return period_dir / SERVICE_DIR / BACKUP_DIR
+
+
 def backup_folder(path: Path) -> Path:
-    return period_of(path) / SERVICE_DIR / BACKUP_DIR / path.parent.name / path.stem
+    return backup_root(period_of(path)) / path.parent.name / path.stem
 
 
 def backups_of(path: Path) -> list[Path]:

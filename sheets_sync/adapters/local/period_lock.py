@@ -25,6 +25,7 @@ from pathlib import Path
 from sheets_sync.ports import BackendError, LockHolder, PeriodLocked
 
 LOCK_NAME = "kunci-periode.json"
+DEFAULT_WAIT = 5.0  # seconds a second process waits before it says who holds the lock
 BREAKER_STALE = 60.0  # seconds: a take-over takes milliseconds; older is a crashed taker
 
 
@@ -60,12 +61,12 @@ def _alive(pid: int) -> bool:
 
 
 class PeriodLock:
-    def __init__(self, folder: Path, period: str, *, wait: float = 5.0,
+    def __init__(self, folder: Path, period: str, *, wait: float | None = None,
                  stale_after: float = 15 * 60, poll: float = 0.1) -> None:
         self.folder = folder
         self.period = period
         self.path = folder / LOCK_NAME
-        self.wait = wait
+        self.wait = DEFAULT_WAIT if wait is None else wait
         self.stale_after = stale_after
         self.poll = poll
         self.host = socket.gethostname()

@@ -57,7 +57,7 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 
 class LocalStore:
     def __init__(self, workspace: Path, processes: int | None = None, *,
-                 template: Path | None = None, lock_wait: float = 5.0,
+                 template: Path | None = None, lock_wait: float | None = None,
                  lock_stale_minutes: float = 15) -> None:
         self.workspace = Path(workspace)
         self.template = template
@@ -211,6 +211,34 @@ class LocalStore:
         if skipped:
             raise FilesSkipped(skipped, done)
         return done
+
+    # ------------------------------------------------------------------ backups
+
+    def backups(self, period: str, section: str | None) -> tuple[Path, list[Path]]:
+        """Where a section's workbook (None: the recap) lives, and its backups, newest first.
+        Found from the backups too, so a deleted workbook can be restored."""
+        role = Role.section if section else Role.recap
+        folder = self.workspace / period / ROLE_FOLDERS[role]
+        prefix = f"{section} - " if section else ""
+        current = [r for r in self.find(period, role) if r.tags.section == section]
+        if current:
+            path = Path(current[0].id)
+        else:
+            kept = files.backup_root(self.workspace / period) / ROLE_FOLDERS[role]
+            stems = sorted(d.name for d in kept.glob("*") if d.name.startswith(prefix))
+            if not stems:
+                return folder / "", []
+            path = folder / f"{stems[0]}.xlsx"
+        return path, files.backups_of(path)
+
+    def restore(self, path: Path, backup: Path) -> Path | None:
+        """Put `backup` back at `path`; the current file is kept among the backups first.
+        Returns where the current file was kept."""
+        try:
+            return files.restore(path, backup)
+        except OSError as exc:
+            raise BackendError(f"{path.name} tidak dapat dipulihkan ({exc.strerror or exc}).",
+                               hint="Tutup berkas itu bila sedang dibuka, lalu coba lagi.") from None
 
     # ------------------------------------------------------------------ the period lock
 
