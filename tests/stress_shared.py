@@ -12,6 +12,8 @@ What is counted:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import multiprocessing
 import os
 import random
@@ -58,7 +60,8 @@ def _cli(config: Path, *args: str) -> int:
     from sheets_sync.cli import main
 
     try:
-        rv = main.main(["--config", str(config), *args], standalone_mode=False)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            rv = main.main(["--config", str(config), *args], standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
     return rv if isinstance(rv, int) else 0

@@ -321,6 +321,24 @@ def test_a_sections_own_notes_and_fills_stay(env):
     assert ws["I11"].fill.fgColor.rgb == "FF00B050" and ws["G11"].fill.fgColor.rgb == "FF00B050"
 
 
+def test_on_google_a_sections_own_note_elsewhere_stays(tmp_path):
+    """Google has one note per cell and no author: only the cells the service marked are
+    taken back (the feedback record names them), never whole columns."""
+    from tests.backends import GoogleEnv
+
+    env = GoogleEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    sheet = env._sheet("bagian-1", env.editor("bagian-1"))
+    sheet.update_note("I11", "catatan kami sendiri")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": "x"}}, status="Selesai")
+    env.run("validate", code=1)
+    assert "sheets-sync" in env.note("bagian-1", "G10")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 100}}, status="Sedang Diisi")
+    env.run("validate", code=None)
+    assert env.note("bagian-1", "G10") == ""  # ours, taken back
+    assert env.note("bagian-1", "I11") == "catatan kami sendiri"
+
+
 # --------------------------------------------------------------------------- 7 renamed sheet
 
 

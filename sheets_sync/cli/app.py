@@ -52,6 +52,10 @@ class App:
         """Between watch cycles: let go of the period's lock while waiting."""
         if self._store is not None:
             self._store.release()
+            for s in self._store.take_skipped():  # watch never ends: tell each cycle
+                who = f"bagian {s.section}" if s.section else s.name
+                self.err.print(f"[yellow]Dilewati[/yellow] {who}: {s.reason}.", markup=True,
+                               soft_wrap=True)
         time.sleep(seconds)
 
     def now(self) -> datetime:

@@ -186,11 +186,13 @@ def swap_in(path: Path, tmp: Path, read: Snapshot, backups: Path) -> bool:
     """Replace `path` by `tmp` if `path` still holds exactly what was `read`; False (nothing
     changed, `tmp` removed) when a section saved meanwhile. The replaced version goes into
     `backups`."""
-    stat = path.stat()
-    keep_mode(tmp, stat)
-    backups.mkdir(parents=True, exist_ok=True)
-    aside = backups / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}.xlsx"
     try:
+        try:
+            keep_mode(tmp, path.stat())
+        except FileNotFoundError:
+            return False  # gone meanwhile: the next attempt says so
+        backups.mkdir(parents=True, exist_ok=True)
+        aside = backups / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}.xlsx"
         try:
             os.rename(path, aside)  # atomic: whatever is there now is what we check
         except FileNotFoundError:
