@@ -252,6 +252,19 @@ def test_a_damaged_workbook_is_reported_by_section_and_the_others_carry_on(env, 
     assert status["bagian-2"]["state"] == "Tidak dapat dibaca"
 
 
+def test_distribute_carries_on_past_a_damaged_workbook_and_approve_refuses_it(env):
+    truncate(path_of(env, "bagian-2"))
+    env.data["sections"].append({"id": "bagian-4", "name": "Subbagian 4", "head": "K4",
+                                 "editors": ["bagian4@setwan.example"]})
+    env.data["indicators"].append({"code": "B4-01", "section": "bagian-4", "sasaran": "S",
+                                   "name": "I", "unit": "dokumen", "target": 10})
+    env.rewrite(env.data)
+    out = env.run("distribute", code=4).output
+    assert "bagian bagian-2" in out and env.section_ref("bagian-4")
+    out = env.run("approve", "bagian-2", code=3).output  # its one workbook: an error
+    assert "bagian-2" in out and "rusak" in out and "Traceback" not in out
+
+
 def test_backups_are_kept_outside_and_restore_loses_nothing(env):
     env.type_into("bagian-1", {"B1-01": {"realisasi": 91}}, status="Selesai")
     env.run("validate", code=1)

@@ -23,6 +23,7 @@ class App:
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
     pinned_now: datetime | None = None  # the demo runs at a fixed point of its SOP clock
     writing: bool = False  # the command writes: its store holds the period's lock
+    strict: bool = False  # its one write is the point: a skipped workbook is an error
     _config: Config | None = None
     _store: GuardedStore | None = None
 
@@ -45,7 +46,7 @@ class App:
 
             config = self.config()
             self._store = GuardedStore(open_store(config, self.base_dir), config.period.code,
-                                       writing=self.writing)
+                                       writing=self.writing, strict=self.strict)
         return self._store
 
     def idle(self, seconds: float) -> None:

@@ -19,7 +19,7 @@ from sheets_sync.errors import (
     ConfigError,
     UsageProblem,
 )
-from sheets_sync.flows.guard import WRITING_COMMANDS
+from sheets_sync.flows.guard import SINGLE_WRITE_COMMANDS, WRITING_COMMANDS
 
 
 class _Group(click.Group):
@@ -95,7 +95,8 @@ def main(ctx: click.Context, config_path: Path, stats: bool) -> None:
     Urutan biasa: distribute -> status -> validate -> recap (atau watch).
     """
     ctx.obj = App(config_path=config_path, stats=stats,
-                  writing=ctx.invoked_subcommand in WRITING_COMMANDS)
+                  writing=ctx.invoked_subcommand in WRITING_COMMANDS,
+                  strict=ctx.invoked_subcommand in SINGLE_WRITE_COMMANDS)
 
 
 pass_app = click.make_pass_decorator(App)

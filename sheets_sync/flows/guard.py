@@ -31,6 +31,9 @@ from sheets_sync.ports import (
 # The commands that write (and so take the period's lock).
 WRITING_COMMANDS = frozenset({"template", "distribute", "validate", "recap", "confirm",
                               "approve", "reopen", "watch", "restore"})
+# Commands whose one write is the whole point: a workbook left alone is an error for them,
+# not a note (they must not report a confirmation that was not recorded).
+SINGLE_WRITE_COMMANDS = frozenset({"confirm", "approve", "reopen"})
 
 
 @dataclass(frozen=True)
@@ -42,16 +45,20 @@ class Skipped:
 
 def report_skipped(store: WorkbookStore, ref: FileRef, reason: str) -> None:
     """A flow left a workbook alone: the CLI reports it (exit code 4). Without a guard (a
-    flow called directly), the file is still left alone."""
-    if isinstance(store, GuardedStore):
+    flow called directly), or for a command whose one workbook it is, that is an error."""
+    if isinstance(store, GuardedStore) and not store.strict:
         store.note_skipped(ref, reason)
+    else:
+        raise FilesSkipped({ref.id: reason})
 
 
 class GuardedStore:
-    def __init__(self, inner: WorkbookStore, period: str, *, writing: bool) -> None:
+    def __init__(self, inner: WorkbookStore, period: str, *, writing: bool,
+                 strict: bool = False) -> None:
         self.inner = inner
         self.period = period
         self.writing = writing
+        self.strict = strict  # a skipped write raises (SINGLE_WRITE_COMMANDS)
         self.skipped: list[Skipped] = []
         self._held: AbstractContextManager[None] | None = None
         self.stats = getattr(inner, "stats", None)  # the Google store counts its API calls
@@ -123,9 +130,9 @@ class GuardedStore:
         try:
             self.inner.apply(ref, patch)
         except FilesSkipped as exc:
-            if ref.tags.role is Role.section:
-                raise  # confirm/approve/reopen must not report a write that did not happen
-            self._note(exc, [ref])  # the recap open on a leader's screen: next time
+            if self.strict:
+                raise
+            self._note(exc, [ref])  # e.g. the recap open on a leader's screen: next time
 
     def apply_many(self, items: Sequence[tuple[FileRef, WorkbookPatch]]) -> None:
         self._enter()
@@ -144,6 +151,8 @@ class GuardedStore:
         try:
             return self.inner.read_many(refs, sheets)
         except FilesSkipped as exc:
+            if self.strict:
+                raise
             self._note(exc, refs)
             done: Any = exc.done or {}
             return dict(done)
