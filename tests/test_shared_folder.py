@@ -283,6 +283,8 @@ def test_backups_are_kept_outside_and_restore_loses_nothing(env):
     assert env.cell("bagian-1", "Kertas Kerja", "G10") == "x"  # the last version, back
     assert any(p.read_bytes() == damaged for p in files.backups_of(path))  # kept too
     env.run("restore", "bagian-1", "--from", "9", code=2)
+    (path.parent / f".~lock.{path.name}#").write_text("Budi,budi,PC-1,02.12.2026 09:00,;")
+    assert "Budi" in env.run("restore", "bagian-1", code=3).output  # open: not under them
     env.run("restore", "tidak-ada", code=2)
 
 

@@ -234,6 +234,10 @@ class LocalStore:
     def restore(self, path: Path, backup: Path) -> Path | None:
         """Put `backup` back at `path`; the current file is kept among the backups first.
         Returns where the current file was kept."""
+        busy = files.office_lock(path)
+        if busy:  # their next save would undo the restore
+            raise BackendError(f"{path.name} {busy}.",
+                               hint="Minta yang membukanya menutup berkas itu, lalu coba lagi.")
         try:
             return files.restore(path, backup)
         except OSError as exc:
