@@ -71,17 +71,19 @@ def test_two_racing_creates_make_one_file(tmp_path):
     store = LocalStore(tmp_path / "ws")
     source = store.create("T", Tags(Role.template, PERIOD), WorkbookPatch([SheetPatch("A")]))
     barrier = threading.Barrier(6)
+    seen: list[int] = []  # the file each racer ended up with: never replaced, so one inode
 
     def one(_: int) -> None:
         barrier.wait()
-        store.copy(source, "X", Tags(Role.section, PERIOD, "s1"))
+        ref = store.copy(source, "X", Tags(Role.section, PERIOD, "s1"))
+        seen.append(os.stat(ref.id).st_ino)
 
     threads = [threading.Thread(target=one, args=(n,)) for n in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(store.find(PERIOD, Role.section)) == 1
+    assert len(store.find(PERIOD, Role.section)) == 1 and len(set(seen)) == 1
     assert list((tmp_path / "ws" / PERIOD / "kertas-kerja").iterdir()) == [
         Path(store.find(PERIOD, Role.section)[0].id)]  # no temp file beside it
 
