@@ -100,6 +100,12 @@ class GuardedStore:
         out, self.skipped = self.skipped, []
         return out
 
+    def __getattr__(self, name: str) -> Any:
+        # what an adapter offers beyond the port (e.g. the local backups for `sync restore`)
+        if name == "inner":  # not set yet (copying, unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
     # ------------------------------------------------------------------ the port
 
     @property

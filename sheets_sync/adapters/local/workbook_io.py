@@ -46,7 +46,7 @@ def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
     for _attempt in range(ATTEMPTS):
         busy = files.office_lock(path)
         if busy:
-            return Skip(f"{path.name} {busy}; tidak ditulis kali ini")
+            return Skip(_busy(path, busy))
         try:
             read = files.snapshot(path)
         except FileNotFoundError:
@@ -66,7 +66,7 @@ def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
         busy = files.office_lock(path)
         if busy:
             tmp.unlink(missing_ok=True)
-            return Skip(f"{path.name} {busy}; tidak ditulis kali ini")
+            return Skip(_busy(path, busy))
         try:
             if files.swap_in(path, tmp, read, files.backup_folder(path)):
                 return None
@@ -76,6 +76,11 @@ def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
         except OSError as exc:
             raise _unwritable(path, exc) from None
     return Skip(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
+
+
+def _busy(path: Path, holder: str) -> str:
+    return (f"{path.name} {holder}; tidak ditulis kali ini (bila tidak ada yang membukanya, "
+            "misalnya setelah komputer mati mendadak, hapus berkas kunci itu)")
 
 
 def save_temp(wb: Any, path: Path) -> Path:
