@@ -20,6 +20,9 @@ from typing import Any, Protocol
 from sheets_sync.domain.patch import WorkbookPatch
 
 Grid = list[list[Any]]  # a sheet's values from A1, rows of cells, trailing blanks trimmed
+# Asked of `read` as a sheet name: every sheet of the workbook, where the backend can list
+# them in the same read (local); elsewhere simply absent. Used to find a renamed worksheet.
+ALL_SHEETS = "*"
 
 
 class Role(StrEnum):
@@ -81,6 +84,22 @@ class BackendError(Exception):
 
 def _backend_error(message: str, hint: str) -> BackendError:
     return BackendError(message, hint=hint)
+
+
+class FilesSkipped(BackendError):
+    """A batch (`read_many`, `apply_many`) or a write left some files alone and did the rest:
+    a damaged or half-saved workbook, one open in Excel or LibreOffice. `skipped` maps each
+    file id to why, in plain words; `done` is the batch's result for the others. The CLI
+    reports them by section and exits with code 4."""
+
+    def __init__(self, skipped: dict[str, str], done: Any = None) -> None:
+        super().__init__("; ".join(skipped.values()),
+                         hint="Berkas itu dilewati kali ini; bagian lain tetap dikerjakan.")
+        self.skipped = skipped
+        self.done = done
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FilesSkipped, (self.skipped, self.done))
 
 
 @dataclass(frozen=True)
@@ -153,7 +172,8 @@ class WorkbookStore(Protocol):
     def read_many(self, refs: Sequence[FileRef],
                   sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:
         """`read` for many files, keyed by file id; done concurrently where the backend
-        allows. Google: 1 call per file."""
+        allows. A file that cannot be read does not stop the others: `FilesSkipped` carries
+        the rest (local). Google: 1 call per file."""
         ...
 
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,

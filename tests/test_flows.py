@@ -459,12 +459,12 @@ def test_structure_tamper_is_reported(tmp_path):
     assert tamper and tamper[0]["severity"] == "error"
 
 
-def test_corrupt_workbook_is_a_backend_error_exit_3(tmp_path):
+def test_corrupt_workbook_is_skipped_by_section_exit_4(tmp_path):
     env = LocalEnv(tmp_path, small_config_data())
     env.run("distribute")
     Path(env.section_ref("bagian-1").id).write_bytes(b"not a zip")
-    out = env.run("validate", code=3).output
-    assert "bagian-1" in out and "cadangan" in out
+    out = env.run("validate", code=4).output
+    assert "bagian bagian-1" in out and "sync restore" in out
 
 
 def test_many_sections_use_the_process_pool(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from rich.console import Console
 
 from sheets_sync.domain.models import Config
 from sheets_sync.errors import UsageProblem
-from sheets_sync.ports import WorkbookStore
+from sheets_sync.flows.guard import GuardedStore
 
 
 @dataclass
@@ -21,8 +22,10 @@ class App:
     console: Console = field(default_factory=lambda: Console(highlight=False))
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
     pinned_now: datetime | None = None  # the demo runs at a fixed point of its SOP clock
+    writing: bool = False  # the command writes: its store holds the period's lock
+    strict: bool = False  # its one write is the point: a skipped workbook is an error
     _config: Config | None = None
-    _store: WorkbookStore | None = None
+    _store: GuardedStore | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -35,12 +38,31 @@ class App:
             self._config = load_config(self.config_path)
         return self._config
 
-    def store(self) -> WorkbookStore:
+    def store(self) -> GuardedStore:
+        """The backend, guarded: the period lock for a writing command, and files left
+        alone noted for the report (see flows.guard)."""
         if self._store is None:
             from sheets_sync.adapters import open_store
 
-            self._store = open_store(self.config(), self.base_dir)
+            config = self.config()
+            self._store = GuardedStore(open_store(config, self.base_dir), config.period.code,
+                                       writing=self.writing, strict=self.strict)
         return self._store
+
+    def idle(self, seconds: float) -> None:
+        """Between watch cycles: let go of the period's lock while waiting."""
+        self.let_go()
+        time.sleep(seconds)
+
+    def let_go(self) -> None:
+        """Release the period's lock (another computer may work meanwhile) and tell what the
+        cycle had to leave alone: watch never ends, so it says so each cycle."""
+        if self._store is not None:
+            self._store.release()
+            for s in self._store.take_skipped():  # watch never ends: tell each cycle
+                who = f"bagian {s.section}" if s.section else s.name
+                self.err.print(f"[yellow]Dilewati[/yellow] {who}: {s.reason}.", markup=True,
+                               soft_wrap=True)
 
     def now(self) -> datetime:
         """The current local time; SHEETS_SYNC_NOW (ISO) pins it, for demos and tests."""

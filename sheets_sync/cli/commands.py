@@ -381,4 +381,5 @@ def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
 from sheets_sync.cli import export_commands as _export  # noqa: E402,F401
 from sheets_sync.cli import google_commands as _google  # noqa: E402,F401
 from sheets_sync.cli import notify_commands as _notify  # noqa: E402,F401
+from sheets_sync.cli import restore_commands as _restore  # noqa: E402,F401
 from sheets_sync.cli import review_commands as _review  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """The `sync` command group: options shared by every command and the mapping of errors a user
 can fix to plain messages and exit codes (0 ok, 1 validation errors, 2 usage/config,
-3 backend/access). Commands live in the sibling modules; this file only wires them."""
+3 backend/access, 4 done but some sections skipped). Commands live in the sibling modules;
+this file only wires them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ import click
 
 from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
-from sheets_sync.errors import EXIT_BACKEND, EXIT_USAGE, BackendError, ConfigError, UsageProblem
+from sheets_sync.errors import (
+    EXIT_BACKEND,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    BackendError,
+    ConfigError,
+    UsageProblem,
+)
+from sheets_sync.flows.guard import SINGLE_WRITE_COMMANDS, WRITING_COMMANDS
 
 lang.install()  # click's own messages ("Usage:", "Missing option") in Indonesian
 
@@ -35,7 +44,15 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except SystemExit as exc:  # validate's 1 stays 1; a clean 0 becomes 4
+                if _report_skipped(ctx) and exc.code in (0, None):
+                    raise SystemExit(EXIT_SKIPPED) from None
+                raise
+            if _report_skipped(ctx):
+                ctx.exit(EXIT_SKIPPED)
+            return result
         except ConfigError as exc:
             _fail(ctx, "Konfigurasi bermasalah", exc.message, EXIT_USAGE)
         except UsageProblem as exc:
@@ -48,6 +65,8 @@ class _Group(click.Group):
                   "dilanjutkan dari keadaan terakhir.", 130)
         finally:
             app = ctx.obj
+            if isinstance(app, App) and app._store is not None:
+                app._store.release()  # the period's lock
             if isinstance(app, App) and app.stats and app._store is not None:
                 stats = getattr(app._store, "stats", None)
                 if callable(stats):
@@ -55,6 +74,22 @@ class _Group(click.Group):
                     parts = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
                     app.err.print(f"Panggilan API: {sum(counts.values())} ({parts})")
         return None
+
+
+def _report_skipped(ctx: click.Context) -> bool:
+    """Tell which sections' workbooks were left alone this run, and why."""
+    app = ctx.obj
+    if not isinstance(app, App) or app._store is None:
+        return False
+    skipped = app._store.take_skipped()
+    for s in skipped:
+        who = f"bagian {s.section}" if s.section else s.name
+        app.err.print(f"[yellow]Dilewati[/yellow] {who}: {s.reason}.", markup=True,
+                      soft_wrap=True)
+    if skipped:
+        app.err.print("Selesai, tetapi ada bagian yang dilewati (kode keluar 4). Jalankan "
+                      "perintah lagi setelah berkasnya ditutup atau diperbaiki.")
+    return bool(skipped)
 
 
 def _fail(ctx: click.Context, title: str, message: str, code: int) -> None:
@@ -78,7 +113,9 @@ def main(ctx: click.Context, config_path: Path, stats: bool) -> None:
 
     Urutan biasa: distribute -> status -> validate -> recap (atau watch).
     """
-    ctx.obj = App(config_path=config_path, stats=stats)
+    ctx.obj = App(config_path=config_path, stats=stats,
+                  writing=ctx.invoked_subcommand in WRITING_COMMANDS,
+                  strict=ctx.invoked_subcommand in SINGLE_WRITE_COMMANDS)
 
 
 pass_app = click.make_pass_decorator(App)

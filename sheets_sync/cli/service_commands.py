@@ -50,7 +50,7 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
                       f"Dicoba lagi dalam {delay:g} detik.")
 
     service = Service(config, store, clock, interval, beat_path, notifier,
-                      on_cycle=report, on_error=failed)
+                      on_cycle=report, on_error=failed, on_idle=app.let_go)
     try:
         service.run(once=once)
     finally:

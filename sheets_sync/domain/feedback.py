@@ -194,7 +194,18 @@ def feedback_patch(config: Config, sheet: SectionSheet, issues: list[Issue]) -> 
     bounds = _table_bounds(sheet)
     previous = sheet.meta.extra.get(FEEDBACK_KEY)
     old_outside = previous.get("outside", []) if isinstance(previous, dict) else []
-    if bounds is not None:
+    # The cells earlier feedback marked: only those are taken back, so a section's own note
+    # or colour elsewhere stays, on Google too (which offers no "remove only ours").
+    old_marked = previous.get("marked") if isinstance(previous, dict) else None
+    input_cols = {sheet.layout.col(k) for k in INPUT_COLUMNS} - {None}
+    for cell in old_marked if isinstance(old_marked, list) else []:
+        if (isinstance(cell, list) and len(cell) == 2
+                and all(isinstance(x, int) and 0 < x < 100_000 for x in cell)):
+            fill = INPUT_FILL if cell[1] in input_cols else ""
+            ws.formats.append((CellRange.cell(cell[0], cell[1]), Format(fill=fill)))
+            ws.clear_notes.append(CellRange.cell(cell[0], cell[1]))
+    if bounds is not None and isinstance(previous, dict) and not isinstance(old_marked, list):
+        # feedback written before the record named its cells: take back the whole columns
         first, last = bounds
         for key in INPUT_COLUMNS:
             col = sheet.layout.col(key)
@@ -217,7 +228,10 @@ def feedback_patch(config: Config, sheet: SectionSheet, issues: list[Issue]) -> 
         ws.values[status_cell] = plan["status"]
         ws.expected[status_cell] = sheet.header.get("status")  # a section's later change wins
 
+    marked = sorted({(r, c) for r, c, _ in plan["highlights"]}
+                    | {(r, c) for r, c, _ in plan["notes"]})
     record = {"fingerprint": fingerprint(config, sheet, issues, plan), "outside": plan["outside"],
+              "marked": [list(cell) for cell in marked],
               "open": len(blocking(issues)), "issues": len(issues),
               # the status the service set: only that one counts when read back
               "status": plan["status"] or sheet.status}

@@ -440,6 +440,9 @@ class Reports(Strict):
 
 class Backend(Strict):
     kind: Literal["local", "google"] = "local"
+    # A period lock held from another computer and not refreshed for this long is taken
+    # over (its computer went away); on the same computer, a lock whose process is gone is.
+    lock_stale_minutes: float = Field(default=15, gt=0, le=24 * 60)
     local: LocalBackend = Field(default_factory=LocalBackend)
     google: GoogleBackend = Field(default_factory=GoogleBackend)
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.worksheet import SectionSheet, parse_section
-from sheets_sync.ports import FileRef, Role, WorkbookStore
+from sheets_sync.domain.worksheet import SectionSheet, locate, parse_section
+from sheets_sync.flows.guard import report_skipped
+from sheets_sync.ports import ALL_SHEETS, BackendError, FileRef, Role, WorkbookStore
 
 
 @dataclass
@@ -53,17 +54,40 @@ def sheets_to_read(config: Config) -> list[str]:
 
 
 def read_sections(config: Config, store: WorkbookStore, refs: Iterable[FileRef]) -> dict[str, SectionSheet]:
-    """One read per workbook (concurrent where the backend allows), parsed."""
+    """One read per workbook (concurrent where the backend allows), parsed. A workbook that
+    could not be read (damaged, half-saved) or whose worksheet is gone is left out: nothing
+    is written into it, and the others carry on."""
     refs = list(refs)
     grids = store.read_many(refs, sheets_to_read(config))
     out = {}
     for ref in refs:
         section = ref.tags.section or ""
-        sheet = parse_section(section, grids.get(ref.id, {}), config.labels)
+        if ref.id not in grids:
+            continue  # the store reported why
+        if config.labels.sheet_worksheet not in grids[ref.id]:
+            report_skipped(store, ref, renamed_message(config, store, ref))
+            continue
+        sheet = parse_section(section, grids[ref.id], config.labels)
         sheet.file_id, sheet.file_name, sheet.url = ref.id, ref.name, ref.url
         sheet.modified, sheet.modified_by = ref.modified, ref.modified_by
         out[section] = sheet
     return out
+
+
+def renamed_message(config: Config, store: WorkbookStore, ref: FileRef) -> str:
+    """The worksheet is missing: find the sheet that holds its table (a section renamed
+    it), and say how to put it right. A second worksheet is never created."""
+    name = config.labels.sheet_worksheet
+    try:
+        grids = store.read(ref, [ALL_SHEETS])
+    except BackendError:
+        grids = {}
+    for title, grid in grids.items():
+        if title != name and not locate(grid, config.labels).problems:
+            return (f"lembar '{name}' di {ref.name} diganti namanya menjadi '{title}'; "
+                    f"kembalikan namanya menjadi '{name}' (tidak ada yang ditulis ke berkas ini)")
+    return (f"lembar '{name}' tidak ada di {ref.name}; bila namanya diganti, kembalikan "
+            f"menjadi '{name}' (tidak ada yang ditulis ke berkas ini)")
 
 
 def collect(config: Config, store: WorkbookStore, sections: Iterable[str] | None = None) -> Collected:

@@ -30,6 +30,7 @@ from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.ports import BackendError, WorkbookStore
 
 NOT_DISTRIBUTED = "Belum didistribusikan"
+UNREADABLE = "Tidak dapat dibaca"  # damaged, or its worksheet renamed: reported, skipped
 
 
 @dataclass
@@ -133,7 +134,8 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
     out = []
     for s in config.sections:
         sheet = found.sheets.get(s.id)
-        state = (sheet.status or config.labels.status_empty) if sheet else NOT_DISTRIBUTED
+        state = ((sheet.status or config.labels.status_empty) if sheet
+                 else UNREADABLE if s.id in found.refs else NOT_DISTRIBUTED)
         t = timeliness[s.id]
         out.append(SectionStatus(
             section=s.id, name=s.name, state=state,

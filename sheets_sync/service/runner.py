@@ -93,6 +93,7 @@ class Service:
     # told the cycle's own time: the clock is not read again (a test's clock may move on)
     on_cycle: Callable[[datetime, CycleResult, list[Outcome]], None] = lambda *_: None
     on_error: Callable[[datetime, str, float], None] = lambda *_: None
+    on_idle: Callable[[], None] = lambda: None  # between cycles: e.g. let go of the period lock
     stop: threading.Event = field(default_factory=threading.Event)
     _recap: FileRef | None = None
 
@@ -134,6 +135,7 @@ class Service:
                     self.on_cycle(now, result, outcomes)
                 if once:  # the next run is cron's: the heartbeat says when it is due
                     return
+                self.on_idle()
                 self.clock.sleep(delay, self.stop)
         self._beat(beat, self.clock.now(), 0, STOPPED, "")
         log.info("pemantau berhenti")

@@ -1,0 +1,272 @@
+"""Safe file operations on a shared folder: where sections save in Excel or LibreOffice while
+the service writes.
+
+- Temp files and backups live in the service's hidden folder `<period>/.sheets-sync/`, never
+  beside the sections' workbooks (a half-written `.tmp` file is nothing a section should see).
+- A new workbook is created exclusively: an existing file is never replaced, it is adopted.
+- A rewrite moves the current file aside *into the backups* first, checks that what was moved
+  is exactly what the service read (else a section saved meanwhile: its version goes back and
+  the write starts again from it), then links the new file in without replacing anything. No
+  instant exists where a section's save can be overwritten, and the version replaced is kept.
+- A workbook open in Excel (`~$name.xlsx`) or LibreOffice (`.~lock.name.xlsx#`) is not written.
+- A rewritten file keeps its mode, owner and group; a new one follows the folder (umask).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+SERVICE_DIR = ".sheets-sync"
+TMP_DIR = "tmp"
+BACKUP_DIR = "cadangan"
+KEEP_BACKUPS = 3  # per workbook: the last versions the service replaced
+
+
+def new_file_mode() -> int:
+    """What any program would give a new file here: 0666 less the umask."""
+    old = os.umask(0o022)
+    os.umask(old)
+    return 0o666 & ~old
+
+
+def service_dir(workspace: Path, period: str) -> Path:
+    return workspace / period / SERVICE_DIR
+
+
+def period_of(path: Path) -> Path:
+    """The period folder of a workbook (`<workspace>/<period>/<role>/<file>`)."""
+    return path.parent.parent
+
+
+def temp_file(path: Path, suffix: str = ".xlsx") -> Path:
+    """A fresh temp file for `path`, in the hidden folder of its period."""
+    folder = period_of(path) / SERVICE_DIR / TMP_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{os.getpid()}-{uuid.uuid4().hex[:12]}{suffix}"
+
+
+def clean_leftovers(period_dir: Path) -> list[Path]:
+    """Remove temp files a killed command left (ours in the hidden folder, and the `.tmp-*`
+    files older versions left beside the workbooks). Called under the period lock, when no
+    other writer can be using them."""
+    removed: list[Path] = []
+    candidates = list((period_dir / SERVICE_DIR / TMP_DIR).glob("*"))
+    for role_dir in period_dir.iterdir() if period_dir.is_dir() else []:
+        if role_dir.is_dir() and role_dir.name != SERVICE_DIR:
+            candidates += role_dir.glob(".tmp-*.xlsx")
+    for leftover in candidates:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
+
+# ---------------------------------------------------------------------- office lock files
+
+
+def office_lock(path: Path) -> str | None:
+    """Who has `path` open in Excel or LibreOffice, from their lock file beside it (None when
+    nobody). The text names the person and since when, for the user's message."""
+    folder, name = path.parent, path.name
+    # Excel: "~$" + the name; long names lose their first two characters.
+    for owner in (folder / f"~${name}", folder / f"~${name[2:]}", folder / f"~${name[1:]}"):
+        if owner.is_file():
+            return _describe(_excel_owner(owner), owner)
+    libre = folder / f".~lock.{name}#"
+    if libre.is_file():
+        return _describe(_libre_owner(libre), libre)
+    return None
+
+
+def _describe(who: str, lock: Path) -> str:
+    try:
+        since = datetime.fromtimestamp(lock.stat().st_mtime).strftime("%d-%m-%Y %H:%M")
+    except OSError:
+        since = "?"
+    return f"sedang dibuka oleh {who or 'seseorang'} sejak {since} (berkas kunci {lock.name})"
+
+
+def _excel_owner(lock: Path) -> str:
+    """Excel's owner file: a length byte, then the user name (ANSI), padded to 54 bytes."""
+    try:
+        data = lock.read_bytes()[:200]
+    except OSError:
+        return ""
+    if data and 0 < data[0] <= 53:
+        return data[1:1 + data[0]].decode("cp1252", "replace").strip()
+    return ""
+
+
+def _libre_owner(lock: Path) -> str:
+    """LibreOffice's lock file: `Full Name,user,host,date,profile;` (the name may be empty)."""
+    try:
+        text = lock.read_text("utf-8", "replace")
+    except OSError:
+        return ""
+    fields = text.split(",")
+    name = fields[0].strip() if fields else ""
+    user = fields[1].strip() if len(fields) > 1 else ""
+    host = fields[2].strip() if len(fields) > 2 else ""
+    who = name or user
+    return f"{who} ({host})" if who and host else who
+
+
+# ---------------------------------------------------------------------- reading, writing
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    data: bytes
+    digest: str
+
+
+def snapshot(path: Path) -> Snapshot:
+    data = path.read_bytes()
+    return Snapshot(data, hashlib.sha256(data).hexdigest())
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def keep_mode(tmp: Path, like: os.stat_result | None) -> None:
+    """Give `tmp` the mode (and, where allowed, owner and group) of the file it replaces; a
+    new file gets the folder's usual mode."""
+    if like is None:
+        os.chmod(tmp, new_file_mode())
+        return
+    os.chmod(tmp, like.st_mode & 0o7777)
+    if hasattr(os, "chown"):
+        with contextlib.suppress(OSError):  # only root may give a file to someone else
+            os.chown(tmp, like.st_uid, like.st_gid)
+        with contextlib.suppress(OSError):  # a member of the group may keep the group
+            os.chown(tmp, -1, like.st_gid)
+
+
+def create_exclusive(path: Path, tmp: Path) -> bool:
+    """Move the finished `tmp` to `path` unless a file is there already (then it is left as
+    it is, `tmp` is removed, and False says the existing file is to be adopted)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keep_mode(tmp, None)
+    try:
+        _link_no_replace(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _link_no_replace(src: Path, dst: Path) -> None:
+    """`dst` becomes `src`'s content, atomically, and only if `dst` does not exist."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        raise
+    except OSError:
+        # Some shares have no hard links: an exclusive create, then the content. A reader
+        # may see a short file for an instant, but nothing existing is ever replaced.
+        with open(dst, "xb") as out, open(src, "rb") as inp:
+            shutil.copyfileobj(inp, out)
+
+
+def swap_in(path: Path, tmp: Path, read: Snapshot, backups: Path) -> bool:
+    """Replace `path` by `tmp` if `path` still holds exactly what was `read`; False (nothing
+    changed, `tmp` removed) when a section saved meanwhile. The replaced version goes into
+    `backups`."""
+    try:
+        try:
+            keep_mode(tmp, path.stat())
+        except FileNotFoundError:
+            return False  # gone meanwhile: the next attempt says so
+        backups.mkdir(parents=True, exist_ok=True)
+        aside = backups / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}.xlsx"
+        try:
+            os.rename(path, aside)  # atomic: whatever is there now is what we check
+        except FileNotFoundError:
+            return False
+        if _digest(aside) != read.digest:
+            # A save landed after our read: theirs goes back (unless an even newer one is
+            # there already, then this one stays a backup) and we start again.
+            with contextlib.suppress(FileExistsError):
+                _link_no_replace(aside, path)
+                aside.unlink()
+            return False
+        try:
+            _link_no_replace(tmp, path)
+        except FileExistsError:
+            return False  # a section saved in the instant between: theirs stays
+        prune(backups)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+# ---------------------------------------------------------------------- backups
+
+
+def backup_root(period_dir: Path) -> Path:
+    return period_dir / SERVICE_DIR / BACKUP_DIR
+
+
+def backup_folder(path: Path) -> Path:
+    return backup_root(period_of(path)) / path.parent.name / path.stem
+
+
+def backups_of(path: Path) -> list[Path]:
+    """The backups of a workbook, newest first."""
+    folder = backup_folder(path)
+    return sorted(folder.glob("*.xlsx"), reverse=True) if folder.is_dir() else []
+
+
+def prune(folder: Path, keep: int = KEEP_BACKUPS) -> None:
+    for old in sorted(folder.glob("*.xlsx"), reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def restore(path: Path, source: Path) -> Path | None:
+    """Put the backup `source` back at `path`; the current file (if any) is first moved into
+    the backups itself, so a restore loses nothing. Returns where the current file went."""
+    tmp = temp_file(path)
+    shutil.copyfile(source, tmp)
+    folder = backup_folder(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved: Path | None = None
+    like = None
+    if path.exists():
+        like = path.stat()
+        saved = folder / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}.xlsx"
+        os.rename(path, saved)
+    keep_mode(tmp, like)
+    try:
+        _link_no_replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return saved
+
+
+def wait_settled(path: Path, pause: float = 0.2) -> bool:
+    """True when the file changed during a short pause (a save in progress), so that a read
+    that failed is worth one more try."""
+    try:
+        before = path.stat()
+        time.sleep(pause)
+        after = path.stat()
+    except OSError:
+        return False
+    return (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size)

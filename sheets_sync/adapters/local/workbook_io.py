@@ -1,0 +1,171 @@
+"""Reading and writing one .xlsx workbook, as module-level functions so a process pool can
+run them. A workbook that cannot be used this run (damaged, half-saved, open in Excel or
+LibreOffice, changing all the time) is not an exception for the batch: the function says why
+(`Skip`), and the store reports it while the other sections carry on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from sheets_sync.adapters.local import files
+from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, render, trim
+from sheets_sync.domain.numbers import CurrencyValue, PercentValue
+from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.ports import ALL_SHEETS, BackendError, Grid
+
+ATTEMPTS = 5  # a section saving again and again meanwhile: start again from its version
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Why a workbook was left alone this run (plain Indonesian, names the file)."""
+
+    reason: str
+
+
+def _damaged(path: Path, exc: BaseException) -> Skip:
+    return Skip(f"{path.name} rusak atau belum selesai disimpan ({type(exc).__name__}); "
+                "bukalah di Excel/LibreOffice dan simpan lagi, atau pulihkan dengan "
+                "'sync restore'")
+
+
+def _gone(path: Path) -> BackendError:
+    return BackendError(f"berkas {path} tidak ada lagi.",
+                        hint="Jalankan 'sync distribute' untuk membuatnya kembali.")
+
+
+def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
+    """Write `patch` into the workbook at `path` (None), or say why it was left alone."""
+    for _attempt in range(ATTEMPTS):
+        busy = files.office_lock(path)
+        if busy:
+            return Skip(_busy(path, busy))
+        try:
+            read = files.snapshot(path)
+        except FileNotFoundError:
+            raise _gone(path) from None
+        except PermissionError:
+            return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
+        try:
+            wb = load_workbook(io.BytesIO(read.data))
+        except Exception as exc:  # any parse failure of a half-saved file is damage
+            if files.wait_settled(path):
+                continue
+            return _damaged(path, exc)
+        render(wb, patch)
+        tmp = save_temp(wb, path)
+        # The save took a while: check again right before replacing (the swap itself also
+        # verifies the content, so a section's save is never overwritten).
+        busy = files.office_lock(path)
+        if busy:
+            tmp.unlink(missing_ok=True)
+            return Skip(_busy(path, busy))
+        try:
+            if files.swap_in(path, tmp, read, files.backup_folder(path)):
+                return None
+        except PermissionError:
+            return Skip(f"{path.name} sedang dibuka dan tidak dapat diganti; tidak ditulis "
+                        "kali ini")
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
+    return Skip(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
+
+
+def _busy(path: Path, holder: str) -> str:
+    return (f"{path.name} {holder}; tidak ditulis kali ini (bila tidak ada yang membukanya, "
+            "misalnya setelah komputer mati mendadak, hapus berkas kunci itu)")
+
+
+def save_temp(wb: Any, path: Path) -> Path:
+    """`wb` saved to a temp file for `path`, in the service's hidden folder."""
+    wb.properties.lastModifiedBy = SERVICE_NAME
+    tmp: Path | None = None
+    try:
+        tmp = files.temp_file(path)
+        wb.save(tmp)
+        return tmp
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> BackendError:
+    what = ("mungkin sedang dibuka di Excel" if isinstance(exc, PermissionError)
+            else exc.strerror or type(exc).__name__)
+    return BackendError(
+        f"{path} tidak dapat ditulis ({what}).",
+        hint="Tutup berkas itu bila sedang dibuka, periksa bahwa folder kerja dapat "
+             "ditulis (backend.local.workspace), lalu jalankan perintah lagi.",
+    )
+
+
+def read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid] | Skip:
+    """The named sheets' values (`ALL_SHEETS`: every sheet, to find a renamed worksheet by
+    its content)."""
+    for attempt in range(2):
+        try:
+            return _read(path, sheets)
+        except FileNotFoundError:
+            raise _gone(path) from None
+        except PermissionError:
+            return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
+        except Exception as exc:  # damage surfaces lazily, while the rows are parsed
+            if attempt == 0 and files.wait_settled(path):
+                continue
+            return _damaged(path, exc)
+    raise AssertionError("unreachable")
+
+
+def _read(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid]:
+    # data_only: the values a person sees (a typed formula's result), as Google's
+    # UNFORMATTED_VALUE gives them.
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        wanted = [t for t in wb.sheetnames if t in sheets or ALL_SHEETS in sheets]
+        return {t: trim([[_value(c) for c in r] for r in wb[t].iter_rows()]) for t in wanted}
+    finally:
+        wb.close()
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.')  # literal text in a number format: "%" or \% shows a sign only
+_LOCALE_TAG = re.compile(r"\[\$-[0-9A-Fa-f]+\]")  # [$-421]: a locale, no currency symbol
+_MONEY = re.compile(r"rp|idr|[$€£¥]", re.IGNORECASE)
+
+
+def _value(cell: Any) -> Any:
+    """A cell as the section sees it: a number in a percent-formatted cell (Excel and
+    LibreOffice store `87,5%` as 0.875 with the format `0.0%`) is the percentage it shows; a
+    number in a money format (`[$Rp-421]#,##0`) is marked as an amount of money."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        fmt = getattr(cell, "number_format", None)
+        if fmt and "%" in fmt and "%" in _QUOTED.sub("", fmt):
+            return PercentValue.from_fraction(value)
+        if fmt and _MONEY.search(_LOCALE_TAG.sub("", fmt)):
+            return CurrencyValue(value)
+    return value
+
+
+def last_modified_by(path: Path) -> str | None:
+    """`cp:lastModifiedBy` from docProps/core.xml, without loading the workbook."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, EOFError, ValueError):
+        return None
+    start = xml.find("lastModifiedBy>")
+    if start < 0:
+        return None
+    end = xml.find("<", start)
+    return xml[start + len("lastModifiedBy>"):end] or None

@@ -1,0 +1,217 @@
+"""Rendering a `WorkbookPatch` into an openpyxl workbook (the local backend's one write).
+
+What a section put on its sheet stays: a note of its own is kept (ours is added below it,
+marked, and later removed alone), and a fill colour of its own is never replaced by the
+service's highlight or taken away with it. Sheets the service hides are "very hidden" (Excel
+offers no menu to show them) and the workbook structure is protected (sheets cannot be
+deleted, renamed or unhidden by accident).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Protection as CellProtection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_sync.domain.patch import CellRange, Format, Formula, SheetPatch, WorkbookPatch
+from sheets_sync.domain.worksheet import INPUT_FILL, ISSUE_FILLS
+from sheets_sync.ports import Grid
+
+SERVICE_NAME = "sheets-sync"  # the author of our notes; "last modified by" on our saves
+NOTE_MARK = "-- sheets-sync --"  # starts our part of a note that also holds a section's own
+# Fills the service paints and may take back; any other colour is a section's own.
+SERVICE_FILLS = {c.lstrip("#").upper() for c in (INPUT_FILL, *ISSUE_FILLS.values())}
+
+
+
+def render(wb: Any, patch: WorkbookPatch) -> None:
+    for title in patch.delete_sheets:
+        if title in wb.sheetnames and len(wb.sheetnames) > 1:
+            wb.remove(wb[title])
+    for sp in patch.sheets:
+        _render_sheet(wb, sp)
+    # Sheets cannot be deleted, renamed, moved or unhidden by accident (no password: this
+    # guards against slips, it is not a security boundary).
+    wb.security = WorkbookProtection(lockStructure=True)
+
+
+def _render_sheet(wb: Any, sp: SheetPatch) -> None:
+    if sp.title in wb.sheetnames:
+        ws = wb[sp.title]
+        if sp.clear:
+            index = wb.index(ws)
+            was_hidden = ws.sheet_state
+            wb.remove(ws)
+            ws = wb.create_sheet(sp.title, index)
+            ws.sheet_state = was_hidden
+    else:
+        ws = wb.create_sheet(sp.title, sp.index)
+
+    for (row, col), value in sp.values.items():
+        cell = ws.cell(row=row, column=col)
+        if (row, col) in sp.expected and not _same(cell.value, sp.expected[(row, col)]):
+            continue  # changed since the flow read it: the section's value stays
+        _put(cell, value)
+    for rng, fmt in sp.formats:
+        _format(ws, rng, fmt)
+    for rng in sp.clear_notes:
+        for row in ws.iter_rows(min_row=rng.top, max_row=rng.bottom, min_col=rng.left,
+                                max_col=rng.right):
+            for cell in row:
+                if cell.comment is not None:
+                    _set_note(cell, "")
+    for (row, col), text in sp.notes.items():
+        _set_note(ws.cell(row=row, column=col), text)
+    if sp.hidden is not None:
+        # "very hidden": Excel's Unhide menu does not list it (service sheets only)
+        ws.sheet_state = "veryHidden" if sp.hidden else "visible"
+    if sp.frozen_rows is not None:
+        ws.freeze_panes = f"A{sp.frozen_rows + 1}" if sp.frozen_rows else None
+    for col, pixels in sp.column_widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = round(pixels / 7, 1)
+    for v in sp.validations:
+        sqref = v.range.a1
+        ws.data_validations.dataValidation = [
+            dv for dv in ws.data_validations.dataValidation if str(dv.sqref) != sqref
+        ]
+        if v.kind == "list":
+            dv = DataValidation(type="list", formula1='"' + ",".join(v.options) + '"',
+                                allow_blank=True, showDropDown=False)
+        else:
+            dv = DataValidation(type="decimal", operator="greaterThanOrEqual",
+                                formula1=str(v.minimum if v.minimum is not None else -1e308),
+                                allow_blank=True)
+        dv.error, dv.errorTitle, dv.showErrorMessage = v.message, "Isian tidak sesuai", True
+        dv.add(sqref)
+        ws.add_data_validation(dv)
+    if sp.protection is not None:
+        # Lock everything in use, then unlock the editable ranges: a re-apply (approve,
+        # reopen) must be able to take back what an earlier one opened.
+        locked = CellProtection(locked=True)
+        for row in ws.iter_rows(min_row=1, max_row=max(ws.max_row, 1),
+                                max_col=max(ws.max_column, 1)):
+            for cell in row:
+                if not cell.protection.locked:
+                    cell.protection = locked
+        for rng in sp.protection.editable:
+            for r in range(rng.top, rng.bottom + 1):
+                for c in range(rng.left, rng.right + 1):
+                    ws.cell(row=r, column=c).protection = CellProtection(locked=False)
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False  # sections may widen columns to read
+    for values in sp.append_rows:
+        row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+        for col, value in enumerate(values, start=1):
+            _put(ws.cell(row=row, column=col), value)
+    if sp.charts:
+        ws._charts = []  # replace, as on Google
+        for spec in sp.charts:
+            chart = BarChart()
+            chart.title = spec.title
+            chart.add_data(Reference(ws, min_col=spec.series.left, min_row=spec.series.top,
+                                     max_row=spec.series.bottom), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=spec.categories.left,
+                                           min_row=spec.categories.top + 1,
+                                           max_row=spec.categories.bottom))
+            chart.width, chart.height = 24, 11
+            ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+
+
+def _set_note(cell: Any, ours: str) -> None:
+    """Make the service's part of the cell's note `ours` ("" removes it), keeping the
+    section's own note text as it is."""
+    theirs = own_note(cell.comment)
+    if not ours:
+        cell.comment = Comment(theirs, cell.comment.author or "") if theirs else None
+    elif theirs:
+        cell.comment = Comment(f"{theirs}\n\n{NOTE_MARK}\n{ours}", cell.comment.author or "")
+    else:
+        cell.comment = Comment(ours, SERVICE_NAME)
+
+
+def own_note(comment: Any) -> str:
+    """The section's own text of a note (empty when the note is all ours)."""
+    if comment is None or comment.author == SERVICE_NAME:
+        return ""
+    text = comment.text or ""
+    return text.split(f"\n\n{NOTE_MARK}\n", 1)[0].split(NOTE_MARK, 1)[0].rstrip()
+
+
+def _same(a: Any, b: Any) -> bool:
+    return ("" if a is None else str(a).strip()) == ("" if b is None else str(b).strip())
+
+
+def _put(cell: Any, value: Any) -> None:
+    if isinstance(value, Formula):
+        cell.value = value.text
+        return
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that looks like a formula stays text, as RAW on Google
+
+
+def _format(ws: Worksheet, rng: CellRange, fmt: Format) -> None:
+    for r in range(rng.top, rng.bottom + 1):
+        for c in range(rng.left, rng.right + 1):
+            cell = ws.cell(row=r, column=c)
+            if fmt.bold is not None or fmt.italic is not None or fmt.font_color is not None:
+                old = cell.font
+                cell.font = Font(
+                    name=old.name, size=old.sz, underline=old.u, strike=old.strike,
+                    bold=old.b if fmt.bold is None else fmt.bold,
+                    italic=old.i if fmt.italic is None else fmt.italic,
+                    color=_argb(fmt.font_color) if fmt.font_color else old.color,
+                )
+            if fmt.fill is not None and not (_feedback_fill(fmt.fill) and _their_fill(cell)):
+                cell.fill = (PatternFill(fill_type="solid", fgColor=_argb(fmt.fill))
+                             if fmt.fill else PatternFill(fill_type=None))
+            if fmt.number_format is not None:
+                cell.number_format = fmt.number_format
+            if fmt.wrap is not None or fmt.align is not None:
+                cell.alignment = Alignment(
+                    wrap_text=cell.alignment.wrap_text if fmt.wrap is None else fmt.wrap,
+                    horizontal=cell.alignment.horizontal if fmt.align is None else fmt.align,
+                    vertical="top",
+                )
+
+
+def _feedback_fill(fill: str) -> bool:
+    """Input yellow, an issue highlight, or no fill: what feedback paints and takes back."""
+    return not fill or fill.lstrip("#").upper() in SERVICE_FILLS
+
+
+def _their_fill(cell: Any) -> bool:
+    """A solid colour the service does not paint: the section's own, left alone."""
+    fill = cell.fill
+    if fill is None or fill.fill_type != "solid":
+        return False
+    rgb = getattr(fill.fgColor, "rgb", None)
+    if not isinstance(rgb, str):  # a theme colour: a person chose it
+        return True
+    return rgb.upper()[-6:] not in SERVICE_FILLS
+
+
+def _argb(color: str) -> str:
+    return "FF" + color.lstrip("#").upper()
+
+
+def trim(grid: Grid) -> Grid:
+    """Drop trailing empty cells and rows, as Google's values API does."""
+    out: Grid = []
+    for row in grid:
+        end = len(row)
+        while end and row[end - 1] in (None, ""):
+            end -= 1
+        out.append(row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+

@@ -1,0 +1,173 @@
+"""The one place where a command's store use is guarded (the CLI opens every store through it):
+
+- a writing command holds the period's lock from its first store call to its end (two PEP
+  computers, or `watch` beside a manual `validate`, never interleave); `watch` lets go
+  between its cycles (`release`);
+- a file a batch had to leave alone (damaged, half-saved, open in Excel or LibreOffice) is
+  noted with its section and the work carries on for the others; the CLI reports the notes
+  and exits with code 4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.ports import (
+    FileRef,
+    FilesSkipped,
+    Grant,
+    Grid,
+    Role,
+    ShareResult,
+    Tags,
+    WorkbookStore,
+)
+
+# The commands that write (and so take the period's lock).
+WRITING_COMMANDS = frozenset({"template", "distribute", "validate", "recap", "confirm",
+                              "approve", "reopen", "watch", "restore"})
+# Commands whose one write is the whole point: a workbook left alone is an error for them,
+# not a note (they must not report a confirmation that was not recorded).
+SINGLE_WRITE_COMMANDS = frozenset({"confirm", "approve", "reopen"})
+
+
+@dataclass(frozen=True)
+class Skipped:
+    section: str | None  # None: not a section's workbook (the recap)
+    name: str
+    reason: str
+
+
+def report_skipped(store: WorkbookStore, ref: FileRef, reason: str) -> None:
+    """A flow left a workbook alone: the CLI reports it (exit code 4). Without a guard (a
+    flow called directly), or for a command whose one workbook it is, that is an error."""
+    if isinstance(store, GuardedStore) and not store.strict:
+        store.note_skipped(ref, reason)
+    else:
+        raise FilesSkipped({ref.id: reason})
+
+
+class GuardedStore:
+    def __init__(self, inner: WorkbookStore, period: str, *, writing: bool,
+                 strict: bool = False) -> None:
+        self.inner = inner
+        self.period = period
+        self.writing = writing
+        self.strict = strict  # a skipped write raises (SINGLE_WRITE_COMMANDS)
+        self.skipped: list[Skipped] = []
+        self._held: AbstractContextManager[None] | None = None
+        self.stats = getattr(inner, "stats", None)  # the Google store counts its API calls
+
+    # ------------------------------------------------------------------ the lock
+
+    def _enter(self) -> None:
+        if not self.writing or self._held is not None:
+            return
+        lock = getattr(self.inner, "lock", None)  # a store without a lock yet writes alone
+        held = lock(self.period) if lock is not None else nullcontext()
+        held.__enter__()
+        self._held = held
+
+    def release(self) -> None:
+        """Let go of the period's lock (end of the command, or between watch cycles)."""
+        held, self._held = self._held, None
+        if held is not None:
+            held.__exit__(None, None, None)
+
+    def lock(self, period: str) -> AbstractContextManager[None]:
+        return self.inner.lock(period)
+
+    # ------------------------------------------------------------------ skipped files
+
+    def _note(self, exc: FilesSkipped, refs: Sequence[FileRef]) -> None:
+        by_id = {r.id: r for r in refs}
+        for file_id, reason in exc.skipped.items():
+            ref = by_id.get(file_id)
+            entry = Skipped(ref.tags.section if ref else None, ref.name if ref else file_id,
+                            reason)
+            if entry not in self.skipped:
+                self.skipped.append(entry)
+
+    def note_skipped(self, ref: FileRef, reason: str) -> None:
+        self._note(FilesSkipped({ref.id: reason}), [ref])
+
+    def take_skipped(self) -> list[Skipped]:
+        out, self.skipped = self.skipped, []
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        # what an adapter offers beyond the port (e.g. the local backups for `sync restore`)
+        if name == "inner":  # not set yet (copying, unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    # ------------------------------------------------------------------ the port
+
+    @property
+    def identity(self) -> str | None:
+        return self.inner.identity
+
+    def office_template(self) -> FileRef | None:
+        return self.inner.office_template()
+
+    def find(self, period: str, role: Role | None = None) -> list[FileRef]:
+        self._enter()
+        return self.inner.find(period, role)
+
+    def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
+        self._enter()
+        return self.inner.changed_since(period, since)
+
+    def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
+        self._enter()
+        return self.inner.create(name, tags, patch)
+
+    def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:
+        self._enter()
+        return self.inner.copy(source, name, tags)
+
+    def apply(self, ref: FileRef, patch: WorkbookPatch) -> None:
+        self._enter()
+        try:
+            self.inner.apply(ref, patch)
+        except FilesSkipped as exc:
+            if self.strict:
+                raise
+            self._note(exc, [ref])  # e.g. the recap open on a leader's screen: next time
+
+    def apply_many(self, items: Sequence[tuple[FileRef, WorkbookPatch]]) -> None:
+        self._enter()
+        try:
+            self.inner.apply_many(items)
+        except FilesSkipped as exc:
+            self._note(exc, [r for r, _ in items])
+
+    def read(self, ref: FileRef, sheets: Sequence[str]) -> dict[str, Grid]:
+        self._enter()
+        return self.inner.read(ref, sheets)
+
+    def read_many(self, refs: Sequence[FileRef],
+                  sheets: Sequence[str]) -> dict[str, dict[str, Grid]]:
+        self._enter()
+        try:
+            return self.inner.read_many(refs, sheets)
+        except FilesSkipped as exc:
+            if self.strict:
+                raise
+            self._note(exc, refs)
+            done: Any = exc.done or {}
+            return dict(done)
+
+    def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
+              message: str = "") -> ShareResult:
+        self._enter()
+        return self.inner.share(ref, grants, notify=notify, message=message)
+
+    def delete(self, ref: FileRef) -> None:
+        self._enter()
+        self.inner.delete(ref)
