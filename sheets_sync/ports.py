@@ -59,6 +59,8 @@ class Grant:
 class ShareResult:
     added: list[Grant] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # e-mails whose access was withdrawn
+    # access beyond the config found and left in place (withdrawn only with revoke_extra)
+    extra: list[str] = field(default_factory=list)
 
 
 class BackendError(Exception):
@@ -156,9 +158,10 @@ class WorkbookStore(Protocol):
         ...
 
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
-              message: str = "") -> ShareResult:
-        """Make the file's sharing exactly `grants` (plus the owner): add what is missing,
-        withdraw user access that is not granted. Never shares with "anyone".
+              message: str = "", revoke_extra: bool = False) -> ShareResult:
+        """Give `grants` (plus the owner): add what is missing. Access beyond them (an
+        outside account, a domain, "anyone with the link") is reported in `extra`, and
+        withdrawn only with `revoke_extra`. Never shares with "anyone".
         Google: 1 + (accounts added or removed) calls."""
         ...
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+import secrets
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -115,6 +116,19 @@ def new_sheet_id(title: str, taken: Iterable[int]) -> int:
     while candidate in used:
         candidate = candidate % 2_000_000_000 + 1
     return candidate
+
+
+def new_object_id(taken: Iterable[int]) -> int:
+    """An id for a protected range or chart this batch adds, chosen before it is sent (the
+    Sheets API accepts it): the same id is sent again after a lost answer, so Google refuses
+    the repeat ("It is an error to specify the ID of a range that already exists") instead
+    of adding the object twice, and finding the id in the file proves the batch was applied.
+    Random, so an id of an object the store does not know (a copy's) is never chosen twice."""
+    used = set(taken)
+    while True:
+        candidate = secrets.randbelow(2_000_000_000) + 1
+        if candidate not in used:
+            return candidate
 
 
 # ---------------------------------------------------------------------- values
@@ -263,12 +277,14 @@ def _num_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def chart_request(sheet_id: int, chart: Chart) -> Request:
+def chart_request(sheet_id: int, chart: Chart, chart_id: int | None = None) -> Request:
     # The series' first row is its name (headerCount 1); the categories span the same rows.
     def source(rng: CellRange) -> dict[str, Any]:
         return {"sourceRange": {"sources": [_grid(sheet_id, rng)]}}
 
+    body: dict[str, Any] = {"chartId": chart_id} if chart_id is not None else {}
     return {"addChart": {"chart": {
+        **body,
         "spec": {
             "title": chart.title,
             "basicChart": {
@@ -313,6 +329,11 @@ class Rendered:
     book: Book  # the book as it will be once the batch succeeded (ids of new objects aside)
     protection_slots: list[str]  # sheet title per addProtectedRange, in request order
     chart_slots: list[str]  # sheet title per addChart, in request order
+    # ids of the sheets, protected ranges and charts the batch adds, and of those it deletes:
+    # after a lost answer, finding them (gone) tells that the batch was applied (batches are
+    # all-or-nothing)
+    added: list[int] = field(default_factory=list)
+    deleted: list[int] = field(default_factory=list)
 
 
 def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
@@ -424,6 +445,9 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
             }
             if sp.protection.description:
                 protected["description"] = sp.protection.description
+            pid = new_object_id(_taken(book))
+            protected = {"protectedRangeId": pid, **protected}
+            info.protections.append(pid)
             reqs.append({"addProtectedRange": {"protectedRange": protected}})
             prot_slots.append(sp.title)
         if sp.append_rows:
@@ -437,9 +461,30 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
                 reqs.append({"deleteEmbeddedObject": {"objectId": cid}})
             info.charts = []
             for ch in sp.charts:
-                reqs.append(chart_request(sid, ch))
+                cid = new_object_id(_taken(book))
+                info.charts.append(cid)
+                reqs.append(chart_request(sid, ch, cid))
                 chart_slots.append(sp.title)
-    return Rendered(reqs + late, book, prot_slots, chart_slots)
+    added: list[int] = []
+    deleted: list[int] = []
+    for req in reqs + late:
+        if "addSheet" in req:
+            added.append(int(req["addSheet"]["properties"]["sheetId"]))
+        elif "addProtectedRange" in req:
+            added.append(int(req["addProtectedRange"]["protectedRange"]["protectedRangeId"]))
+        elif "addChart" in req:
+            added.append(int(req["addChart"]["chart"]["chartId"]))
+        elif "deleteSheet" in req:
+            deleted.append(int(req["deleteSheet"]["sheetId"]))
+        elif "deleteProtectedRange" in req:
+            deleted.append(int(req["deleteProtectedRange"]["protectedRangeId"]))
+        elif "deleteEmbeddedObject" in req:
+            deleted.append(int(req["deleteEmbeddedObject"]["objectId"]))
+    return Rendered(reqs + late, book, prot_slots, chart_slots, added, deleted)
+
+
+def _taken(book: Book) -> list[int]:
+    return [i for s in book.sheets.values() for i in (s.sheet_id, *s.protections, *s.charts)]
 
 
 def _clear(info: SheetInfo) -> list[Request]:

@@ -1,19 +1,27 @@
-"""Sharing: make a file's permissions exactly what the config grants (plus the owner)."""
+"""Sharing: give what the config grants (plus the owner); access beyond it is reported, and
+withdrawn only when asked (`revoke_extra`: `sync distribute --revoke-extra`).
+
+Every call is safe after a lost answer: a permission whose create went unanswered is looked
+for before it is sent again (a repeat would send the section a second sharing e-mail), and a
+delete answered 404 on its repeat was already done."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from gspread.exceptions import APIError
+
 from sheets_sync.adapters.google.base import ALL_DRIVES, DRIVE_FILES, StoreBase
-from sheets_sync.ports import FileRef, Grant, ShareResult
+from sheets_sync.adapters.google.http import MaybeApplied
+from sheets_sync.ports import BackendError, FileRef, Grant, ShareResult
 
 ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3}
 
 
 class Sharing(StoreBase):
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
-              message: str = "") -> ShareResult:
+              message: str = "", revoke_extra: bool = False) -> ShareResult:
         wanted: dict[str, str] = {}
         for g in grants:
             email, role = g.email.strip().lower(), g.role
@@ -47,11 +55,15 @@ class Sharing(StoreBase):
                 have[email] = wanted[email]
                 result.added.append(Grant(email, wanted[email]))
                 continue
-            # Anything not granted goes, "anyone with the link" and whole domains included.
+            # Anything not granted ("anyone with the link", a domain, an outside account) is
+            # reported; it is withdrawn only on request, as someone may have shared on purpose.
+            what = describe_permission(perm)
+            if not revoke_extra:
+                result.extra.append(what)
+                continue
             with self._errors(action, ref.id, ref.name):
-                self.http.request("delete", f"{base}/{perm['id']}", params=ALL_DRIVES)
-            result.removed.append(email or (perm.get("domain") and f"domain:{perm['domain']}")
-                                  or str(kind))
+                self._delete_permission(f"{base}/{perm['id']}")
+            result.removed.append(what)
         for email, role in wanted.items():
             if email in have or email == me:
                 continue
@@ -60,10 +72,53 @@ class Sharing(StoreBase):
             if notify and message:
                 params["emailMessage"] = message
             with self._errors(f"{action} untuk {email}", ref.id, ref.name):
-                self._json("post", base, params=params,
-                           body={"type": "user", "role": role, "emailAddress": email})
+                self._add_permission(base, params, email, role)
             result.added.append(Grant(email, role))
         return result
+
+    def _add_permission(self, base: str, params: dict[str, Any], email: str, role: str) -> None:
+        """permissions.create, never twice: after a lost answer, list the file's permissions
+        and send again only when the account is not there."""
+        retry = self.http.retry
+        body = {"type": "user", "role": role, "emailAddress": email}
+        for attempt in range(retry.max_retries + 1):
+            try:
+                self.http.request("post", base, params=params, json=body, idempotent=False)
+                return
+            except MaybeApplied as exc:
+                retry.sleep(retry.delay(attempt, exc.retry_after))
+                if any(str(p.get("emailAddress", "")).lower() == email
+                       and p.get("role") == role for p in self._permissions(base)):
+                    return
+        raise BackendError(f"Google tidak menjawab dengan pasti saat membagikan ke {email}.",
+                           hint="Jalankan perintah lagi; akses yang sudah diberikan tidak "
+                                "dikirim dua kali.")
+
+    def _delete_permission(self, url: str) -> None:
+        try:
+            self.http.request("delete", url, params=ALL_DRIVES)
+        except APIError as exc:
+            # a repeat of a delete whose answer was lost: already gone
+            if exc.response.status_code != 404:
+                raise
+
+    def extra_access(self, ref: FileRef, grants: Sequence[Grant]) -> list[str]:
+        """Access to the file beyond `grants` (and the owner, the service, Shared Drive
+        members): for status, validate and doctor. 1 permissions.list."""
+        wanted = {g.email.strip().lower() for g in grants}
+        me = self.account()
+        with self._errors(f"memeriksa akses '{ref.name}'", ref.id, ref.name):
+            existing = self._permissions(f"{DRIVE_FILES}/{ref.id}/permissions")
+        out = []
+        for perm in existing:
+            email = str(perm.get("emailAddress", "")).lower()
+            inherited = any(d.get("inherited") for d in perm.get("permissionDetails") or [])
+            if perm.get("role") == "owner" or inherited or (email and email == me):
+                continue
+            if perm.get("type") in ("user", "group") and email in wanted:
+                continue
+            out.append(describe_permission(perm))
+        return out
 
     def _permissions(self, base: str) -> list[dict[str, Any]]:
         params: dict[str, Any] = {
@@ -78,3 +133,13 @@ class Sharing(StoreBase):
             if not page.get("nextPageToken"):
                 return out
             params["pageToken"] = page["nextPageToken"]
+
+
+def describe_permission(perm: dict[str, Any]) -> str:
+    """How a permission is named to PEP: the account, the domain, or "siapa saja (anyone)"."""
+    kind = perm.get("type")
+    if kind == "anyone":
+        return "siapa saja yang memiliki tautan (anyone)"
+    if kind == "domain":
+        return f"domain:{perm.get('domain', '?')}"
+    return str(perm.get("emailAddress") or kind)

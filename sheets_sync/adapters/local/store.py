@@ -182,7 +182,7 @@ class LocalStore:
     # ------------------------------------------------------------------ sharing
 
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
-              message: str = "") -> ShareResult:
+              message: str = "", revoke_extra: bool = False) -> ShareResult:
         # A folder of files has no accounts: access is whoever can open the folder.
         return ShareResult()
 
