@@ -6,13 +6,14 @@ batch write, one sharing check); creating it the first time: <= 3 + sharing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
 from sheets_sync.domain.models import Config, Issue
-from sheets_sync.domain.patch import Value
+from sheets_sync.domain.patch import SheetPatch, Value
 from sheets_sync.domain.recap import (
     AUDITED,
     SHEET_AUDITED,
@@ -49,7 +50,9 @@ def recap_grants(config: Config) -> list[Grant]:
 
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,
-          collected: Collected | None = None, issues: list[Issue] | None = None) -> RecapResult:
+          collected: Collected | None = None, issues: list[Issue] | None = None,
+          extra_sheets: Sequence[SheetPatch] = ()) -> RecapResult:
+    """`extra_sheets` ride in the same write (the watcher's memory: no extra call)."""
     found = collected or collect(config, store)
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
@@ -62,6 +65,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         lines, audited = review_lines(found, {})
         patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
                             audited=audited)
+        patch.sheets.extend(extra_sheets)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
         return RecapResult(ref, data, True, len(lines))
@@ -78,8 +82,10 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     # confirmations, approvals, reopenings recorded since the last recap
     events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
     lines += events
-    store.apply(ref, recap_patch(config, data, schedule, now, lines, with_audit_header=False,
-                                 audited=audited))
+    patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
+                        audited=audited)
+    patch.sheets.extend(extra_sheets)
+    store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)
     return RecapResult(ref, data, False, len(lines))
 
