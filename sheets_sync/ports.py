@@ -129,7 +129,8 @@ class WorkbookStore(Protocol):
         ...
 
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
-        """A new workbook holding `patch` (the template, the recap). Google: <= 3 calls."""
+        """A new workbook holding `patch` (the template, the recap); one left half-made by a
+        crash is finished, not made again. Google: <= 4 calls."""
         ...
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:

@@ -117,10 +117,16 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
 
     # Workbooks that exist already: one read each tells whether their prefill finished.
     existing = {s.id: found.refs[s.id] for s in chosen if s.id in found.refs}
-    grids = store.read_many(list(existing.values()), [config.labels.sheet_meta])
+    grids = store.read_many(list(existing.values()),
+                            [config.labels.sheet_meta, config.labels.sheet_worksheet])
     metas = {sid: parse_meta(grids.get(ref.id, {}).get(config.labels.sheet_meta))
              for sid, ref in existing.items()}
     prefilled = {sid for sid, meta in metas.items() if meta.distributed}
+    # A copy whose prefill never ran (a crash in between) has a blank Status: nothing of the
+    # section's is there to keep, so it gets the fresh status like a new copy.
+    blank_status = {sid for sid, ref in existing.items() if sid not in prefilled
+                    and _blank_status(grids.get(ref.id, {}).get(config.labels.sheet_worksheet),
+                                      layout)}
 
     # Earlier periods' values, read once per run and stored in each new workbook's meta:
     # validating then needs no reads of earlier periods.
@@ -139,7 +145,7 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
-                                  fresh=action == "dibuat")
+                                  fresh=action == "dibuat" or section.id in blank_status)
             if history is not None:
                 codes = {i.code for i in config.indicators_of(section.id)}
                 # merged with the records already there (a damaged workbook may hold some)
@@ -161,3 +167,12 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     else:
         outcomes = [one(s) for s in chosen]
     return DistributeReport(template, outcomes, found.duplicates, found.unknown)
+
+
+def _blank_status(grid: list[list[object]] | None, layout: Layout) -> bool:
+    cell = layout.header_cells.get("status")
+    if not grid or cell is None:
+        return False
+    r, c = cell
+    value = grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None
+    return value is None or str(value).strip() == ""

@@ -4,7 +4,7 @@ one batchUpdate per patch, and the trash."""
 from __future__ import annotations
 
 import contextlib
-import secrets
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +27,12 @@ from sheets_sync.adapters.google.render import METADATA_FIELDS, Book, SheetInfo,
 OBJECT_IDS = "sheets(properties(sheetId),protectedRanges(protectedRangeId),charts(chartId))"
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import BackendError, FileRef, Tags
+
+
+def create_marker(name: str, tags: Tags) -> str:
+    """The one-off marker of a file `create` makes (a Drive property value: <= 124 bytes)."""
+    text = "|".join([tags.role.value, tags.period, tags.section or "", name])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 class Writing(Finding):
@@ -75,22 +81,31 @@ class Writing(Finding):
         return ref
 
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
-        token = secrets.token_hex(12)
+        # The marker is derived from what is made, not random: a run after a crash between
+        # files.create and the tagging finds the half-made file (untagged, so `find` never
+        # saw it) and finishes it, instead of leaving it behind and making another.
+        token = create_marker(name, tags)
         body: dict[str, Any] = {"name": name, "mimeType": SPREADSHEET_MIME,
                                 "appProperties": {KEY_CREATE: token}, "writersCanShare": False}
         if self.folder_id:
             body["parents"] = [self.folder_id]
         what = f"membuat '{name}'"
         with self._errors(what, self.folder_id):
-            data = self._make_once(DRIVE_FILES, {**ALL_DRIVES, "fields": "id"}, body,
-                                   lambda: self._already_created(token), what)
+            data = self._already_created(token)  # 1 files.list
+            half_made = data is not None
+            if data is None:
+                data = self._make_once(DRIVE_FILES, {**ALL_DRIVES, "fields": "id"}, body,
+                                       lambda: self._already_created(token), what)
         file_id = str(data["id"])
         # A spreadsheet made through Drive holds one default sheet, id 0 (its title depends
         # on the account's language): render() renames it to the patch's first sheet.
         default = Book({"": SheetInfo(0, "")})
         try:
             with self._errors(f"mengisi '{name}'", file_id, name):
-                self._write(file_id, name, patch, default, new_file=True)
+                book = self._fetch_book(file_id, name) if half_made else default
+                # A batch is all-or-nothing: a half-made file holds all of it or none.
+                if not (half_made and all(sp.title in book.sheets for sp in patch.sheets)):
+                    self._write(file_id, name, patch, book, new_file=True)
             # Tagged only once complete, so a crash in between leaves nothing `find` returns.
             with self._errors(f"menandai '{name}'", file_id, name):
                 data = self._json("patch", f"{DRIVE_FILES}/{file_id}",
