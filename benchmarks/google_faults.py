@@ -16,6 +16,7 @@ calls) at every call boundary of distribute, validate and recap, then the comman
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections import Counter
@@ -126,10 +127,8 @@ def scenario(fake: FakeGoogle, cfg: Config, *, faults: float = 0.0, seed: int = 
             fake.inject_faults(rate=faults, kinds=FAULTS, seed=seed * 100 + index)
         if kill and kill[0] == index:
             kill_at(fake, kill[1])
-            try:
+            with contextlib.suppress(Killed):  # the process died there
                 run_step(step, fake, cfg)
-            except Killed:
-                pass
             revive(fake)
         run_step(step, fake, cfg)
     fake.clear_faults()

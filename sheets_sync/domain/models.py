@@ -347,6 +347,9 @@ class GoogleBackend(Strict):
     timeout_seconds: float = Field(default=60, gt=0)
     workers: int = Field(default=4, ge=1, le=16)
     sharing: GoogleSharing = Field(default_factory=GoogleSharing)
+    # the period's lock on Drive (one writer per period) is stale after this long: a holder
+    # that crashed does not block the office for ever
+    lock_stale_minutes: float = Field(default=30, gt=0)
 
 
 class Backend(Strict):

@@ -18,6 +18,7 @@ Call costs (each one request unless a retry is needed):
 - read: 1 call per file: values.batchGet, or, for a file this process does not know yet,
   spreadsheets.get with grid data (values + sheet ids at once, so the next apply is 1 call);
   +1 when a sheet was renamed or removed since the last look
+- lock(period): 2 files.list + files.create to take, 1 files.update (trash) to release
 - share: 1 permissions.list + 1 per account added, changed or removed (a create whose answer
   was lost: +1 permissions.list before it is sent again, never a second sharing e-mail)
 
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 import requests
 
 from sheets_sync.adapters.google.http import GoogleHTTP, RateLimiter, RetryPolicy, Sleep
+from sheets_sync.adapters.google.locking import Locking
 from sheets_sync.adapters.google.reading import Reading
 from sheets_sync.adapters.google.sharing import Sharing
 from sheets_sync.adapters.google.writing import Writing
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from sheets_sync.domain.models import Config
 
 
-class GoogleStore(Writing, Reading, Sharing):
+class GoogleStore(Locking, Writing, Reading, Sharing):
     """The Google backend.
 
     Tests and tools build it on any `requests.Session` (e.g. the in-process fake's) with

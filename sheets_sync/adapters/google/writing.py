@@ -23,10 +23,10 @@ from sheets_sync.adapters.google.errors import translate
 from sheets_sync.adapters.google.finding import Finding
 from sheets_sync.adapters.google.http import MaybeApplied
 from sheets_sync.adapters.google.render import METADATA_FIELDS, Book, SheetInfo, render
-
-OBJECT_IDS = "sheets(properties(sheetId),protectedRanges(protectedRangeId),charts(chartId))"
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import BackendError, FileRef, Tags
+
+OBJECT_IDS = "sheets(properties(sheetId),protectedRanges(protectedRangeId),charts(chartId))"
 
 
 def create_marker(name: str, tags: Tags) -> str:
