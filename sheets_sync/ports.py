@@ -10,7 +10,7 @@ DESIGN.md section 6 are met here, not in the flows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -164,6 +164,13 @@ class WorkbookStore(Protocol):
         outside account, a domain, "anyone with the link") is reported in `extra`, and
         withdrawn only with `revoke_extra`. Never shares with "anyone".
         Google: 1 + (accounts added or removed) calls."""
+        ...
+
+    def extra_access(self, period: str, wanted: Callable[[FileRef], Sequence[Grant]]
+                     ) -> list[tuple[FileRef, list[str]]]:
+        """The period's files with access beyond what `wanted(file)` grants (an outside
+        account, a domain, "anyone with the link"), named; files without any are left out.
+        Local: none (a folder's access is the file system's). Google: 1 call."""
         ...
 
     def delete(self, ref: FileRef) -> None:

@@ -40,9 +40,8 @@ def test_a_second_computer_is_told_who_holds_the_period(fake: FakeGoogle) -> Non
     with first.lock(PERIOD):
         assert len(_locks(fake)) == 1
         assert first.find(PERIOD) == []  # the lock is not one of the period's workbooks
-        with pytest.raises(PeriodLocked) as caught:
-            with second.lock(PERIOD):
-                pytest.fail("two writers on one period")
+        with pytest.raises(PeriodLocked) as caught, second.lock(PERIOD):
+            pytest.fail("two writers on one period")
         assert "pep@setwan.example.go.id" in caught.value.message
         assert caught.value.holder.since == T0
         assert len(sleeps.calls) == 3  # it waited a little first
@@ -50,9 +49,8 @@ def test_a_second_computer_is_told_who_holds_the_period(fake: FakeGoogle) -> Non
     assert _locks(fake) == []  # released
     with second.lock(PERIOD):
         assert len(_locks(fake)) == 1
-    with first.lock("2026-TW4"):  # another period is another lock
-        with second.lock(PERIOD):
-            pass
+    with first.lock("2026-TW4"), second.lock(PERIOD):  # another period, another lock
+        pass
 
 
 def test_a_stale_lock_is_taken_over(fake: FakeGoogle) -> None:

@@ -261,7 +261,13 @@ def test_share_gives_the_grants_and_reports_access_beyond_them(fake: FakeGoogle)
     assert len(fake.file(ref.id).permissions) == 5
     assert fake.count() == 1 + 2  # list + create + update
     assert [(n.to, n.message) for n in fake.notifications] == [(KASIE, "Mohon diisi")]
-    assert sorted(store.extra_access(ref, grants)) == sorted(result.extra)
+    fake.reset_counts()
+    assert [(r.id, sorted(x)) for r, x in store.extra_access(PERIOD, lambda r: grants)] == [
+        (ref.id, sorted(result.extra))]
+    assert fake.count() == 1  # the period's listing brings the permissions along
+    fake.reset_counts()
+    store.extra_access(PERIOD, lambda r: grants)
+    assert fake.count() == 0  # after a find: no call at all
     fake.reset_counts()
     revoked = store.share(ref, grants, revoke_extra=True)
     assert sorted(revoked.removed) == sorted(result.extra) and revoked.added == []

@@ -46,6 +46,7 @@ class SectionOutcome:
     url: str
     shared_with: list[str] = field(default_factory=list)
     unshared: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # access beyond the config, left in place
 
 
 @dataclass
@@ -104,7 +105,9 @@ def ensure_template(config: Config, store: WorkbookStore, found: Collected) -> t
 
 def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                sections: list[str] | None = None, workers: int = 1,
-               progress: Progress | None = None) -> DistributeReport:
+               progress: Progress | None = None, revoke_extra: bool = False) -> DistributeReport:
+    """`revoke_extra`: withdraw access beyond the config (on the template and the recap too);
+    without it such access is only reported."""
     found = index_files(config, store.find(config.period.code))
     template, layout = ensure_template(config, store, found)
     deadline = format_datetime_id(fill_deadline(config))
@@ -155,17 +158,24 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             action = action if action == "dibuat" else "dilengkapi"
         shared = store.share(ref, grants_for(config, section),
                              notify=config.backend.google.sharing.notify,
-                             message=config.backend.google.sharing.message)
+                             message=config.backend.google.sharing.message,
+                             revoke_extra=revoke_extra)
         if progress:
             progress(section.id, action)
         return SectionOutcome(section.id, section.name, action, ref.url,
-                              [g.email for g in shared.added], shared.removed)
+                              [g.email for g in shared.added], shared.removed, shared.extra)
 
     if workers > 1 and len(chosen) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(one, chosen))
     else:
         outcomes = [one(s) for s in chosen]
+    if revoke_extra:
+        from sheets_sync.flows.recap import recap_grants
+
+        store.share(template, [], revoke_extra=True)
+        if found.recap is not None:
+            store.share(found.recap, recap_grants(config), revoke_extra=True)
     return DistributeReport(template, outcomes, found.duplicates, found.unknown)
 
 

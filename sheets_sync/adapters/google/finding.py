@@ -61,7 +61,10 @@ class Finding(StoreBase):
                 ref = self._ref(data)
                 if ref is not None and ref.tags.period == period:
                     refs.append(ref)
-        return sorted(refs, key=lambda r: (r.tags.role.value, r.tags.section or "", r.name))
+        refs.sort(key=lambda r: (r.tags.role.value, r.tags.section or "", r.name))
+        if role is None:
+            self._found[period] = refs  # for extra_access, without another listing
+        return refs
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         refs = self.find(period)

@@ -7,12 +7,12 @@ delete answered 404 on its repeat was already done."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from gspread.exceptions import APIError
 
-from sheets_sync.adapters.google.base import ALL_DRIVES, DRIVE_FILES, StoreBase
+from sheets_sync.adapters.google.base import ALL_DRIVES, DRIVE_FILES, PERM_FIELDS, StoreBase
 from sheets_sync.adapters.google.http import MaybeApplied
 from sheets_sync.ports import BackendError, FileRef, Grant, ShareResult
 
@@ -31,6 +31,8 @@ class Sharing(StoreBase):
                 wanted[email] = role
         me = self.account()
         result = ShareResult()
+        with self._lock:
+            self._listed_permissions.pop(ref.id, None)  # about to change: list afresh later
         base = f"{DRIVE_FILES}/{ref.id}/permissions"
         action = f"mengatur akses '{ref.name}'"
         with self._errors(action, ref.id, ref.name):
@@ -102,15 +104,32 @@ class Sharing(StoreBase):
             if exc.response.status_code != 404:
                 raise
 
-    def extra_access(self, ref: FileRef, grants: Sequence[Grant]) -> list[str]:
-        """Access to the file beyond `grants` (and the owner, the service, Shared Drive
-        members): for status, validate and doctor. 1 permissions.list."""
+    def extra_access(self, period: str,
+                     wanted: Callable[[FileRef], Sequence[Grant]]) -> list[tuple[FileRef, list[str]]]:
+        """Access beyond `wanted(file)` (and the owner, the service, Shared Drive members) on
+        the period's files. No call after a `find` of the period in this process (Drive
+        lists permissions with the files), else 1; +1 permissions.list per file in a Shared
+        Drive, where Drive does not list them with the file."""
+        refs = self._found.get(period)
+        if refs is None:
+            refs = self.find(period)
+        out: list[tuple[FileRef, list[str]]] = []
+        for ref in refs:
+            with self._lock:
+                perms = self._listed_permissions.get(ref.id)
+            if perms is None:
+                with self._errors(f"memeriksa akses '{ref.name}'", ref.id, ref.name):
+                    perms = self._permissions(f"{DRIVE_FILES}/{ref.id}/permissions")
+            extra = self._beyond(perms, wanted(ref))
+            if extra:
+                out.append((ref, extra))
+        return out
+
+    def _beyond(self, perms: list[dict[str, Any]], grants: Sequence[Grant]) -> list[str]:
         wanted = {g.email.strip().lower() for g in grants}
         me = self.account()
-        with self._errors(f"memeriksa akses '{ref.name}'", ref.id, ref.name):
-            existing = self._permissions(f"{DRIVE_FILES}/{ref.id}/permissions")
         out = []
-        for perm in existing:
+        for perm in perms:
             email = str(perm.get("emailAddress", "")).lower()
             inherited = any(d.get("inherited") for d in perm.get("permissionDetails") or [])
             if perm.get("role") == "owner" or inherited or (email and email == me):
@@ -122,10 +141,7 @@ class Sharing(StoreBase):
 
     def _permissions(self, base: str) -> list[dict[str, Any]]:
         params: dict[str, Any] = {
-            **ALL_DRIVES, "pageSize": 100,
-            "fields": "nextPageToken,permissions(id,type,role,emailAddress,domain,"
-                      "permissionDetails(inherited))",
-        }
+            **ALL_DRIVES, "pageSize": 100, "fields": f"nextPageToken,permissions({PERM_FIELDS})"}
         out: list[dict[str, Any]] = []
         while True:
             page = self._json("get", base, params=params)
@@ -133,7 +149,6 @@ class Sharing(StoreBase):
             if not page.get("nextPageToken"):
                 return out
             params["pageToken"] = page["nextPageToken"]
-
 
 def describe_permission(perm: dict[str, Any]) -> str:
     """How a permission is named to PEP: the account, the domain, or "siapa saja (anyone)"."""

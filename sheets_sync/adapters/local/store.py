@@ -181,6 +181,9 @@ class LocalStore:
 
     # ------------------------------------------------------------------ sharing
 
+    def extra_access(self, period: str, wanted: Any) -> list[tuple[FileRef, list[str]]]:
+        return []  # access to a shared folder is the file system's, not the service's
+
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
               message: str = "", revoke_extra: bool = False) -> ShareResult:
         # A folder of files has no accounts: access is whoever can open the folder.
