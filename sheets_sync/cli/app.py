@@ -39,7 +39,16 @@ class App:
         if self._store is None:
             from sheets_sync.adapters import open_store
 
-            self._store = open_store(self.config(), self.base_dir)
+            config = self.config()
+            if config.backend.kind == "google":
+                from sheets_sync.adapters.google.exposure import (
+                    exposed_credentials,
+                    exposure_warning,
+                )
+
+                for path in exposed_credentials(config.backend.google, self.base_dir):
+                    self.err.print(f"[yellow]Perhatian:[/yellow] {exposure_warning(path)}")
+            self._store = open_store(config, self.base_dir)
         return self._store
 
     def now(self) -> datetime:
