@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gspread.utils import rowcol_to_a1
+
 from tests.backends import GoogleEnv
 from tests.conftest import small_config_data
 
@@ -65,3 +67,29 @@ def test_an_account_outside_the_allowed_domains_is_refused(tmp_path: Path) -> No
     out = " ".join(env.run("distribute", code=2).output.split())
     assert "kasie.pribadi@gmail.com" in out and "allowed_domains" in out
     assert env.fake.notifications == [] and not env.fake.files
+
+
+def test_section_text_stays_text_in_the_recap_and_audit(tmp_path: Path) -> None:
+    """Text a section typed that a spreadsheet would run as a formula (=, +, -, @, a
+    leading tab) reaches the recap and the Audit as text (stringValue), never a formula."""
+    env = _env(tmp_path)
+    ref = env.section_ref("bagian-1")
+    sheet = env.config.labels.sheet_worksheet
+    grid = env.grid(ref, sheet)
+    row = next(i for i, r in enumerate(grid, start=1) if "B1-01" in r)
+    col = grid[[i for i, r in enumerate(grid) if "Keterangan" in r][0]].index("Keterangan") + 1
+    evil = ['=IMPORTXML("http://x.example","//a")', "\t=1+1", "@SUM(A1)"]
+    for text in evil:
+        answer = env.fake.write_as(env.config.section("bagian-1").editors[0], ref.id,
+                                   f"'{sheet}'!{rowcol_to_a1(row, col)}", [[text]],
+                                   value_input_option="RAW")
+        assert answer.status_code == 200
+        env.fake.advance(60)
+        env.run("recap")
+    (recap,) = [f for f in env.fake.files.values()
+                if f.app_properties.get("sheets_sync_role") == "recap"]
+    cells = [cell.get("userEnteredValue", {}) for s in env.fake.spreadsheet(recap.id).sheets
+             for r in s.cells.values() for cell in r.values()]
+    assert not [c for c in cells if "formulaValue" in c]
+    texts = {c.get("stringValue") for c in cells}
+    assert {t.strip() for t in evil} <= {t.strip() for t in texts if t}
