@@ -77,7 +77,7 @@ def test_section_text_stays_text_in_the_recap_and_audit(tmp_path: Path) -> None:
     sheet = env.config.labels.sheet_worksheet
     grid = env.grid(ref, sheet)
     row = next(i for i, r in enumerate(grid, start=1) if "B1-01" in r)
-    col = grid[[i for i, r in enumerate(grid) if "Keterangan" in r][0]].index("Keterangan") + 1
+    col = next(r for r in grid if "Keterangan" in r).index("Keterangan") + 1
     evil = ['=IMPORTXML("http://x.example","//a")', "\t=1+1", "@SUM(A1)"]
     for text in evil:
         answer = env.fake.write_as(env.config.section("bagian-1").editors[0], ref.id,
