@@ -27,7 +27,9 @@ def wanted(config: Config) -> Callable[[FileRef], list[Grant]]:
         section = sections.get(ref.tags.section or "")
         if ref.tags.role is Role.section and section is not None:
             return grants_for(config, section)
-        return []  # the template, or a workbook of a section no longer configured
+        # the template, or a workbook of a section no longer configured: PEP only
+        role = config.backend.google.sharing.pep_role
+        return [Grant(e, role) for e in config.office.pep_accounts]
 
     return of
 

@@ -171,9 +171,10 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     else:
         outcomes = [one(s) for s in chosen]
     if revoke_extra:
+        from sheets_sync.flows.access import wanted
         from sheets_sync.flows.recap import recap_grants
 
-        store.share(template, [], revoke_extra=True)
+        store.share(template, wanted(config)(template), revoke_extra=True)
         if found.recap is not None:
             store.share(found.recap, recap_grants(config), revoke_extra=True)
     return DistributeReport(template, outcomes, found.duplicates, found.unknown)
