@@ -4,12 +4,16 @@ first (DESIGN.md section 6). Nothing sleeps: the store's sleep is a recorder."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.ports import Grant, Role, Tags
+from tests.backends import GoogleEnv
+from tests.conftest import small_config_data
 from tests.fakegoogle import FakeGoogle
-from tests.fakegoogle.crash import lost_reply
+from tests.fakegoogle.crash import Killed, fork, kill_at, lost_reply, revive
 from tests.test_google_support import (
     KASIE,
     PEP,
@@ -109,3 +113,46 @@ def test_section_editors_cannot_reshare_their_workbook(fake: FakeGoogle) -> None
         params={"sendNotificationEmail": "false"},
         json={"type": "user", "role": "writer", "emailAddress": "teman@gmail.com"})
     assert answer.status_code == 403
+
+
+# ------------------------------------------------------------------ crashes
+
+
+def test_a_kill_between_create_and_tagging_leaves_no_orphan(fake: FakeGoogle) -> None:
+    patch = WorkbookPatch([SheetPatch("Ringkasan", values={(1, 1): "ok"}),
+                           SheetPatch("Audit", values={(1, 1): "Waktu"})])
+    for n in (2, 3, 4):  # after the create; after the batch; before the tags
+        world = fork(fake)
+        kill_at(world, n)
+        with pytest.raises(Killed):
+            make_store(world).create("Rekap", Tags(Role.recap, PERIOD), patch)
+        revive(world)
+        ref = make_store(world).create("Rekap", Tags(Role.recap, PERIOD), patch)
+        live = [f for f in world.files.values() if not f.trashed]
+        assert [f.id for f in live] == [ref.id], n  # the half-made one, finished
+        assert live[0].app_properties == {"sheets_sync_role": "recap",
+                                          "sheets_sync_period": PERIOD}
+        assert make_store(world).read(ref, ["Ringkasan", "Audit"]) == {
+            "Ringkasan": [["ok"]], "Audit": [["Waktu"]]}
+
+
+def test_a_kill_between_copy_and_prefill_still_gets_the_status(tmp_path: Path) -> None:
+    env = GoogleEnv(tmp_path, small_config_data())
+    env.run("template")
+    kill_at(env.fake, 4)  # listing, template read, copy of the first section ... dies
+    with pytest.raises(Killed):
+        env.run("distribute")
+    revive(env.fake)
+    env.run("distribute")
+    for section in ("bagian-1", "bagian-2", "bagian-3"):
+        assert env.cell(section, env.config.labels.sheet_worksheet,
+                        _status_a1(env)) == "Belum Diisi", section
+
+
+def _status_a1(env: GoogleEnv) -> str:
+    from gspread.utils import rowcol_to_a1
+
+    from sheets_sync.domain.worksheet import locate
+
+    grid = env.grid(env.section_ref("bagian-2"), env.config.labels.sheet_worksheet)
+    return rowcol_to_a1(*locate(grid, env.config.labels).header_cells["status"])
