@@ -139,7 +139,15 @@ def test_a_kill_between_create_and_tagging_leaves_no_orphan(fake: FakeGoogle) ->
 def test_a_kill_between_copy_and_prefill_still_gets_the_status(tmp_path: Path) -> None:
     env = GoogleEnv(tmp_path, small_config_data())
     env.run("template")
-    kill_at(env.fake, 4)  # listing, template read, copy of the first section ... dies
+    # where the first prefill comes, in a run without a kill
+    calm, real = fork(env.fake), env.fake
+    env.fake = calm
+    env.run("distribute")
+    env.fake = real
+    n = next(i for i, r in enumerate(calm.requests, start=1)
+             if r.op == "spreadsheets.batchUpdate")
+    assert calm.requests[n - 2].op == "files.copy"
+    kill_at(env.fake, n)  # the copy is made, its prefill never sent
     with pytest.raises(Killed):
         env.run("distribute")
     revive(env.fake)
