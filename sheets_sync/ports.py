@@ -10,7 +10,7 @@ DESIGN.md section 6 are met here, not in the flows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +63,8 @@ class ShareResult:
     added: list[Grant] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # e-mails whose access was withdrawn
     invited: list[str] = field(default_factory=list)  # no Google account: sent an invitation
+    # access beyond the config found and left in place (withdrawn only with revoke_extra)
+    extra: list[str] = field(default_factory=list)
 
 
 class BackendError(Exception):
@@ -147,7 +149,8 @@ class WorkbookStore(Protocol):
         ...
 
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
-        """A new workbook holding `patch` (the template, the recap). Google: <= 3 calls."""
+        """A new workbook holding `patch` (the template, the recap); one left half-made by a
+        crash is finished, not made again. Google: <= 4 calls."""
         ...
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:
@@ -177,10 +180,18 @@ class WorkbookStore(Protocol):
         ...
 
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
-              message: str = "") -> ShareResult:
-        """Make the file's sharing exactly `grants` (plus the owner): add what is missing,
-        withdraw user access that is not granted. Never shares with "anyone".
+              message: str = "", revoke_extra: bool = False) -> ShareResult:
+        """Give `grants` (plus the owner): add what is missing. Access beyond them (an
+        outside account, a domain, "anyone with the link") is reported in `extra`, and
+        withdrawn only with `revoke_extra`. Never shares with "anyone".
         Google: 1 + (accounts added or removed) calls."""
+        ...
+
+    def extra_access(self, period: str, wanted: Callable[[FileRef], Sequence[Grant]]
+                     ) -> list[tuple[FileRef, list[str]]]:
+        """The period's files with access beyond what `wanted(file)` grants (an outside
+        account, a domain, "anyone with the link"), named; files without any are left out.
+        Local: none (a folder's access is the file system's). Google: 1 call."""
         ...
 
     def delete(self, ref: FileRef) -> None:

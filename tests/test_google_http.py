@@ -66,7 +66,8 @@ def test_storage_quota_is_not_retried_and_explains_the_three_options(fake: FakeG
     store = make_store(fake, SA, sleeps=sleeps)  # a service account, no Shared Drive folder
     with pytest.raises(BackendError) as err:
         store.create("Templat", Tags(Role.template, PERIOD), WorkbookPatch([SheetPatch("A")]))
-    assert fake.count() == 1 and sleeps.calls == []
+    # the look for a half-made file, then the one refused create: not retried
+    assert fake.count(op="files.create") == 1 and sleeps.calls == []
     assert "storageQuotaExceeded" in err.value.message
     for option in ("sync auth login", "Shared Drive", "subject"):
         assert option in err.value.hint

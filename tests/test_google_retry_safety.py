@@ -18,6 +18,7 @@ from sheets_sync.adapters.google.store import GoogleStore
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.ports import BackendError, FileRef, Role, Tags
 from tests.fakegoogle import FakeGoogle, drive, sheets
+from tests.fakegoogle.crash import fail_matching
 from tests.fakegoogle.errors import GoogleError, drive_error, fault_error
 from tests.test_google_support import PEP, PERIOD, Sleeps, make_store
 
@@ -170,10 +171,8 @@ def test_a_create_whose_outcome_is_unknown_makes_one_file(
     store = make_store(fake, folder_id=folder)
     if kind == "500_after_apply":
         _applied_then(monkeypatch, drive, "files_create", lambda: fault_error("drive", 500))
-    elif kind == "500":
-        fake.fail_next(1, status=500)
-    else:
-        fake.fail_next(1, kind=kind)
+    else:  # the files.create itself, not the look for a half-made file before it
+        fail_matching(fake, "POST", "/drive/v3/files$", kind)
     ref = store.create("Rekapitulasi", RECAP,
                        WorkbookPatch([SheetPatch("Ringkasan", values={(1, 1): "ok"})]))
     files = _live(fake, "Rekapitulasi")

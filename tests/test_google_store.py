@@ -40,11 +40,12 @@ def folder(fake: FakeGoogle) -> str:
     return fake.create_folder("Data Kinerja 2026", owner=PEP)
 
 
-def test_create_builds_the_template_in_at_most_3_calls(fake: FakeGoogle, folder: str) -> None:
+def test_create_builds_the_template_in_at_most_4_calls(fake: FakeGoogle, folder: str) -> None:
     store = make_store(fake, folder_id=folder)
     config = make_config()
     ref = new_template(store, config)
-    assert fake.count() <= 3
+    # a look for a half-made one (a crash before tagging), create, one batch, the tags
+    assert fake.count() <= 4
     ss = fake.spreadsheet(ref.id)
     assert [s.title for s in ss.sheets] == SHEETS
     assert ss.by_title("_meta").props.get("hidden") is True
@@ -242,26 +243,41 @@ def test_read_many_reads_each_file_once_concurrently(fake: FakeGoogle) -> None:
     assert {k: v["A"] for k, v in out.items()} == {r.id: [[i]] for i, r in enumerate(refs)}
 
 
-def test_share_makes_access_exactly_the_grants(fake: FakeGoogle) -> None:
+def test_share_gives_the_grants_and_reports_access_beyond_them(fake: FakeGoogle) -> None:
     store = make_store(fake)
     ref = store.create("t", Tags(Role.section, PERIOD, "umum"), WorkbookPatch([SheetPatch("A")]))
     fake.share(ref.id, "mantan@setwan.example.go.id", "writer")
     fake.share(ref.id, STAFF, "reader")
     fake.share(ref.id, "anyone", "reader", kind="anyone")
     fake.reset_counts()
-    result = store.share(ref, [Grant(KASIE, "writer"), Grant(STAFF, "writer"),
-                               Grant(PEP, "writer")], notify=True, message="Mohon diisi")
+    grants = [Grant(KASIE, "writer"), Grant(STAFF, "writer"), Grant(PEP, "writer")]
+    result = store.share(ref, grants, notify=True, message="Mohon diisi")
     assert sorted(result.added, key=lambda g: g.email) == [Grant(KASIE, "writer"),
                                                            Grant(STAFF, "writer")]
-    assert sorted(result.removed) == ["anyone", "mantan@setwan.example.go.id"]
+    # reported, not withdrawn: someone may have shared on purpose
+    assert result.removed == []
+    assert sorted(result.extra) == ["mantan@setwan.example.go.id",
+                                    "siapa saja yang memiliki tautan (anyone)"]
+    assert len(fake.file(ref.id).permissions) == 5
+    assert fake.count() == 1 + 2  # list + create + update
+    assert [(n.to, n.message) for n in fake.notifications] == [(KASIE, "Mohon diisi")]
+    fake.reset_counts()
+    assert [(r.id, sorted(x)) for r, x in store.extra_access(PERIOD, lambda r: grants)] == [
+        (ref.id, sorted(result.extra))]
+    assert fake.count() == 1  # the period's listing brings the permissions along
+    fake.reset_counts()
+    store.extra_access(PERIOD, lambda r: grants)
+    assert fake.count() == 0  # after a find: no call at all
+    fake.reset_counts()
+    revoked = store.share(ref, grants, revoke_extra=True)
+    assert sorted(revoked.removed) == sorted(result.extra) and revoked.added == []
     perms = {(p.type, p.email_address, p.role) for p in fake.file(ref.id).permissions}
     assert perms == {("user", PEP, "owner"), ("user", KASIE, "writer"),
                      ("user", STAFF, "writer")}
-    assert fake.count() == 1 + 4  # list + create + update + 2 deletes
-    assert [(n.to, n.message) for n in fake.notifications] == [(KASIE, "Mohon diisi")]
+    assert fake.count() == 1 + 2  # list + 2 deletes
     fake.reset_counts()
     again = store.share(ref, [Grant(KASIE, "writer"), Grant(STAFF, "writer")])
-    assert again.added == [] and again.removed == [] and fake.count() == 1
+    assert again.added == again.removed == again.extra == [] and fake.count() == 1
 
 
 def test_delete_trashes_and_find_forgets(fake: FakeGoogle) -> None:

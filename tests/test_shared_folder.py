@@ -164,17 +164,22 @@ def test_two_takers_of_a_stale_lock_never_both_hold_it(tmp_path):
 def test_watch_holds_the_lock_per_cycle_only(env, monkeypatch):
     lock = workspace(env) / PERIOD / files.SERVICE_DIR / period_lock.LOCK_NAME
     seen = []
-    from sheets_sync.cli.app import App
+    from sheets_sync.service.clock import SystemClock
 
-    real = App.idle
-
-    def idle(self: App, seconds: float) -> None:
-        seen.append(lock.exists())  # held during the cycle
-        real(self, 0)
+    def sleep(_clock: SystemClock, seconds: float, _stop: object) -> None:
         seen.append(lock.exists())  # let go while waiting
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(App, "idle", idle)
+    from sheets_sync.cli.app import App
+
+    real_let_go = App.let_go
+
+    def let_go(self: App) -> None:
+        seen.append(lock.exists())  # held during the cycle
+        real_let_go(self)
+
+    monkeypatch.setattr(App, "let_go", let_go)
+    monkeypatch.setattr(SystemClock, "sleep", sleep)
     env.run("watch", "--interval", "5", code=130)
     assert seen == [True, False]
 
@@ -250,7 +255,7 @@ def test_a_damaged_workbook_is_reported_by_section_and_the_others_carry_on(env, 
         assert "dilewati" in result.output
     assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Valid"  # the others were done
     status = {d["section"]: d for d in json.loads(env.run("status", "--format", "json",
-                                                           code=4).stdout)}
+                                                           code=4).stdout)["sections"]}
     assert status["bagian-2"]["state"] == "Tidak dapat dibaca"
 
 

@@ -45,6 +45,14 @@ class App:
             from sheets_sync.adapters import open_store
 
             config = self.config()
+            if config.backend.kind == "google":
+                from sheets_sync.adapters.google.exposure import (
+                    exposed_credentials,
+                    exposure_warning,
+                )
+
+                for path in exposed_credentials(config.backend.google, self.base_dir):
+                    self.err.print(f"[yellow]Perhatian:[/yellow] {exposure_warning(path)}")
             self._store = GuardedStore(open_store(config, self.base_dir), config.period.code,
                                        writing=self.writing, strict=self.strict)
         return self._store

@@ -97,8 +97,12 @@ def template(app: App) -> None:
 @click.option("--update-targets", is_flag=True,
               help="Tulis target baru dari konfigurasi ke lembar yang sudah dikirim "
                    "(sel isian bagian tidak disentuh).")
+@click.option("--revoke-extra", is_flag=True,
+              help="Cabut akses di luar konfigurasi (akun lain, domain, siapa saja dengan "
+                   "tautan) pada berkas layanan; tanpa opsi ini hanya dilaporkan.")
 @pass_app
-def distribute(app: App, sections: tuple[str, ...], update_targets: bool) -> None:
+def distribute(app: App, sections: tuple[str, ...], update_targets: bool,
+               revoke_extra: bool) -> None:
     """Kirim kertas kerja ke setiap bagian (SOP langkah 2). Aman dijalankan ulang."""
     from sheets_sync.flows.distribute import distribute as run
 
@@ -106,7 +110,8 @@ def distribute(app: App, sections: tuple[str, ...], update_targets: bool) -> Non
     chosen = len(sections) or len(config.sections)
     with progress_bar(app, "Mendistribusikan", chosen) as tick:
         report = run(config, store, app.now(), sections=list(sections) or None,
-                     workers=workers_for(app), progress=tick, update_targets=update_targets)
+                     workers=workers_for(app), progress=tick, update_targets=update_targets,
+                     revoke_extra=revoke_extra)
     sharing = any(o.shared_with or o.unshared for o in report.outcomes)
     table = Table(title=f"Distribusi kertas kerja {config.period.label}")
     columns = ["Bagian", "Tindakan", "Berkas"] + (["Dibagikan ke", "Akses dicabut"] if sharing else [])
@@ -133,6 +138,12 @@ def distribute(app: App, sections: tuple[str, ...], update_targets: bool) -> Non
     for ref in report.unknown:
         app.err.print(f"[yellow]Perhatian:[/yellow] {ref.url} milik bagian "
                       f"'{ref.tags.section}' yang tidak ada lagi di konfigurasi (dibiarkan).")
+    for o in report.outcomes:
+        if o.extra:
+            app.err.print(f"[yellow]Perhatian:[/yellow] akses di luar konfigurasi pada "
+                          f"kertas kerja {o.name}: {', '.join(o.extra)}. Cabut dengan "
+                          "'sync distribute --revoke-extra' bila tidak disengaja.")
+
     _print_target_changes(app, report.target_changes)
 
 
@@ -146,6 +157,17 @@ def _print_target_changes(app: App, changes: list[Any]) -> None:
                           "'sync distribute --update-targets' untuk menulis target baru ke lembar.")
 
 
+def _warn_extra_access(app: App, config: Any, store: Any) -> None:
+    """Access beyond the config on the service's files: reported, never withdrawn here."""
+    from sheets_sync.flows.access import REVOKE_HINT, extra_access_lines
+
+    lines = extra_access_lines(config, store)
+    for line in lines:
+        app.err.print(f"[yellow]Perhatian:[/yellow] {line}")
+    if lines:
+        app.err.print(REVOKE_HINT)
+
+
 # --------------------------------------------------------------------------- status
 
 
@@ -156,9 +178,10 @@ def status(app: App, fmt: str) -> None:
     """Siapa sudah menyerahkan, kapan, dan siapa terlambat (hanya membaca)."""
     from sheets_sync.flows.status import status_report
 
-    config = app.config()
-    report = status_report(config, app.store(), app.now())
+    config, store = app.config(), app.store()
+    report = status_report(config, store, app.now())
     warn_duplicates(app, report.duplicates)
+    _warn_extra_access(app, config, store)
     rows = report.rows
     if fmt != "table":
         data = [{"section": r.section, "name": r.name, "state": r.state, "filled": r.filled,
@@ -207,12 +230,13 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     Kode keluar 1 bila ada kesalahan."""
     from sheets_sync.flows.validate import validate as run
 
-    config = app.config()
+    config, store = app.config(), app.store()
     count = len(sections) or len(config.sections)
     with app.err.status(f"Memeriksa {count} bagian ..."):  # a spinner: the reads run together
-        report = run(config, app.store(), sections=list(sections) or None, dry_run=dry_run,
+        report = run(config, store, sections=list(sections) or None, dry_run=dry_run,
                      now=app.now())
     warn_duplicates(app, report.duplicates)
+    _warn_extra_access(app, config, store)
     if fmt == "json":
         click.echo(json.dumps({"summary": report.summary(),
                                "issues": [issue_json(i) for i in report.issues]},

@@ -126,6 +126,10 @@ class Office(Strict):
         default_factory=list, description="Leadership: readers of the recap"
     )
 
+    # When set, every configured account must be in one of these domains (e.g. a Workspace
+    # domain): a typo or a private address is refused before anything is shared.
+    allowed_domains: list[str] = Field(default_factory=list)
+
     @field_validator("pep_accounts", "leadership_accounts")
     @classmethod
     def _emails(cls, v: list[str]) -> list[str]:
@@ -144,6 +148,11 @@ class Office(Strict):
         zone = parse_zone(self.timezone)
         assert zone is not None  # checked on load
         return zone
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, v: list[str]) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in v if d.strip()]
 
 
 class Section(Strict):
@@ -423,6 +432,9 @@ class GoogleBackend(Strict):
     timeout_seconds: float = Field(default=60, gt=0)
     workers: int = Field(default=4, ge=1, le=16)
     sharing: GoogleSharing = Field(default_factory=GoogleSharing)
+    # the period's lock on Drive (one writer per period) is stale after this long: a holder
+    # that crashed does not block the office for ever
+    lock_stale_minutes: float = Field(default=30, gt=0)
 
 
 class Signatory(Strict):
@@ -533,6 +545,8 @@ class Config(Strict):
         dupes = sorted(c for c, n in Counter(i.code for i in self.indicators).items() if n > 1)
         if dupes:
             raise ValueError(f"kode indikator ganda: {', '.join(dupes)}")
+        if self.office.allowed_domains:
+            _check_domains(self)
         known = set(ids)
         for ind in self.indicators:
             if ind.section not in known:
@@ -555,3 +569,19 @@ class Config(Strict):
 
     def indicators_of(self, section_id: str) -> list[Indicator]:
         return [i for i in self.indicators if i.section == section_id]
+
+
+def _check_domains(config: Config) -> None:
+    """office.allowed_domains: refuse any configured account outside them, naming it."""
+    allowed = config.office.allowed_domains
+    places = [("office.pep_accounts", config.office.pep_accounts),
+              ("office.leadership_accounts", config.office.leadership_accounts)]
+    places += [(f"sections[{s.id}].editors", s.editors) for s in config.sections]
+    for where, emails in places:
+        for email in emails:
+            domain = email.rsplit("@", 1)[-1].lower()
+            if domain not in allowed:
+                raise ValueError(
+                    f"akun {email} di {where} berada di luar domain yang diizinkan "
+                    f"(office.allowed_domains: {', '.join(allowed)}); perbaiki alamatnya "
+                    "atau tambahkan domainnya bila memang disengaja")

@@ -57,6 +57,7 @@ class SectionOutcome:
     shared_with: list[str] = field(default_factory=list)
     unshared: list[str] = field(default_factory=list)
     invited: list[str] = field(default_factory=list)  # no Google account: an invitation went
+    extra: list[str] = field(default_factory=list)  # access beyond the config, left in place
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,11 @@ def target_patch(config: Config, sheet: SectionSheet, meta_grid: list[list[objec
 
 def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                sections: list[str] | None = None, workers: int = 1,
-               progress: Progress | None = None,
-               update_targets: bool = False) -> DistributeReport:
+               progress: Progress | None = None, update_targets: bool = False,
+               revoke_extra: bool = False) -> DistributeReport:
+    """`update_targets`: write targets the config changed since into the sheets' locked
+    cells; `revoke_extra`: withdraw access beyond the config (on the template and the recap
+    too), without it such access is only reported."""
     found = index_files(config, store.find(config.period.code))
     template, layout = ensure_template(config, store, found)
     deadline = format_datetime_id(fill_deadline(config))
@@ -208,6 +212,11 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     out_there = {sid: parse_section(sid, grids.get(existing[sid].id, {}), labels)
                  for sid in prefilled}
     changes = {sid: target_changes(config, sheet) for sid, sheet in out_there.items()}
+    # A copy whose prefill never ran (a crash in between) has a blank Status: nothing of the
+    # section's is there to keep, so it gets the fresh status like a new copy.
+    blank_status = {sid for sid, ref in existing.items() if sid not in prefilled
+                    and _blank_status(grids.get(ref.id, {}).get(config.labels.sheet_worksheet),
+                                      layout)}
 
     # Earlier periods' values, read once per run and stored in each new workbook's meta:
     # validating then needs no reads of earlier periods.
@@ -226,7 +235,7 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
-                                  fresh=action == "dibuat")
+                                  fresh=action == "dibuat" or section.id in blank_status)
             if history is not None:
                 codes = {i.code for i in config.indicators_of(section.id)}
                 # merged with the records already there (a damaged workbook may hold some)
@@ -241,17 +250,34 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             changes[section.id] = [replace(c, updated=True) for c in changes[section.id]]
         shared = store.share(ref, grants_for(config, section),
                              notify=config.backend.google.sharing.notify,
-                             message=config.backend.google.sharing.message)
+                             message=config.backend.google.sharing.message,
+                             revoke_extra=revoke_extra)
         if progress:
             progress(section.id, action)
         return SectionOutcome(section.id, section.name, action, ref.url,
                               [g.email for g in shared.added], shared.removed,
-                              invited=list(shared.invited))
+                              invited=list(shared.invited), extra=shared.extra)
 
     if workers > 1 and len(chosen) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(one, chosen))
     else:
         outcomes = [one(s) for s in chosen]
+    if revoke_extra:
+        from sheets_sync.flows.access import wanted
+        from sheets_sync.flows.recap import recap_grants
+
+        store.share(template, wanted(config)(template), revoke_extra=True)
+        if found.recap is not None:
+            store.share(found.recap, recap_grants(config), revoke_extra=True)
     return DistributeReport(template, outcomes, found.duplicates, found.unknown,
                             [c for s in chosen for c in changes.get(s.id, [])])
+
+
+def _blank_status(grid: list[list[object]] | None, layout: Layout) -> bool:
+    cell = layout.header_cells.get("status")
+    if not grid or cell is None:
+        return False
+    r, c = cell
+    value = grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None
+    return value is None or str(value).strip() == ""

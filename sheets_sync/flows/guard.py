@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,7 +120,8 @@ class GuardedStore:
         return self.inner.find(period, role)
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
-        self._enter()
+        # The watcher's cheap look (it only lists): no lock, so an idle cycle stays one
+        # call; the cycle takes the lock with its first read, before anything is written.
         return self.inner.changed_since(period, since)
 
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
@@ -164,9 +165,14 @@ class GuardedStore:
             return dict(done)
 
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
-              message: str = "") -> ShareResult:
+              message: str = "", revoke_extra: bool = False) -> ShareResult:
         self._enter()
-        return self.inner.share(ref, grants, notify=notify, message=message)
+        return self.inner.share(ref, grants, notify=notify, message=message,
+                                revoke_extra=revoke_extra)
+
+    def extra_access(self, period: str, wanted: Callable[[FileRef], Sequence[Grant]]
+                     ) -> list[tuple[FileRef, list[str]]]:
+        return self.inner.extra_access(period, wanted)  # reads only: no lock
 
     def delete(self, ref: FileRef) -> None:
         self._enter()

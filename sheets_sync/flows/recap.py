@@ -6,6 +6,7 @@ batch write, one sharing check); creating it the first time: <= 3 + sharing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
 from sheets_sync.domain.handin import last_editor
 from sheets_sync.domain.models import Config, Issue
-from sheets_sync.domain.patch import Value
+from sheets_sync.domain.patch import SheetPatch, Value
 from sheets_sync.domain.recap import (
     AUDITED,
     SHEET_AUDITED,
@@ -60,7 +61,9 @@ def recap_grants(config: Config) -> list[Grant]:
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,
           collected: Collected | None = None, issues: list[Issue] | None = None,
-          refresh_quarters: bool = False) -> RecapResult:
+          refresh_quarters: bool = False,
+          extra_sheets: Sequence[SheetPatch] = ()) -> RecapResult:
+    """`extra_sheets` ride in the same write (the watcher's memory: no extra call)."""
     found = collected or collect(config, store)
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
@@ -80,6 +83,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
                             audited=audited)
         patch.sheets += [cache] if cache else []
+        patch.sheets.extend(extra_sheets)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
         return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
@@ -101,6 +105,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
                         audited=audited)
     patch.sheets += [cache] if cache else []
+    patch.sheets.extend(extra_sheets)
     store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)
     return RecapResult(ref, data, False, len(lines), duplicate_notes(config, store, found))

@@ -5,10 +5,18 @@ the number of sections). Only workbooks whose time moved since the last cycle ar
 where their content changed, feedback is written and the recap refreshed. A cycle where
 nothing changed costs exactly that one call (the cycle after the service's own writes reads
 those files once more, to be sure no section typed in between).
+
+Progress is recorded only once the work it stands for is done: a cycle that fails anywhere
+(a read, a feedback write, the recap) leaves the watcher's memory as it was, so the next
+cycle sees the same changes again. The memory (each file's time and a digest of each
+section's content, as last validated) is kept in the recap's hidden `_watch` sheet, written
+in the recap's own write: a new process (`sync watch --once` from a scheduler) reads it once
+and reports only what really changed since.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +26,14 @@ from typing import Any
 from sheets_sync.domain.calendar import fill_deadline
 from sheets_sync.domain.handin import SERVICE_RECORD_KEYS
 from sheets_sync.domain.models import Config
+from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.domain.worksheet import FEEDBACK_KEY, SectionSheet
 from sheets_sync.flows.collect import Collected, index_files, read_sections
 from sheets_sync.flows.recap import recap
 from sheets_sync.flows.validate import evaluate_all, write_feedback
-from sheets_sync.ports import BackendError, WorkbookStore
+from sheets_sync.ports import BackendError, FileRef, WorkbookStore
+
+SHEET_WATCH = "_watch"  # hidden sheet of the recap workbook: the watcher's memory
 
 
 @dataclass
@@ -34,56 +45,108 @@ class CycleResult:
     warnings: int
 
 
+NOTHING = CycleResult([], [], False, 0, 0)
+
+
 @dataclass
 class Watcher:
     config: Config
     store: WorkbookStore
     seen: dict[str, datetime | None] = field(default_factory=dict)  # file id -> modified
     sheets: dict[str, SectionSheet] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # section -> content, as validated
     _deadline_passed: bool | None = None
+    _loaded: bool = False
 
     def cycle(self, now: datetime) -> CycleResult:
         found = index_files(self.config, self.store.changed_since(self.config.period.code, None))
+        if not self._loaded and found.recap is not None:
+            self._load(found.recap)  # a new process: what the last one had done (1 read)
+        self._loaded = True
         moved = [ref for section, ref in found.refs.items()
-                 if section not in self.sheets or self.seen.get(ref.id) != ref.modified]
-        for ref in found.refs.values():
-            self.seen[ref.id] = ref.modified
-        for gone in set(self.sheets) - set(found.refs):
-            del self.sheets[gone]
+                 if section not in self.digests or self.seen.get(ref.id) != ref.modified]
         deadline = fill_deadline(self.config)
         passed = deadline is not None and now > deadline
         crossed = self._deadline_passed is not None and passed != self._deadline_passed
-        self._deadline_passed = passed
         recap_missing = found.recap is None and bool(found.refs)
         if not moved and not crossed and not recap_missing:
-            return CycleResult([], [], False, 0, 0)
+            self._deadline_passed = passed
+            return NOTHING
 
         # A file whose time moved is read again even when the service wrote it last: a
         # section may have typed between our read and our write. Whether anything really
         # changed is then decided by content, so our own writes settle after one read.
         fresh = read_sections(self.config, self.store, moved)
-        changed_ids = {s for s, sheet in fresh.items()
-                       if s not in self.sheets or content(sheet) != content(self.sheets[s])}
-        self.sheets.update(fresh)
+        changed_ids = {s for s, sheet in fresh.items() if digest(sheet) != self.digests.get(s)}
+        seen = {ref.id: (ref.modified if ref in moved else self.seen.get(ref.id))
+                for ref in found.refs.values()}
         if not changed_ids and not crossed and not recap_missing:
-            return CycleResult([], [], False, 0, 0)
+            # Only the service's own writes moved them: remember the new times (one small
+            # write, this once) so a new process does not read them all again.
+            self.sheets.update(fresh)
+            self.seen = seen
+            self._deadline_passed = passed
+            if found.recap is not None:
+                self.store.apply(found.recap,
+                                 WorkbookPatch([_memory_patch(seen, self.digests, passed)]))
+            return NOTHING
 
-        issues = evaluate_all(self.config, self.sheets)
+        sheets = {**self.sheets, **fresh}
+        unread = [ref for s, ref in found.refs.items() if s not in sheets]
+        if unread:  # a new process: the recap needs every section
+            sheets.update(read_sections(self.config, self.store, unread))
+        sheets = {s: sheets[s] for s in found.refs}
+        issues = evaluate_all(self.config, sheets)
         subset = Collected(
             refs={s: r for s, r in found.refs.items() if s in changed_ids},
-            sheets={s: self.sheets[s] for s in changed_ids},
+            sheets={s: sheets[s] for s in changed_ids},
         )
         written = write_feedback(self.config, self.store, subset,
                                  [i for i in issues if i.section in changed_ids], now=now)
-        full = Collected(refs=found.refs, sheets=self.sheets, recap=found.recap,
+        digests = {s: digest(sheet) for s, sheet in sheets.items()}
+        full = Collected(refs=found.refs, sheets=sheets, recap=found.recap,
                          template=found.template)
-        recap(self.config, self.store, now, collected=full, issues=issues)
+        recap(self.config, self.store, now, collected=full, issues=issues,
+              extra_sheets=[_memory_patch(seen, digests, passed)])
+        # Everything is done: only now is it remembered.
+        self.sheets, self.seen, self.digests = sheets, seen, digests
+        self._deadline_passed = passed
         blocking = [i for i in issues if not i.confirmed]
         return CycleResult(
             changed=sorted(changed_ids), feedback_written=written, recap_written=True,
             errors=sum(i.severity.value == "error" for i in blocking),
             warnings=sum(i.severity.value == "warning" for i in blocking),
         )
+
+    def _load(self, ref: FileRef) -> None:
+        grid = self.store.read(ref, [SHEET_WATCH]).get(SHEET_WATCH) or []
+        for row in grid:
+            kind, key, value = ([*row, "", "", ""])[:3]
+            if kind == "file" and key:
+                try:
+                    self.seen[str(key)] = datetime.fromisoformat(str(value)) if value else None
+                except ValueError:
+                    continue
+            elif kind == "section" and key:
+                self.digests[str(key)] = str(value)
+            elif kind == "deadline_passed":
+                self._deadline_passed = str(value) == "ya"
+
+
+def _memory_patch(seen: dict[str, datetime | None], digests: dict[str, str],
+                  passed: bool) -> SheetPatch:
+    sheet = SheetPatch(SHEET_WATCH, clear=True, hidden=True)
+    rows: list[list[Any]] = [["deadline_passed", "", "ya" if passed else "tidak"]]
+    rows += [["file", fid, when.isoformat() if when else ""] for fid, when in sorted(
+        seen.items())]
+    rows += [["section", s, d] for s, d in sorted(digests.items())]
+    sheet.put_table(1, 1, rows)
+    return sheet
+
+
+def digest(sheet: SectionSheet) -> str:
+    text = json.dumps(content(sheet), default=str, sort_keys=True)
+    return "h:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def content(sheet: SectionSheet) -> tuple[Any, ...]:

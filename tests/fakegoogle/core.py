@@ -137,6 +137,7 @@ class DriveFile:
     permissions: list[Permission] = field(default_factory=list)
     version: int = 1
     comments: list[dict[str, Any]] = field(default_factory=list)
+    writers_can_share: bool = True  # File.writersCanShare (Drive v3): may writers share it?
 
 
 @dataclass

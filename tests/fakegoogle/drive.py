@@ -160,7 +160,7 @@ def file_json(fake: FakeGoogle, f: DriveFile, user: str | None) -> dict[str, Any
         },
         "viewersCanCopyContent": True,
         "copyRequiresWriterPermission": False,
-        "writersCanShare": True,
+        "writersCanShare": f.writers_can_share,
         "quotaBytesUsed": "0",
         "isAppAuthorized": True,
     }
@@ -250,6 +250,8 @@ def _apply_props(f: DriveFile, body: dict[str, Any]) -> None:
                     target[k] = v
     if "description" in body:
         f.description = body["description"]
+    if body.get("writersCanShare") is not None:
+        f.writers_can_share = bool(body["writersCanShare"])
     if body.get("starred") is not None:
         f.starred = bool(body["starred"])
 
@@ -465,6 +467,13 @@ def _delete_tree(fake: FakeGoogle, f: DriveFile) -> None:
 
 
 # ---------------------------------------------------------------- permissions
+def _writer_may_not_share(f: DriveFile, role: str) -> bool:
+    """File.writersCanShare (Drive v3 reference): "Whether users with only `writer`
+    permission can modify the file's permissions. Not populated for items in shared drives."
+    """
+    return role == "writer" and not f.writers_can_share and not f.drive_id
+
+
 def permissions_create(
     fake: FakeGoogle, user: str, fid: str, params: dict[str, Any], body: dict[str, Any]
 ) -> Any:
@@ -473,7 +482,7 @@ def permissions_create(
     body = _strip_nulls(body or {})
     _lenient_check("Permission", body)
     f, role = _visible(fake, user, fid)
-    if ROLE_RANK[role] < ROLE_RANK["writer"]:
+    if ROLE_RANK[role] < ROLE_RANK["writer"] or _writer_may_not_share(f, role):
         raise insufficient(fid)
     ptype = body.get("type")
     prole = body.get("role")

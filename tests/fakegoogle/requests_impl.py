@@ -675,6 +675,10 @@ def add_protected_range(ctx: BatchContext, body: dict[str, Any]) -> dict[str, An
     _pr_range_ok(ctx, pr)
     sheet = ctx.sheet((pr.get("range") or {}).get("sheetId"))
     pid = pr.get("protectedRangeId") or ctx.fake.new_int_id()
+    # AddProtectedRangeRequest (Sheets v4 reference, and the discovery document): "It is an
+    # error to specify the ID of a range that already exists." The whole batch fails.
+    if any(p.get("protectedRangeId") == pid for s in ctx.ss.sheets for p in s.protected):
+        raise RequestError(f"A protected range with id {pid} already exists.")
     pr["protectedRangeId"] = pid
     pr.pop("requestingUserCanEdit", None)
     editors = pr.get("editors") or {}
@@ -873,6 +877,10 @@ def add_chart(ctx: BatchContext, body: dict[str, Any]) -> dict[str, Any]:
         sheet_id = res["addSheet"]["properties"]["sheetId"]
     sheet = ctx.sheet(sheet_id if sheet_id is not None else (chart.get("position") or {}).get("sheetId"))
     chart["chartId"] = chart.get("chartId") or ctx.fake.new_int_id()
+    # AddChartRequest (Sheets v4 reference): "It is an error to specify the ID of an embedded
+    # object that already exists."
+    if any(c.get("chartId") == chart["chartId"] for s in ctx.ss.sheets for c in s.charts):
+        raise RequestError(f"An object with id {chart['chartId']} already exists.")
     sheet.charts.append(chart)
     return {"addChart": {"chart": copy.deepcopy(chart)}}
 

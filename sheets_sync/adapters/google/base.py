@@ -31,8 +31,11 @@ KEY_SECTION = "sheets_sync_section"
 # tag, so `find` does not see a half-made file.
 KEY_CREATE = "sheets_sync_create"
 
+PERM_FIELDS = "id,type,role,emailAddress,domain,permissionDetails(inherited)"
+# permissions come with the listing (for the owner and writers; not for Shared Drive items),
+# so status and validate report access beyond the config without another call
 FILE_FIELDS = ("id,name,createdTime,modifiedTime,appProperties,webViewLink,"
-               "lastModifyingUser(emailAddress)")
+               f"lastModifyingUser(emailAddress),permissions({PERM_FIELDS})")
 ALL_DRIVES = {"supportsAllDrives": "true"}
 
 def app_properties(tags: Tags) -> dict[str, str]:
@@ -73,6 +76,8 @@ class StoreBase:
         self._account = account.lower() if account else None
         self._books: dict[str, Book] = {}
         self._copied_from: dict[str, str] = {}  # copy id -> source id, until its book is known
+        self._listed_permissions: dict[str, list[dict[str, Any]]] = {}  # file id -> as listed
+        self._found: dict[str, list[FileRef]] = {}  # period -> its files, as last listed
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ helpers
@@ -117,6 +122,9 @@ class StoreBase:
             except (KeyError, ValueError):
                 return None  # tagged by something else: not ours to touch
         file_id = str(data["id"])
+        if isinstance(data.get("permissions"), list):
+            with self._lock:
+                self._listed_permissions[file_id] = data["permissions"]
         return FileRef(
             id=file_id, name=str(data.get("name", "")), tags=tags,
             modified=_parse_time(data.get("modifiedTime")),

@@ -32,6 +32,7 @@ META_SHEET = "_meta"  # the hidden meta sheet (labels.sheet_meta's default) that
 
 class Finding(StoreBase):
     incomplete = False  # whether the last listing said incompleteSearch
+
     def office_template(self) -> FileRef | None:
         """The configured `template_id`; the flow copies it once per period (1 call)."""
         if not self.settings.template_id:
@@ -76,7 +77,10 @@ class Finding(StoreBase):
                     refs.append(ref)
             if not refs and self.folder_id and role in (None, Role.section):
                 refs = self._adopt(period)
-        return sorted(refs, key=lambda r: (r.tags.role.value, r.tags.section or "", r.name))
+        refs.sort(key=lambda r: (r.tags.role.value, r.tags.section or "", r.name))
+        if role is None:
+            self._found[period] = refs  # for extra_access, without another listing
+        return refs
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         refs = self.find(period)
@@ -96,27 +100,29 @@ class Finding(StoreBase):
 
         return self._look(q, same)
 
-    def _already_created(self, token: str) -> dict[str, Any] | None:
-        """The file a lost-answer create made, by its one-off marker."""
+    def _already_created(self, token: str, looks: int = LOOKS) -> dict[str, Any] | None:
+        """The file a lost-answer create made, by its one-off marker (`looks=1`: one listing,
+        for a half-made file an earlier run left, which Drive's search has long caught up
+        with)."""
         q = [f"appProperties has {{ key='{KEY_CREATE}' and value={_quote(token)} }}"]
-        return self._look(q, lambda data: True)
+        return self._look(q, lambda data: True, looks)
 
-    def _look(self, q: list[str], match: Callable[[dict[str, Any]], bool]
-              ) -> dict[str, Any] | None:
+    def _look(self, q: list[str], match: Callable[[dict[str, Any]], bool],
+              looks: int = LOOKS) -> dict[str, Any] | None:
         """Look before making a file again. Drive's search is not instantly consistent (a
         file made a moment ago may be missing) and may answer `incompleteSearch`: a miss is
         believed only after LOOKS listings, and an incomplete all-drives search is completed
         by a search of My Drive (where the files are when no folder is set)."""
         retry = self.http.retry
         unsure = False
-        for attempt in range(LOOKS):
+        for attempt in range(looks):
             found = next((d for d in self._list(q) if match(d)), None)
             unsure = self.incomplete
             if found is None and unsure:
                 found = next((d for d in self._list(q, corpora="user") if match(d)), None)
             if found is not None:
                 return found
-            if attempt + 1 < LOOKS:
+            if attempt + 1 < looks:
                 retry.sleep(retry.delay(attempt, None))
         if unsure:  # Drive could not search everything: a resend might make a second file
             raise BackendError(

@@ -10,24 +10,25 @@ Semantics follow the local adapter (openpyxl) exactly; see sheets_sync/adapters/
 from __future__ import annotations
 
 import copy
-import math
+import secrets
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_sync.domain.patch import (
-    CellRange,
-    Chart,
-    Format,
-    Formula,
-    SheetPatch,
-    Validation,
-    Value,
-    WorkbookPatch,
+from sheets_sync.adapters.google.render_cells import (
+    Request,
+    _grid,
+    _widths,
+    cell_runs,
+    cell_value,
+    chart_request,
+    format_request,
+    validation_request,
 )
+from sheets_sync.domain.patch import CellRange, SheetPatch, WorkbookPatch
 
-Request = dict[str, Any]
+__all__ = ["Book", "Rendered", "SheetInfo", "cell_runs", "cell_value", "render"]
 
 DEFAULT_ROWS = 1000  # a new Google sheet's grid
 DEFAULT_COLS = 26
@@ -117,172 +118,17 @@ def new_sheet_id(title: str, taken: Iterable[int]) -> int:
     return candidate
 
 
-# ---------------------------------------------------------------------- values
-
-
-def cell_value(value: Value) -> dict[str, Any]:
-    """A CellData whose userEnteredValue is typed: only `Formula` becomes a formula, so text
-    beginning with '=' stays text (RAW semantics). None gives an empty CellData, which under
-    a `userEnteredValue` mask empties the cell, as the patch asks."""
-    if value is None:
-        return {}
-    if isinstance(value, Formula):
-        return {"userEnteredValue": {"formulaValue": value.text}}
-    if isinstance(value, bool):
-        return {"userEnteredValue": {"boolValue": value}}
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return {"userEnteredValue": {"stringValue": str(value)}}
-        return {"userEnteredValue": {"numberValue": value}}
-    return {"userEnteredValue": {"stringValue": str(value)}}
-
-
-def _grid(sheet_id: int, rng: CellRange) -> dict[str, int]:
-    return {"sheetId": sheet_id, "startRowIndex": rng.top - 1, "endRowIndex": rng.bottom,
-            "startColumnIndex": rng.left - 1, "endColumnIndex": rng.right}
-
-
-def cell_runs(sheet_id: int, cells: dict[tuple[int, int], dict[str, Any]],
-              fields: str) -> list[Request]:
-    """updateCells requests writing exactly `cells` and nothing else.
-
-    Each row is cut into runs of adjacent columns; runs starting at the same column in
-    consecutive rows share one request (a `start` coordinate writes only the cells given, so
-    rows of different lengths are safe). The table's columns thus cost a handful of requests
-    whatever the number of rows."""
-    rows: dict[int, list[tuple[int, list[dict[str, Any]]]]] = {}
-    for row in sorted({r for r, _ in cells}):
-        cols = sorted(c for r, c in cells if r == row)
-        runs: list[tuple[int, list[dict[str, Any]]]] = []
-        for col in cols:
-            if runs and runs[-1][0] + len(runs[-1][1]) == col:
-                runs[-1][1].append(cells[(row, col)])
-            else:
-                runs.append((col, [cells[(row, col)]]))
-        rows[row] = runs
-    groups: list[tuple[int, int, list[list[dict[str, Any]]]]] = []  # (top, left, rows)
-    open_by_left: dict[int, int] = {}  # left column -> index in groups
-    for row in sorted(rows):
-        for left, values in rows[row]:
-            g = open_by_left.get(left)
-            if g is not None and groups[g][0] + len(groups[g][2]) == row:
-                groups[g][2].append(values)
-            else:
-                open_by_left[left] = len(groups)
-                groups.append((row, left, [values]))
-    return [
-        {"updateCells": {
-            "start": {"sheetId": sheet_id, "rowIndex": top - 1, "columnIndex": left - 1},
-            "rows": [{"values": values} for values in data],
-            "fields": fields,
-        }}
-        for top, left, data in groups
-    ]
-
-
-# ---------------------------------------------------------------------- formats
-
-
-def _color(hex_color: str) -> dict[str, float]:
-    h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    return {"red": round(r, 4), "green": round(g, 4), "blue": round(b, 4)}
-
-
-def _number_format(pattern: str) -> dict[str, str]:
-    low = pattern.lower()
-    kind = ("PERCENT" if "%" in pattern else
-            "DATE" if any(t in low for t in ("yy", "dd", "mmm")) else "NUMBER")
-    return {"type": kind, "pattern": pattern}
-
-
-def format_request(sheet_id: int, rng: CellRange, fmt: Format) -> Request | None:
-    """repeatCell with a mask of exactly the attributes the Format sets (None = leave)."""
-    cell: dict[str, Any] = {}
-    text: dict[str, Any] = {}
-    fields: list[str] = []
-    if fmt.bold is not None:
-        text["bold"] = fmt.bold
-        fields.append("userEnteredFormat.textFormat.bold")
-    if fmt.italic is not None:
-        text["italic"] = fmt.italic
-        fields.append("userEnteredFormat.textFormat.italic")
-    if fmt.font_color:
-        text["foregroundColor"] = _color(fmt.font_color)
-        fields.append("userEnteredFormat.textFormat.foregroundColor")
-    if text:
-        cell["textFormat"] = text
-    if fmt.fill is not None:
-        if fmt.fill:
-            cell["backgroundColor"] = _color(fmt.fill)
-        # fill "" = no fill: the field is in the mask but absent from the cell, so cleared
-        fields.append("userEnteredFormat.backgroundColor")
-    if fmt.number_format is not None:
-        cell["numberFormat"] = _number_format(fmt.number_format)
-        fields.append("userEnteredFormat.numberFormat")
-    if fmt.wrap is not None:
-        cell["wrapStrategy"] = "WRAP" if fmt.wrap else "OVERFLOW_CELL"
-        fields.append("userEnteredFormat.wrapStrategy")
-    if fmt.align is not None:
-        cell["horizontalAlignment"] = fmt.align.upper()
-        fields.append("userEnteredFormat.horizontalAlignment")
-    if fmt.wrap is not None or fmt.align is not None:
-        cell["verticalAlignment"] = "TOP"  # as the local adapter aligns
-        fields.append("userEnteredFormat.verticalAlignment")
-    if not fields:
-        return None
-    return {"repeatCell": {"range": _grid(sheet_id, rng), "cell": {"userEnteredFormat": cell},
-                           "fields": ",".join(fields)}}
-
-
-# ---------------------------------------------------------------------- validation, charts
-
-
-def validation_request(sheet_id: int, v: Validation) -> Request:
-    rule: dict[str, Any]
-    if v.kind == "list":
-        rule = {"condition": {"type": "ONE_OF_LIST",
-                              "values": [{"userEnteredValue": o} for o in v.options]},
-                "strict": True, "showCustomUi": True}
-    elif v.minimum is not None:
-        rule = {"condition": {"type": "NUMBER_GREATER_THAN_EQ",
-                              "values": [{"userEnteredValue": _num_text(v.minimum)}]},
-                "strict": True}
-    else:
-        # "any number": Sheets has no such condition; a relative ISNUMBER formula is one
-        top_left = CellRange.cell(v.range.top, v.range.left).a1
-        rule = {"condition": {"type": "CUSTOM_FORMULA",
-                              "values": [{"userEnteredValue": f"=ISNUMBER({top_left})"}]},
-                "strict": True}
-    if v.message:
-        rule["inputMessage"] = v.message
-    return {"setDataValidation": {"range": _grid(sheet_id, v.range), "rule": rule}}
-
-
-def _num_text(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-def chart_request(sheet_id: int, chart: Chart) -> Request:
-    # The series' first row is its name (headerCount 1); the categories span the same rows.
-    def source(rng: CellRange) -> dict[str, Any]:
-        return {"sourceRange": {"sources": [_grid(sheet_id, rng)]}}
-
-    return {"addChart": {"chart": {
-        "spec": {
-            "title": chart.title,
-            "basicChart": {
-                "chartType": "COLUMN",
-                "legendPosition": "BOTTOM_LEGEND",
-                "headerCount": 1,
-                "domains": [{"domain": source(chart.categories)}],
-                "series": [{"series": source(chart.series), "targetAxis": "LEFT_AXIS"}],
-            },
-        },
-        "position": {"overlayPosition": {"anchorCell": {
-            "sheetId": sheet_id, "rowIndex": chart.anchor[0] - 1,
-            "columnIndex": chart.anchor[1] - 1}}},
-    }}}
+def new_object_id(taken: Iterable[int]) -> int:
+    """An id for a protected range or chart this batch adds, chosen before it is sent (the
+    Sheets API accepts it): the same id is sent again after a lost answer, so Google refuses
+    the repeat ("It is an error to specify the ID of a range that already exists") instead
+    of adding the object twice, and finding the id in the file proves the batch was applied.
+    Random, so an id of an object the store does not know (a copy's) is never chosen twice."""
+    used = set(taken)
+    while True:
+        candidate = secrets.randbelow(2_000_000_000) + 1
+        if candidate not in used:
+            return candidate
 
 
 # ---------------------------------------------------------------------- the whole patch
@@ -313,6 +159,11 @@ class Rendered:
     book: Book  # the book as it will be once the batch succeeded (ids of new objects aside)
     protection_slots: list[str]  # sheet title per addProtectedRange, in request order
     chart_slots: list[str]  # sheet title per addChart, in request order
+    # ids of the sheets, protected ranges and charts the batch adds, and of those it deletes:
+    # after a lost answer, finding them (gone) tells that the batch was applied (batches are
+    # all-or-nothing)
+    added: list[int] = field(default_factory=list)
+    deleted: list[int] = field(default_factory=list)
 
 
 def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
@@ -424,6 +275,9 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
             }
             if sp.protection.description:
                 protected["description"] = sp.protection.description
+            pid = new_object_id(_taken(book))
+            protected = {"protectedRangeId": pid, **protected}
+            info.protections.append(pid)
             reqs.append({"addProtectedRange": {"protectedRange": protected}})
             prot_slots.append(sp.title)
         if sp.append_rows:
@@ -437,9 +291,30 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
                 reqs.append({"deleteEmbeddedObject": {"objectId": cid}})
             info.charts = []
             for ch in sp.charts:
-                reqs.append(chart_request(sid, ch))
+                cid = new_object_id(_taken(book))
+                info.charts.append(cid)
+                reqs.append(chart_request(sid, ch, cid))
                 chart_slots.append(sp.title)
-    return Rendered(reqs + late, book, prot_slots, chart_slots)
+    added: list[int] = []
+    deleted: list[int] = []
+    for req in reqs + late:
+        if "addSheet" in req:
+            added.append(int(req["addSheet"]["properties"]["sheetId"]))
+        elif "addProtectedRange" in req:
+            added.append(int(req["addProtectedRange"]["protectedRange"]["protectedRangeId"]))
+        elif "addChart" in req:
+            added.append(int(req["addChart"]["chart"]["chartId"]))
+        elif "deleteSheet" in req:
+            deleted.append(int(req["deleteSheet"]["sheetId"]))
+        elif "deleteProtectedRange" in req:
+            deleted.append(int(req["deleteProtectedRange"]["protectedRangeId"]))
+        elif "deleteEmbeddedObject" in req:
+            deleted.append(int(req["deleteEmbeddedObject"]["objectId"]))
+    return Rendered(reqs + late, book, prot_slots, chart_slots, added, deleted)
+
+
+def _taken(book: Book) -> list[int]:
+    return [i for s in book.sheets.values() for i in (s.sheet_id, *s.protections, *s.charts)]
 
 
 def _clear(info: SheetInfo) -> list[Request]:
@@ -452,27 +327,4 @@ def _clear(info: SheetInfo) -> list[Request]:
     reqs += [{"deleteProtectedRange": {"protectedRangeId": p}} for p in info.protections]
     reqs += [{"deleteEmbeddedObject": {"objectId": c}} for c in info.charts]
     info.protections, info.charts = [], []
-    return reqs
-
-
-def _widths(sheet_id: int, widths: dict[int, int]) -> list[Request]:
-    reqs: list[Request] = []
-    run: list[int] = []
-
-    def flush() -> None:
-        if run:
-            reqs.append({"updateDimensionProperties": {
-                "range": {"sheetId": sheet_id, "dimension": "COLUMNS",
-                          "startIndex": run[0] - 1, "endIndex": run[-1]},
-                "properties": {"pixelSize": int(widths[run[0]])},
-                "fields": "pixelSize",
-            }})
-
-    for col in sorted(widths):
-        if run and col == run[-1] + 1 and widths[col] == widths[run[0]]:
-            run.append(col)
-        else:
-            flush()
-            run = [col]
-    flush()
     return reqs

@@ -3,10 +3,14 @@ lower-level `HTTPClient` calls (one request each, no hidden metadata fetches).
 
 Call costs (each one request unless a retry is needed):
 - find / changed_since: 1 Drive files.list (per 1000 files)
-- copy: 1 Drive files.copy; create: files.create + batchUpdate + files.update (tags last, so a
-  half-made file is never found). Copy and create are never resent blindly: when the answer
-  is lost (timeout, 5xx) the file is first looked for (+1 files.list), by its tags (copy) or
-  by a one-off marker set at creation (create)
+- copy: 1 Drive files.copy; create: files.list + files.create + batchUpdate + files.update
+  (tags last, so a half-made file is never found by its period; the first look finds one a
+  crash left half-made, by the marker `create` derives from its name and tags, and finishes
+  it). Copy and create are never resent blindly: when the answer is lost (timeout, 5xx) the
+  file is first looked for (+1 files.list), by its tags (copy) or by its marker (create)
+- a batchUpdate that adds or deletes sheets, protected ranges or charts carries the ids of
+  what it adds (chosen here): after a lost answer, one spreadsheets.get tells whether it was
+  applied, before anything is sent again
 - a batchUpdate that appends rows (appendCells) is not resent after an unknown outcome
   either: the user is told to run the command again
 - apply: 1 batchUpdate; +1 spreadsheets.get when the file was neither read, written, created
@@ -15,7 +19,9 @@ Call costs (each one request unless a retry is needed):
   percent-formatted number is read as the percentage shown): the named sheets only when the
   file is known, else with the book's metadata too (so the next apply is 1 call);
   +1 when a sheet was renamed or removed since the last look
-- share: 1 permissions.list + 1 per account added, changed or removed
+- lock(period): 2 files.list + files.create to take, 1 files.update (trash) to release
+- share: 1 permissions.list + 1 per account added, changed or removed (a create whose answer
+  was lost: +1 permissions.list before it is sent again, never a second sharing e-mail)
 
 The concerns live in their own modules: base (tags, errors), finding, writing, reading,
 sharing; this module assembles them and builds the store from a session or the config.
@@ -30,6 +36,7 @@ from typing import TYPE_CHECKING
 import requests
 
 from sheets_sync.adapters.google.http import GoogleHTTP, RateLimiter, RetryPolicy, Sleep
+from sheets_sync.adapters.google.locking import Locking
 from sheets_sync.adapters.google.reading import Reading
 from sheets_sync.adapters.google.sharing import Sharing
 from sheets_sync.adapters.google.writing import Writing
@@ -40,7 +47,7 @@ if TYPE_CHECKING:
     from sheets_sync.domain.models import Config
 
 
-class GoogleStore(Writing, Reading, Sharing):
+class GoogleStore(Locking, Writing, Reading, Sharing):
     """The Google backend.
 
     Tests and tools build it on any `requests.Session` (e.g. the in-process fake's) with

@@ -4,7 +4,7 @@ one batchUpdate per patch, and the trash."""
 from __future__ import annotations
 
 import contextlib
-import secrets
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +25,14 @@ from sheets_sync.adapters.google.http import MaybeApplied
 from sheets_sync.adapters.google.render import METADATA_FIELDS, Book, SheetInfo, render
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import BackendError, FileRef, Tags
+
+OBJECT_IDS = "sheets(properties(sheetId),protectedRanges(protectedRangeId),charts(chartId))"
+
+
+def create_marker(name: str, tags: Tags) -> str:
+    """The one-off marker of a file `create` makes (a Drive property value: <= 124 bytes)."""
+    text = "|".join([tags.role.value, tags.period, tags.section or "", name])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 class Writing(Finding):
@@ -48,8 +56,11 @@ class Writing(Finding):
             f"Google tidak menjawab dengan pasti saat {what}.",
             hint="Periksa sambungan internet, lalu jalankan perintah lagi; berkas yang sudah "
                  "jadi tidak dibuat dua kali.")
+
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:
-        body: dict[str, Any] = {"name": name, "appProperties": app_properties(tags)}
+        # Sections' editors may not re-share their workbook: sharing follows the config only.
+        body: dict[str, Any] = {"name": name, "appProperties": app_properties(tags),
+                                "writersCanShare": False}
         if self.folder_id:
             body["parents"] = [self.folder_id]
         url = f"{DRIVE_FILES}/{source.id}/copy"
@@ -71,22 +82,31 @@ class Writing(Finding):
         return ref
 
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
-        token = secrets.token_hex(12)
+        # The marker is derived from what is made, not random: a run after a crash between
+        # files.create and the tagging finds the half-made file (untagged, so `find` never
+        # saw it) and finishes it, instead of leaving it behind and making another.
+        token = create_marker(name, tags)
         body: dict[str, Any] = {"name": name, "mimeType": SPREADSHEET_MIME,
-                                "appProperties": {KEY_CREATE: token}}
+                                "appProperties": {KEY_CREATE: token}, "writersCanShare": False}
         if self.folder_id:
             body["parents"] = [self.folder_id]
         what = f"membuat '{name}'"
         with self._errors(what, self.folder_id):
-            data = self._make_once(DRIVE_FILES, {**ALL_DRIVES, "fields": "id"}, body,
-                                   lambda: self._already_created(token), what)
+            data = self._already_created(token, looks=1)  # 1 files.list
+            half_made = data is not None
+            if data is None:
+                data = self._make_once(DRIVE_FILES, {**ALL_DRIVES, "fields": "id"}, body,
+                                       lambda: self._already_created(token), what)
         file_id = str(data["id"])
         # A spreadsheet made through Drive holds one default sheet, id 0 (its title depends
         # on the account's language): render() renames it to the patch's first sheet.
         default = Book({"": SheetInfo(0, "")})
         try:
             with self._errors(f"mengisi '{name}'", file_id, name):
-                self._write(file_id, name, patch, default, new_file=True)
+                book = self._fetch_book(file_id, name) if half_made else default
+                # A batch is all-or-nothing: a half-made file holds all of it or none.
+                if not (half_made and all(sp.title in book.sheets for sp in patch.sheets)):
+                    self._write(file_id, name, patch, book, new_file=True)
             # Tagged only once complete, so a crash in between leaves nothing `find` returns.
             with self._errors(f"menandai '{name}'", file_id, name):
                 data = self._json("patch", f"{DRIVE_FILES}/{file_id}",
@@ -160,38 +180,57 @@ class Writing(Finding):
         self._concurrently(lambda item: self.apply(*item), list(items))
     def _write(self, file_id: str, name: str, patch: WorkbookPatch, book: Book, *,
                new_file: bool = False) -> None:
-        """Render and send ONE batchUpdate; raises APIError for the caller to judge."""
+        """Render and send ONE batchUpdate; raises APIError for the caller to judge.
+
+        A batch that only sets values, formats and notes sets absolute state: resent freely.
+        A batch that adds or deletes sheets, protections or charts is not (a repeat would be
+        refused, or would add them twice): after a lost answer the file is looked at first,
+        and the ids chosen for what it adds (gone: what it deletes) tell whether it was
+        applied (a batch is all-or-nothing). Appended rows (the recap's Audit) ride in a batch
+        that re-adds a chart; without such a marker they are not resent at all."""
         account = self.account() if any(sp.protection for sp in patch.sheets) else None
         rendered = render(patch, book, account=account, new_file=new_file)
         if not rendered.requests:
             return
-        # Appended rows (the recap's Audit) are not absolute state: a resend after an unknown
-        # outcome could append them twice. Every other request sets absolute state.
         appends = any("appendCells" in r for r in rendered.requests)
-        try:
-            answer = self.http.request("post", f"{SHEETS}/{file_id}:batchUpdate",
-                                       json={"requests": rendered.requests},
-                                       idempotent=not appends).json()
-        except MaybeApplied as exc:
+        provable = bool(rendered.added or rendered.deleted)
+        retry = self.http.retry
+        for attempt in range(retry.max_retries + 1):
+            try:
+                self.http.request("post", f"{SHEETS}/{file_id}:batchUpdate",
+                                  json={"requests": rendered.requests},
+                                  idempotent=not (appends or provable))
+                break
+            except MaybeApplied as exc:
+                if not provable:
+                    raise BackendError(
+                        f"Google tidak menjawab dengan pasti saat menulis ke '{name}' "
+                        f"({exc.message}): tulisan itu, termasuk baris Audit yang ditambahkan, "
+                        "mungkin sudah tersimpan, mungkin juga belum. Tidak dikirim ulang agar "
+                        "baris tidak tercatat dua kali.",
+                        hint="Jalankan perintah lagi: isinya dihitung ulang dari keadaan berkas "
+                             "saat ini, jadi tidak ada yang tercatat dua kali.") from None
+                retry.sleep(retry.delay(attempt, exc.retry_after))
+                if self._batch_applied(file_id, rendered.added, rendered.deleted):
+                    break
+        else:
             raise BackendError(
-                f"Google tidak menjawab dengan pasti saat menulis ke '{name}' ({exc.message}): "
-                "tulisan itu, termasuk baris Audit yang ditambahkan, mungkin sudah tersimpan, "
-                "mungkin juga belum. Tidak dikirim ulang agar baris tidak tercatat dua kali.",
-                hint="Jalankan perintah lagi: isinya dihitung ulang dari keadaan berkas saat "
-                     "ini, jadi tidak ada yang tercatat dua kali.") from None
-        replies = answer.get("replies", []) if isinstance(answer, dict) else []
-        prot_ids = [r["addProtectedRange"]["protectedRange"].get("protectedRangeId")
-                    for r in replies if "addProtectedRange" in r]
-        chart_ids = [r["addChart"]["chart"].get("chartId") for r in replies if "addChart" in r]
-        new_book = rendered.book
-        for title, pid in zip(rendered.protection_slots, prot_ids, strict=False):
-            if pid is not None:
-                new_book.sheets[title].protections.append(int(pid))
-        for title, cid in zip(rendered.chart_slots, chart_ids, strict=False):
-            if cid is not None:
-                new_book.sheets[title].charts.append(int(cid))
-        if len(prot_ids) < len(rendered.protection_slots) or len(chart_ids) < len(
-                rendered.chart_slots):
-            new_book.objects_known = False  # an id we could not learn: read it when needed
+                f"Google tidak menjawab dengan pasti saat menulis ke '{name}'.",
+                hint="Periksa sambungan internet, lalu jalankan perintah lagi; yang sudah "
+                     "tertulis tidak ditulis dua kali.")
         with self._lock:
-            self._books[file_id] = new_book
+            self._books[file_id] = rendered.book
+
+    def _batch_applied(self, file_id: str, added: list[int], deleted: list[int]) -> bool:
+        """Whether a batch whose answer was lost was applied: what it adds is there (or, for a
+        batch that only deletes, what it deletes is gone). 1 spreadsheets.get."""
+        data = self._json("get", f"{SHEETS}/{file_id}", params={"fields": OBJECT_IDS})
+        ids: set[int] = set()
+        for sheet in data.get("sheets", []):
+            ids.add(int(sheet.get("properties", {}).get("sheetId", 0)))
+            ids.update(int(p["protectedRangeId"]) for p in sheet.get("protectedRanges", [])
+                       if "protectedRangeId" in p)
+            ids.update(int(c["chartId"]) for c in sheet.get("charts", []) if "chartId" in c)
+        if added:
+            return all(i in ids for i in added)
+        return not any(i in ids for i in deleted)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -269,8 +269,12 @@ class LocalStore:
 
     # ------------------------------------------------------------------ sharing
 
+    def extra_access(self, period: str, wanted: Callable[[FileRef], Sequence[Grant]]
+                     ) -> list[tuple[FileRef, list[str]]]:
+        return []  # access to a shared folder is the file system's, not the service's
+
     def share(self, ref: FileRef, grants: Sequence[Grant], *, notify: bool = False,
-              message: str = "") -> ShareResult:
+              message: str = "", revoke_extra: bool = False) -> ShareResult:
         # A folder of files has no accounts: access is whoever can open the folder.
         return ShareResult()
 
