@@ -24,7 +24,7 @@ class Pair:
 
 
 def run_jobs(sections: int, indicators: int, *, latency: float = 0.15,
-             quota: dict[str, int] | None = None, memory: bool = False,
+             quota: dict[str, int] | None = None,
              naive: bool = True) -> dict[str, Pair]:
     mine = World(sections, indicators, latency=latency, quota=quota)
     theirs = World(sections, indicators, latency=latency, quota=quota) if naive else None
@@ -35,8 +35,7 @@ def run_jobs(sections: int, indicators: int, *, latency: float = 0.15,
 
     # distribute: from an existing template (made beforehand, not counted)
     mine.template_id()
-    ours = mine.measure(lambda: distribute(config, mine.store(), mine_now(), workers=4),
-                        memory=memory)
+    ours = mine.measure(lambda: distribute(config, mine.store(), mine_now(), workers=4))
     assert len(ours.result.outcomes) == sections
     assert ours.by_kind.get("files.copy") == sections, ours.by_kind
     # accounts shared: each section's own editors (the PEP account owns the copies)
@@ -55,7 +54,7 @@ def run_jobs(sections: int, indicators: int, *, latency: float = 0.15,
         assert theirs.type_values(theirs.naive.ids) == wrong
 
     def ours_validate(label: str, expect_written: int) -> None:
-        m = mine.measure(lambda: validate(config, mine.store()), memory=memory)
+        m = mine.measure(lambda: validate(config, mine.store()))
         report = m.result
         assert len(report.sections) == sections
         typed = [i for i in report.issues if i.rule == "angka-realisasi"]
@@ -88,7 +87,7 @@ def run_jobs(sections: int, indicators: int, *, latency: float = 0.15,
     out["watch cycle, idle"] = Pair(ours, theirs_m)
 
     recap(config, mine.store(), mine_now())  # creates it; the steady state is the update
-    ours = mine.measure(lambda: recap(config, mine.store(), mine_now()), memory=memory)
+    ours = mine.measure(lambda: recap(config, mine.store(), mine_now()))
     assert not ours.result.created and len(ours.result.recap.rows) == sections * indicators
     theirs_m = skip
     if theirs:
