@@ -54,7 +54,10 @@ def main() -> None:
         child = subprocess.run(
             [sys.executable, __file__, "--one", str(s), "--indicators", str(i),
              "--latency", str(args.latency), "--naive-at", *map(str, args.naive_at)],
-            check=True, capture_output=True, text=True)
+            capture_output=True, text=True)
+        if child.returncode:
+            print(f"S={s} failed:\n{child.stderr[-3000:]}", file=sys.stderr, flush=True)
+            continue
         results[s] = json.loads(child.stdout.strip().splitlines()[-1])
         print(f"S={s} done in {results[s]['_real_seconds'][0]:.0f} s", file=sys.stderr,
               flush=True)

@@ -106,8 +106,9 @@ class World:
 
     def type_values(self, ids: dict[str, str], *, only: str | None = None, value: float = 0.95,
                     wrong_every: int = 37) -> int:
-        """Every section (or `only`) types its realisasi column and sets Selesai, as its own
-        account; one value in `wrong_every` is text. Returns how many were typed wrong."""
+        """Every section (or `only`) types its realisasi column (with explanations and
+        evidence) and sets Selesai, as its own account; one value in `wrong_every` is text.
+        Returns how many were typed wrong."""
         labels = self.config.labels
         wrong = 0
         for n, section in enumerate(self.config.sections):
@@ -125,11 +126,19 @@ class World:
                 else:
                     column.append([float(ind.target or 0) * value])
             editor = section.editors[0]
-            top = gspread.utils.rowcol_to_a1(layout.first_row, col)
-            bottom = gspread.utils.rowcol_to_a1(layout.first_row + len(inds) - 1, col)
-            answer = self.fake.write_as(editor, ids[section.id], f"'{KERTAS}'!{top}:{bottom}",
-                                        column, value_input_option="RAW")
-            assert answer.status_code == 200, answer.text
+            # a full fill: the value, its explanation and its evidence link
+            blocks = [(col, column)]
+            if not only:
+                blocks += [(layout.columns["keterangan"], [["Sesuai rencana"]] * len(inds)),
+                           (layout.columns["bukti"],
+                            [["https://drive.example/bukti.pdf"]] * len(inds))]
+            for c, values in blocks:
+                top = gspread.utils.rowcol_to_a1(layout.first_row, c)
+                bottom = gspread.utils.rowcol_to_a1(layout.first_row + len(inds) - 1, c)
+                answer = self.fake.write_as(editor, ids[section.id],
+                                            f"'{KERTAS}'!{top}:{bottom}", values,
+                                            value_input_option="RAW")
+                assert answer.status_code == 200, answer.text
             r, c = layout.header_cells["status"]
             answer = self.fake.write_as(editor, ids[section.id],
                                         f"'{KERTAS}'!{gspread.utils.rowcol_to_a1(r, c)}",
