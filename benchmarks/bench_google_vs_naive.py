@@ -26,7 +26,10 @@ from benchmarks.jobs import JOBS, run_jobs  # noqa: E402
 
 
 def ratio(naive: float, ours: float) -> str:
-    return f"{naive / ours:.0f}x" if ours else "-"
+    if not ours:
+        return "-"
+    r = naive / ours
+    return f"{r:.1f}x" if r < 10 else f"{r:.0f}x"
 
 
 def main() -> None:

@@ -69,7 +69,7 @@ def main() -> None:
     for s, res in results.items():
         for job in JOBS:
             calls, secs, peak, ncalls, nsecs = res[job]
-            naive = (f"{ncalls:.0f} | {nsecs / 60:.1f} | {nsecs / secs:.0f}x" if ncalls
+            naive = (f"{ncalls:.0f} | {nsecs / 60:.1f} | {nsecs / secs:.1f}x" if ncalls
                      else "- | - | -")
             print(f"| {job} | {s} | {calls:.0f} | {calls / s:.2f} | {secs / 60:.1f} | "
                   f"{peak:.0f} | {naive} |")
