@@ -37,6 +37,7 @@ from tests.conftest import small_config_data, write_config  # noqa: E402
 
 NOW = "2026-10-07T10:00"
 WRONG_EVERY = 37  # one row in 37 gets text where a number belongs
+CPU: list[float] = []  # CPU seconds of each timed run, its worker processes included
 
 
 def setup(folder: Path, sections: int, indicators: int) -> tuple[Path, int]:
@@ -87,12 +88,15 @@ def timed(cfg: Path, command: str) -> tuple[float, float, float, Any]:
          "import resource, sys; from sheets_sync.cli import main\n"
          "try:\n    main(['--config', sys.argv[1], sys.argv[2], '--format', 'json'])\n"
          "except SystemExit:\n    pass\n"
-         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)",
+         "me, kids = (resource.getrusage(w) for w in"
+         " (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+         "print(me.ru_maxrss, kids.ru_maxrss,"
+         " me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, file=sys.stderr)",
          str(cfg), command], env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    main_kb, worker_kb = map(int, proc.stderr.strip().splitlines()[-1].split())
-    return elapsed, main_kb / 1024, worker_kb / 1024, json.loads(proc.stdout)
+    main_kb, worker_kb, cpu = proc.stderr.strip().splitlines()[-1].split()
+    CPU.append(float(cpu))
+    return elapsed, int(main_kb) / 1024, int(worker_kb) / 1024, json.loads(proc.stdout)
 
 
 def check_validate(out: Any, sections: int, wrong: int) -> None:
@@ -129,7 +133,7 @@ def main() -> None:
     args = parser.parse_args()
     s, i = args.sections, args.indicators
     workers = min(4, os.cpu_count() or 1)
-    rows: list[tuple[str, list[float], float, float]] = []
+    rows: list[tuple[str, list[float], list[float], float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         cfg, wrong = setup(Path(tmp), s, i)
@@ -138,9 +142,11 @@ def main() -> None:
         first = timed(cfg, "validate")
         check_validate(first[3], s, wrong)
         check_feedback(cfg, wrong)
-        rows.append(("validate, first run (feedback written)", [first[0]], first[1], first[2]))
+        rows.append(("validate, first run (feedback written)", [first[0]], CPU[-1:],
+                     first[1], first[2]))
         for command in ("validate", "recap"):
             times, peak, worker = [], 0.0, 0.0
+            CPU.clear()
             for _ in range(args.runs):
                 elapsed, main_mb, worker_mb, out = timed(cfg, command)
                 if command == "validate":
@@ -151,12 +157,13 @@ def main() -> None:
                 peak, worker = max(peak, main_mb), max(worker, worker_mb)
             label = ("validate, re-run (nothing changed)" if command == "validate"
                      else "recap (recap workbook written)")
-            rows.append((label, times, peak, worker))
+            rows.append((label, times, list(CPU), peak, worker))
     print(f"checked: {s * i} rows read, {wrong} wrong values found and written back as "
           f"feedback in {s} workbooks, recap of {s * i} rows ({s * i - wrong} counted)")
-    for label, times, peak, worker in rows:
+    for label, times, cpu, peak, worker in rows:
         runs = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{label}: median {statistics.median(times):.2f} s (runs: {runs}); peak RSS "
+        print(f"{label}: median {statistics.median(times):.2f} s (runs: {runs}); CPU median "
+              f"{statistics.median(cpu):.2f} s; peak RSS "
               f"{peak:.0f} MB main process, {worker:.0f} MB largest of up to {workers} workers "
               f"(at most {peak + workers * worker:.0f} MB together)")
 
