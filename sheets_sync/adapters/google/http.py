@@ -23,6 +23,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import FileType, HTTPClient, ParamsType
 from urllib3.exceptions import MaxRetryError
 
+from sheets_sync.domain.models import GoogleBackend
 from sheets_sync.ports import BackendError
 
 Sleep = Callable[[float], None]
@@ -103,7 +104,7 @@ class QuotaLimiter:
                         for name in BUCKETS}
 
     @classmethod
-    def from_settings(cls, settings: Any, *, clock: Clock = time.monotonic,
+    def from_settings(cls, settings: GoogleBackend, *, clock: Clock = time.monotonic,
                       sleep: Sleep = time.sleep) -> QuotaLimiter:
         """The limiter `backend.google` asks for: `quota.<bucket>` where given; else the old
         single `requests_per_minute` where that is given (configs written before the
