@@ -12,6 +12,7 @@ from sheets_sync.adapters.google.http import (
     quota_bucket,
 )
 from sheets_sync.domain.models import GoogleBackend
+from tests.test_google_auth import pem  # noqa: F401  (the fixture: a service-account key)
 
 
 class FakeClock:
@@ -170,3 +171,25 @@ def test_a_clock_read_behind_the_bucket_waits_for_the_bucket() -> None:
     limiter = RateLimiter(60, burst=1, clock=lambda: next(times), sleep=slept.append)
     assert limiter.acquire() == 0
     assert limiter.acquire() == 7.0  # the next slot is at 11.0, seen from 4.0
+
+
+def test_doctor_checks_each_sheets_bucket_against_google(tmp_path, pem) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    import json
+
+    from sheets_sync.adapters.google.doctor import run_doctor
+    from sheets_sync.domain.models import GoogleQuota
+    from tests.fakegoogle import FakeGoogle
+    from tests.test_google_auth import config_for, sa_json
+
+    (tmp_path / "credentials.json").write_text(json.dumps(sa_json(pem)))
+    fake = FakeGoogle()
+
+    def rate_check(**google: object):  # type: ignore[no-untyped-def]
+        checks = run_doctor(config_for(fake, auth="service_account", **google), tmp_path,
+                            mount=fake.mount)
+        return next(c for c in checks if c.label == "Batas laju (rate limit)")
+
+    assert rate_check().ok and "baca 50, tulis 50, Drive 100" in rate_check().detail
+    too_fast = rate_check(quota=GoogleQuota(sheets_write=120))
+    assert not too_fast.ok and "quota" in too_fast.hint
+    assert not rate_check(requests_per_minute=90).ok  # the old single rate, every bucket
