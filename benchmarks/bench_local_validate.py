@@ -1,82 +1,171 @@
-"""Benchmark: `sync validate` on the local backend, 80 sections x 80 indicators.
+"""Benchmark: `sync validate` and `sync recap` on the local backend, S sections x I indicators.
 
-    python benchmarks/bench_local_validate.py [--sections 80] [--indicators 80]
+    python benchmarks/bench_local_validate.py [--sections 80] [--indicators 80] [--runs 3]
 
-Sets up a workspace (distribute, then every section fills every row, a few wrong), then
-times `sync validate` in a fresh process (first run: feedback written into every workbook;
-second run: nothing changed, nothing written) and reports wall time and peak memory (RSS).
+Sets up a workspace (distribute, then every section fills every row, one in 37 with text
+where a number belongs, and sets `Selesai`), then times each command in a fresh process
+(`validate` first run: feedback written into every workbook; `validate` re-run: nothing
+changed; `recap`). Before printing anything it checks that it measured what it says: every
+section was found filled, the rows read are S x I, the issues found are exactly the values
+it typed wrong, feedback was written into every workbook, the recap holds S x I rows.
+Reports the median wall time of `--runs` runs (after the one that writes) and the peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-import yaml
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sheets_sync.adapters.local import LocalStore  # noqa: E402
+from sheets_sync.config import load_config  # noqa: E402
+from sheets_sync.domain.worksheet import locate  # noqa: E402
+from sheets_sync.ports import Role  # noqa: E402
 from tests.conftest import small_config_data, write_config  # noqa: E402
 
+NOW = "2026-10-07T10:00"
+WRONG_EVERY = 37  # one row in 37 gets text where a number belongs
+CPU: list[float] = []  # CPU seconds of each timed run, its worker processes included
 
-def setup(folder: Path, sections: int, indicators: int) -> Path:
+
+def setup(folder: Path, sections: int, indicators: int) -> tuple[Path, int]:
+    """The workspace, filled; returns the config path and how many values were typed wrong."""
     cfg = write_config(folder, small_config_data(sections, indicators))
-    env = {**os.environ, "SHEETS_SYNC_NOW": "2026-10-07T10:00"}
+    env = {**os.environ, "SHEETS_SYNC_NOW": NOW}
     subprocess.run([sys.executable, "-m", "sheets_sync", "--config", str(cfg), "distribute"],
                    check=True, env=env, capture_output=True)
-    data = yaml.safe_load(cfg.read_text())
-    targets = {i["code"]: i["target"] for i in data["indicators"]}
-    for n, path in enumerate(sorted((folder / "workspace" / "2026-TW3" / "kertas-kerja").glob("*.xlsx"))):
-        wb = load_workbook(path)
-        ws = wb["Kertas Kerja"]
-        for row in range(10, 10 + indicators):
-            code = ws.cell(row, 2).value
-            ws.cell(row, 7).value = "salah" if (row + n) % 37 == 0 else targets[code] * 0.95
-            ws.cell(row, 9).value = "Sesuai rencana"
-            ws.cell(row, 10).value = "https://drive.example/bukti.pdf"
-        ws["B7"] = "Selesai"
-        wb.save(path)
-    return cfg
+    config = load_config(cfg)
+    labels = config.labels
+    targets = {i.code: i.target for i in config.indicators}
+    # Ask the store where the workbooks are (the benchmark once guessed a folder and
+    # measured 80 empty workbooks).
+    store = LocalStore(cfg.parent / config.backend.local.workspace)
+    refs = sorted(store.find(config.period.code, Role.section), key=lambda r: r.tags.section)
+    assert len(refs) == sections, f"{len(refs)} workbooks found, {sections} distributed"
+    wrong = 0
+    for n, ref in enumerate(refs):
+        wb = load_workbook(ref.id)
+        ws = wb[labels.sheet_worksheet]
+        layout = locate([list(r) for r in ws.iter_rows(values_only=True)], labels)
+        cols = layout.columns
+        filled = 0
+        for row in range(layout.first_row, ws.max_row + 1):
+            code = ws.cell(row, cols["code"]).value
+            if code not in targets:
+                continue
+            if (row + n) % WRONG_EVERY == 0:
+                ws.cell(row, cols["realisasi"]).value = "salah"
+                wrong += 1
+            else:
+                ws.cell(row, cols["realisasi"]).value = targets[code] * 0.95
+            ws.cell(row, cols["keterangan"]).value = "Sesuai rencana"
+            ws.cell(row, cols["bukti"]).value = "https://drive.example/bukti.pdf"
+            filled += 1
+        assert filled == indicators, f"{ref.tags.section}: {filled} rows filled"
+        ws.cell(*layout.header_cells["status"]).value = labels.status_done
+        wb.save(ref.id)
+    return cfg, wrong
 
 
-def timed(cfg: Path) -> tuple[float, float, float]:
-    env = {**os.environ, "SHEETS_SYNC_NOW": "2026-10-07T10:00"}
+def timed(cfg: Path, command: str) -> tuple[float, float, float, Any]:
+    """Wall time, peak RSS of the main process and of the largest worker (MB), JSON output."""
+    env = {**os.environ, "SHEETS_SYNC_NOW": NOW}
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c",
          "import resource, sys; from sheets_sync.cli import main\n"
-         "try:\n    main(['--config', sys.argv[1], 'validate'])\n"
+         "try:\n    main(['--config', sys.argv[1], sys.argv[2], '--format', 'json'])\n"
          "except SystemExit:\n    pass\n"
-         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)",
-         str(cfg)], env=env, capture_output=True, text=True)
+         "me, kids = (resource.getrusage(w) for w in"
+         " (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+         "print(me.ru_maxrss, kids.ru_maxrss,"
+         " me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, file=sys.stderr)",
+         str(cfg), command], env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    main_kb, worker_kb = map(int, proc.stderr.strip().splitlines()[-1].split())
-    return elapsed, main_kb / 1024, worker_kb / 1024
+    main_kb, worker_kb, cpu = proc.stderr.strip().splitlines()[-1].split()
+    CPU.append(float(cpu))
+    return elapsed, int(main_kb) / 1024, int(worker_kb) / 1024, json.loads(proc.stdout)
+
+
+def check_validate(out: Any, sections: int, wrong: int) -> None:
+    summary = out["summary"]
+    assert summary["sections"] == sections, summary
+    typed_wrong = [i for i in out["issues"] if i.get("column") == "Realisasi"
+                   and i["severity"] == "error"]
+    assert len(typed_wrong) == wrong, (len(typed_wrong), wrong)
+
+
+def check_feedback(cfg: Path, wrong: int) -> None:
+    """Every workbook's Validasi sheet lists its section's issues: feedback really written."""
+    config = load_config(cfg)
+    store = LocalStore(cfg.parent / config.backend.local.workspace)
+    listed = 0
+    for ref in store.find(config.period.code, Role.section):
+        grid = store.read(ref, [config.labels.sheet_validation])[config.labels.sheet_validation]
+        listed += sum(1 for row in grid if any(v == "salah" for v in row if v is not None)
+                      or any(isinstance(v, str) and "salah" in v for v in row))
+    assert listed >= wrong, f"feedback lists {listed} wrong values of {wrong}"
+
+
+def check_recap(out: Any, sections: int, indicators: int, wrong: int) -> None:
+    assert len(out) == sections * indicators, len(out)
+    counted = sum(1 for row in out if row["capaian"] is not None)
+    assert counted == sections * indicators - wrong, (counted, sections * indicators - wrong)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sections", type=int, default=80)
     parser.add_argument("--indicators", type=int, default=80)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    s, i = args.sections, args.indicators
+    workers = min(4, os.cpu_count() or 1)
+    rows: list[tuple[str, list[float], list[float], float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        cfg = setup(Path(tmp), args.sections, args.indicators)
-        print(f"setup ({args.sections} x {args.indicators}): {time.perf_counter() - t0:.1f} s")
-        for label in ("validate, first run (feedback written)", "validate, re-run (no change)"):
-            elapsed, peak, worker = timed(cfg)
-            workers = min(4, os.cpu_count() or 1)
-            print(f"{label}: {elapsed:.2f} s; peak RSS {peak:.0f} MB main process, "
-                  f"{worker:.0f} MB largest of {workers} worker processes "
-                  f"(at most {peak + workers * worker:.0f} MB together)")
+        cfg, wrong = setup(Path(tmp), s, i)
+        print(f"setup ({s} x {i}, {s} sections filled, {wrong} values typed wrong): "
+              f"{time.perf_counter() - t0:.1f} s")
+        first = timed(cfg, "validate")
+        check_validate(first[3], s, wrong)
+        check_feedback(cfg, wrong)
+        rows.append(("validate, first run (feedback written)", [first[0]], CPU[-1:],
+                     first[1], first[2]))
+        for command in ("validate", "recap"):
+            times, peak, worker = [], 0.0, 0.0
+            CPU.clear()
+            for _ in range(args.runs):
+                elapsed, main_mb, worker_mb, out = timed(cfg, command)
+                if command == "validate":
+                    check_validate(out, s, wrong)
+                else:
+                    check_recap(out, s, i, wrong)
+                times.append(elapsed)
+                peak, worker = max(peak, main_mb), max(worker, worker_mb)
+            label = ("validate, re-run (nothing changed)" if command == "validate"
+                     else "recap (recap workbook written)")
+            rows.append((label, times, list(CPU), peak, worker))
+    print(f"checked: {s * i} rows read, {wrong} wrong values found and written back as "
+          f"feedback in {s} workbooks, recap of {s * i} rows ({s * i - wrong} counted)")
+    for label, times, cpu, peak, worker in rows:
+        runs = ", ".join(f"{t:.2f}" for t in times)
+        print(f"{label}: median {statistics.median(times):.2f} s (runs: {runs}); CPU median "
+              f"{statistics.median(cpu):.2f} s; peak RSS "
+              f"{peak:.0f} MB main process, {worker:.0f} MB largest of up to {workers} workers "
+              f"(at most {peak + workers * worker:.0f} MB together)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from tests.backends import GoogleEnv
 from tests.conftest import small_config_data
 
 SECTIONS = 4
-ACCOUNTS = 2  # each section's own account + the PEP account
+ACCOUNTS = 1  # shares per section: its own account (the PEP account owns the copies)
 # One writer per period: a writing command takes the period's lock on Drive (look, create,
 # look again, trash). A constant per command, whatever the number of sections or indicators;
 # the idle watch cycle takes none.
@@ -30,9 +30,18 @@ def test_distribute_fresh_is_at_most_3_plus_a_per_section(env):
     env.run("template")  # the template exists once per period; not a per-section cost
     env.fake.reset_counts()
     env.run("distribute")
-    # listing + template read, then per section: copy, prefill, sharing check, A shares
-    assert calls(env) <= LOCK + 2 + SECTIONS * (3 + ACCOUNTS)
+    # listing + template read + the 4 earlier periods' recaps (history, once a run), then
+    # per section: copy, prefill, sharing check, A shares
+    assert calls(env) <= LOCK + 2 + 4 + SECTIONS * (3 + ACCOUNTS)
     assert env.fake.count(path_contains="/copy") == SECTIONS
+
+
+def test_distribute_shares_each_section_with_exactly_its_accounts(env):
+    env.run("distribute")
+    shares = [r for r in env.fake.requests if r.op == "permissions.create"]
+    assert len(shares) == SECTIONS * ACCOUNTS
+    assert sorted(r.json["emailAddress"] for r in shares) == sorted(
+        e for s in env.config.sections for e in s.editors)
 
 
 def test_distribute_again_copies_nothing(env):
@@ -104,3 +113,26 @@ def test_reads_are_unformatted_and_section_text_is_written_raw(env):
     grid = env.recap_grid("Rekap Indikator")
     # read back as the text: had the recap written it as a formula, its value would show
     assert any('=IMPORTRANGE("x","A1")' in row for row in grid)
+
+
+def test_benchmark_jobs_meet_the_budgets_and_the_naive_script_does_not():
+    # The jobs of benchmarks/ (they assert what they measured: copies, shares, rows, issues,
+    # feedback, recap rows) at a small size, without latency: our counts within DESIGN.md
+    # section 6, the naive gspread script's growing with I and S.
+    from benchmarks.jobs import run_jobs
+
+    s = 2
+    small, large = run_jobs(s, 4, latency=0), run_jobs(s, 12, latency=0)
+    for pairs in (small, large):
+        assert pairs["distribute"].ours.calls <= 2 + 4 + s * (3 + ACCOUNTS)
+        assert pairs["validate, all changed"].ours.calls == 1 + 2 * s
+        assert pairs["validate, one changed"].ours.calls == 1 + s + 1
+        assert pairs["validate, none changed"].ours.calls == 1 + s
+        assert pairs["watch cycle, idle"].ours.calls == 1
+        assert pairs["recap"].ours.calls <= 1 + s + 3
+    for job in small:  # ours does not grow with I
+        assert small[job].ours.calls == large[job].ours.calls, job
+    assert large["distribute"].naive.calls > small["distribute"].naive.calls  # a write per row
+    assert large["watch cycle, idle"].naive.calls >= 3 * s  # polls every sheet
+    for job, pair in large.items():
+        assert pair.naive.calls > pair.ours.calls, job

@@ -54,7 +54,7 @@ def test_retries_are_bounded(fake: FakeGoogle) -> None:
     with pytest.raises(BackendError) as err:
         store.find(PERIOD)
     assert fake.count() == 4 and len(sleeps.calls) == 3
-    assert "4 percobaan" in err.value.message and "requests_per_minute" in err.value.hint
+    assert "4 percobaan" in err.value.message and "backend.google.quota" in err.value.hint
     fake.clear_faults()
     fake.fail_next(10, kind="timeout")
     with pytest.raises(BackendError, match="tidak menjawab"):

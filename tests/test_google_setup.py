@@ -37,7 +37,7 @@ class Office:
         self.tmp = self.config.parent
         self.token({"issued_at": "2026-01-01T08:00:00+00:00"})
         monkeypatch.setattr(auth, "default_mount", self.fake.mount)
-        monkeypatch.setattr(RateLimiter, "acquire", lambda self: 0.0)  # no real waiting
+        monkeypatch.setattr(RateLimiter, "acquire", lambda self, *kind: 0.0)  # no real waiting
 
     def write(self) -> None:
         self.config = write_config(self.root, self.data)

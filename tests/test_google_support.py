@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sheets_sync.adapters.google import GoogleStore
-from sheets_sync.adapters.google.http import RateLimiter
+from sheets_sync.adapters.google.http import QuotaLimiter
 from sheets_sync.domain.models import Config, GoogleBackend
 from sheets_sync.domain.worksheet import locate, prefill_patch, template_patch
 from sheets_sync.ports import FileRef, Grant, Role, Tags
@@ -64,7 +64,7 @@ def make_store(fake: FakeGoogle, user: str = PEP, *, folder_id: str | None = Non
                sleeps: Sleeps | None = None, **settings: Any) -> GoogleStore:
     config = GoogleBackend(folder_id=folder_id, **settings)
     clock = FakeClock()
-    limiter = RateLimiter(config.requests_per_minute, clock=clock, sleep=clock.sleep)
+    limiter = QuotaLimiter.from_settings(config, clock=clock, sleep=clock.sleep)
     return GoogleStore.from_session(fake.session(user), config, account=user,
                                     sleep=sleeps or Sleeps(), rand=lambda: 0.5, limiter=limiter)
 

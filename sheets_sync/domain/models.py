@@ -13,7 +13,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from sheets_sync.domain.notify_config import NotifySettings
 from sheets_sync.domain.rules.spec import RuleList
@@ -420,6 +420,20 @@ class GoogleSharing(Strict):
     leadership_role: Literal["writer", "reader", "commenter"] = "reader"
 
 
+class GoogleQuota(Strict):
+    """Calls per minute for each of Google's per-user quota buckets, paced apart.
+
+    Google's published per-user limits: Sheets 60 read and 60 write requests per minute
+    (https://developers.google.com/workspace/sheets/api/limits); Drive counts quota units
+    per user per minute, far above what this service sends
+    (https://developers.google.com/workspace/drive/api/guides/limits), but sharing has its
+    own unpublished limit (`sharingRateLimitExceeded`), so Drive is paced too."""
+
+    sheets_read: int = Field(default=50, ge=1, le=300)
+    sheets_write: int = Field(default=50, ge=1, le=300)
+    drive: int = Field(default=100, ge=1, le=1000)
+
+
 class GoogleBackend(Strict):
     auth: Literal["oauth", "service_account", "delegated"] = "oauth"
     credentials: str = "credentials.json"  # client secret (oauth) or service-account key
@@ -427,7 +441,10 @@ class GoogleBackend(Strict):
     subject: str | None = None  # the Workspace user a delegated service account acts as
     folder_id: str | None = None  # Drive folder (or Shared Drive folder) for all files
     template_id: str | None = None  # an existing master template; generated when empty
+    # Before the per-bucket quota: one rate for everything. Still read: when it is given and
+    # `quota` is not, every bucket is paced at it.
     requests_per_minute: int = Field(default=50, ge=1, le=300)
+    quota: GoogleQuota = Field(default_factory=GoogleQuota)
     max_retries: int = Field(default=5, ge=0, le=10)
     timeout_seconds: float = Field(default=60, gt=0)
     workers: int = Field(default=4, ge=1, le=16)
@@ -509,6 +526,8 @@ class Config(Strict):
     sections: list[Section]
     indicators_file: str | None = None  # CSV or .xlsx, relative to the config file
     indicators: list[Indicator] = Field(default_factory=list)
+    _by_section: tuple[tuple[int, int], dict[str, list[Indicator]]] = PrivateAttr(
+        default=((0, -1), {}))
     # Earlier periods' values the office already has (CSV: periode, kode, realisasi), for
     # the cumulative and outlier rules before sheets-sync has recaps of its own.
     history_file: str | None = None
@@ -568,7 +587,15 @@ class Config(Strict):
         raise KeyError(section_id)
 
     def indicators_of(self, section_id: str) -> list[Indicator]:
-        return [i for i in self.indicators if i.section == section_id]
+        # Indexed once (rebuilt if the list is replaced or grows): flows ask once per section,
+        # and a scan of every indicator per call made them quadratic in S.
+        key = (id(self.indicators), len(self.indicators))
+        if self._by_section[0] != key:
+            index: dict[str, list[Indicator]] = {}
+            for i in self.indicators:
+                index.setdefault(i.section, []).append(i)
+            self._by_section = (key, index)
+        return list(self._by_section[1].get(section_id, ()))
 
 
 def _check_domains(config: Config) -> None:

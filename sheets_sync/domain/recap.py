@@ -201,8 +201,10 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
         status = sheet.status if sheet else "Belum didistribusikan"
         capaians: list[float] = []
         filled = 0
+        # one index per section: a search of the rows per indicator was quadratic in I
+        entries = {r.code: r for r in reversed(sheet.rows)} if sheet else {}
         for ind in config.indicators_of(section.id):
-            entry = sheet.row_for(ind.code) if sheet else None
+            entry = entries.get(ind.code)
             cells = entry.cells if entry else {}
             raw = cells.get("realisasi")
             c = cap.for_indicator(ind, raw)

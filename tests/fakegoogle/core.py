@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -194,6 +196,11 @@ class FakeGoogle:
         self.seed = seed
         self.rng = random.Random(seed)
         self.lock = threading.RLock()
+        # Per-request network latency in seconds (off by default; benchmarks turn it on),
+        # spent outside the lock so concurrent requests overlap as on a real network.
+        # `latency_sleep` may be a benchmark's virtual clock instead of time.sleep.
+        self.latency = 0.0
+        self.latency_sleep: Callable[[float], None] = time.sleep
         self.clock = FakeClock()
         self.strict = strict
         self.users: dict[str, User] = {}

@@ -115,6 +115,8 @@ class FakeAdapter(BaseAdapter):
                 f"fakegoogle: no network in tests (refused {request.method} {url})",
                 request=request,
             )
+        if self.fake.latency:
+            self.fake.latency_sleep(self.fake.latency)
         with self.fake.lock:
             return self._handle(request, parts)
 

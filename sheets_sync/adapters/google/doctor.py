@@ -24,6 +24,7 @@ from sheets_sync.adapters.google.errors import (
     reasons,
     translate,
 )
+from sheets_sync.adapters.google.http import QuotaLimiter
 from sheets_sync.adapters.google.store import GoogleStore
 from sheets_sync.domain.models import Config
 from sheets_sync.ports import BackendError, Role
@@ -154,11 +155,15 @@ def run_doctor(config: Config, base_dir: Path, *, mount: Mount | None = None,
     if not (sa and not in_shared_drive):
         checks.append(accounts_check(store, config, account))
 
-    rpm = settings.requests_per_minute
-    checks.append(Check("Batas laju (rate limit)", rpm <= 60,
-                        f"{rpm} panggilan per menit",
-                        "" if rpm <= 60 else "Google mengizinkan 60 per menit per pengguna: "
-                                             "tulis requests_per_minute: 50."))
+    rates = {name: int(b.rate * 60) for name, b in
+             QuotaLimiter.from_settings(settings).buckets.items()}
+    fast = rates["sheets_read"] > 60 or rates["sheets_write"] > 60
+    checks.append(Check("Batas laju (rate limit)", not fast,
+                        f"per menit: baca {rates['sheets_read']}, tulis {rates['sheets_write']}, "
+                        f"Drive {rates['drive']}",
+                        "" if not fast else "Google mengizinkan 60 baca dan 60 tulis per menit "
+                                            "per pengguna: tulis quota: {sheets_read: 50, "
+                                            "sheets_write: 50}."))
     return checks
 
 

@@ -44,9 +44,12 @@ def cell_runs(sheet_id: int, cells: dict[tuple[int, int], dict[str, Any]],
     consecutive rows share one request (a `start` coordinate writes only the cells given, so
     rows of different lengths are safe). The table's columns thus cost a handful of requests
     whatever the number of rows."""
+    by_row: dict[int, list[int]] = {}  # one pass over the cells (a scan per row was quadratic)
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
     rows: dict[int, list[tuple[int, list[dict[str, Any]]]]] = {}
-    for row in sorted({r for r, _ in cells}):
-        cols = sorted(c for r, c in cells if r == row)
+    for row in sorted(by_row):
+        cols = sorted(by_row[row])
         runs: list[tuple[int, list[dict[str, Any]]]] = []
         for col in cols:
             if runs and runs[-1][0] + len(runs[-1][1]) == col:

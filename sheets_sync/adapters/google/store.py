@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from sheets_sync.adapters.google.http import GoogleHTTP, RateLimiter, RetryPolicy, Sleep
+from sheets_sync.adapters.google.http import (
+    GoogleHTTP,
+    QuotaLimiter,
+    RateLimiter,
+    RetryPolicy,
+    Sleep,
+)
 from sheets_sync.adapters.google.locking import Locking
 from sheets_sync.adapters.google.reading import Reading
 from sheets_sync.adapters.google.sharing import Sharing
@@ -59,14 +65,14 @@ class GoogleStore(Locking, Writing, Reading, Sharing):
     def from_session(cls, session: requests.Session, settings: GoogleBackend | None = None, *,
                      account: str | None = None, sleep: Sleep | None = None,
                      rand: Callable[[], float] | None = None,
-                     limiter: RateLimiter | None = None) -> GoogleStore:
+                     limiter: RateLimiter | QuotaLimiter | None = None) -> GoogleStore:
         """A store on `session` (already authorised), with the limiter and retry policy of
         `settings`. For tests: `sleep` (the retry backoff's and, unless `limiter` is given,
         the limiter's), `rand` (() -> float in [0, 1), the jitter) and `limiter`."""
         settings = settings or GoogleBackend()
         if limiter is None:
-            limiter = (RateLimiter(settings.requests_per_minute, sleep=sleep) if sleep
-                       else RateLimiter(settings.requests_per_minute))
+            limiter = (QuotaLimiter.from_settings(settings, sleep=sleep) if sleep
+                       else QuotaLimiter.from_settings(settings))
         retry = RetryPolicy(max_retries=settings.max_retries)
         if sleep is not None:
             retry.sleep = sleep
