@@ -215,7 +215,7 @@ LOGIN_PROMPT = (
     "komputer atau ponsel lain):\n{url}")
 
 
-def run_installed_app_flow(client_secret: Path, scopes: tuple[str, ...]) -> Credentials:
+def run_installed_app_flow(secret: Path, scopes: tuple[str, ...]) -> Credentials:
     """Google's installed-app flow: a browser tab asks the PEP account for consent and
     returns to a one-off local port on this computer. The address is always printed."""
     import webbrowser
@@ -227,7 +227,7 @@ def run_installed_app_flow(client_secret: Path, scopes: tuple[str, ...]) -> Cred
         has_browser = True
     except webbrowser.Error:
         has_browser = False
-    flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), scopes=list(scopes))
+    flow = InstalledAppFlow.from_client_secrets_file(str(secret), scopes=list(scopes))
     creds: Credentials = flow.run_local_server(
         port=0, open_browser=has_browser,
         authorization_prompt_message=LOGIN_PROMPT,
