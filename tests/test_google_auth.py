@@ -198,3 +198,51 @@ def test_doctor_points_at_what_to_fix(tmp_path: Path, pem: str) -> None:
     assert any("storage quota" in label for label in failed)
     template_check = next(c for label, c in checks.items() if "template_id" in label)
     assert "1nope" in template_check.detail and SA in template_check.hint
+
+
+def test_auth_login_checks_credentials_json_before_promising_a_browser(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pem: str) -> None:
+    from tests.test_google_setup import Office, _text
+
+    office = Office(tmp_path, monkeypatch)
+    (office.tmp / "credentials.json").write_text(json.dumps(sa_json(pem)))  # not OAuth
+    result = office.run("auth", "login")
+    out = _text(result)
+    assert result.exit_code == 3
+    assert "bukan client secret OAuth" in out and "Desktop app" in out
+    assert "Peramban" not in out and "akan terbuka" not in out
+
+
+def test_login_without_a_browser_prints_the_address_to_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A computer where Python finds no browser: the address is printed (not a crash), with
+    what to do with it. The local server then waits; stop it there (no network)."""
+    import webbrowser
+
+    from google_auth_oauthlib import flow as oauth_flow
+
+    from sheets_sync.adapters.google.auth import run_installed_app_flow
+
+    def no_browser(*_a: Any, **_k: Any) -> Any:
+        raise webbrowser.Error("could not locate runnable browser")
+
+    class Waiting(Exception):
+        pass
+
+    def stop(_self: Any) -> None:
+        raise Waiting
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    monkeypatch.setattr(oauth_flow._ExclusiveWSGIServer, "handle_request", stop)
+    secret = tmp_path / "credentials.json"
+    secret.write_text(json.dumps({"installed": {
+        "client_id": "x.apps.googleusercontent.com", "client_secret": "s",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": TOKEN_URI,
+        "redirect_uris": ["http://localhost"]}}))
+    with pytest.raises(Waiting):
+        run_installed_app_flow(secret, ("https://www.googleapis.com/auth/drive",))
+    out = " ".join(capsys.readouterr().out.split())
+    assert "salin alamat" in out and "komputer ini" in out
+    assert "https://accounts.google.com/o/oauth2/auth?" in out
+    assert "redirect_uri=http%3A%2F%2Flocalhost" in out

@@ -23,6 +23,7 @@ def auth() -> None:
 @pass_app
 def login(app: App) -> None:
     """Login dengan akun Google PEP (OAuth): membuka peramban, lalu menyimpan token."""
+    from sheets_sync.adapters.google.auth import client_secret
     from sheets_sync.adapters.google.auth import login as do_login
 
     config = app.config()
@@ -32,6 +33,7 @@ def login(app: App) -> None:
             f"Konfigurasi memakai backend.google.auth: {settings.auth} (akun layanan): tidak "
             "perlu login. Jalankan 'sync doctor' untuk memeriksa kuncinya.")
         return
+    client_secret(settings, app.base_dir)  # check the file before promising a browser
     app.console.print("Peramban (browser) akan terbuka: pilih akun Google PEP dan setujui "
                       "izin Google Sheets dan Google Drive.")
     token, account = do_login(settings, app.base_dir)

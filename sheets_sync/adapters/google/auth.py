@@ -209,25 +209,36 @@ def save_token(creds: Credentials, path: Path, account: str | None = None, *,
 FlowRunner = Callable[[Path, tuple[str, ...]], Credentials]
 
 
-def run_installed_app_flow(client_secret: Path, scopes: tuple[str, ...]) -> Credentials:
+LOGIN_PROMPT = (
+    "Bila peramban (browser) tidak terbuka sendiri, salin alamat di bawah ini ke peramban "
+    "di komputer ini juga (setelah login, Google kembali ke komputer ini, bukan ke "
+    "komputer atau ponsel lain):\n{url}")
+
+
+def run_installed_app_flow(secret: Path, scopes: tuple[str, ...]) -> Credentials:
     """Google's installed-app flow: a browser tab asks the PEP account for consent and
-    returns to a one-off local port."""
+    returns to a one-off local port on this computer. The address is always printed."""
+    import webbrowser
+
     from google_auth_oauthlib.flow import InstalledAppFlow
 
-    flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), scopes=list(scopes))
+    try:  # the library calls webbrowser.get() first and would crash where none is found
+        webbrowser.get()
+        has_browser = True
+    except webbrowser.Error:
+        has_browser = False
+    flow = InstalledAppFlow.from_client_secrets_file(str(secret), scopes=list(scopes))
     creds: Credentials = flow.run_local_server(
-        port=0, open_browser=True,
-        authorization_prompt_message="Buka alamat ini di peramban (browser) bila tidak "
-                                     "terbuka sendiri:\n{url}",
+        port=0, open_browser=has_browser,
+        authorization_prompt_message=LOGIN_PROMPT,
         success_message="Login berhasil. Jendela ini boleh ditutup.",
     )
     return creds
 
 
-def login(settings: GoogleBackend, base_dir: Path, *, run_flow: FlowRunner | None = None,
-          session: requests.Session | None = None) -> tuple[Path, str | None]:
-    """`sync auth login`: run the flow, learn the account's e-mail, save the token (0600).
-    Returns where the token went and the account."""
+def client_secret(settings: GoogleBackend, base_dir: Path) -> Path:
+    """The OAuth client secret file at backend.google.credentials, checked (no network),
+    so a wrong file is reported before anything says a browser will open."""
     secret = _path(base_dir, settings.credentials)
     data = _read_json(secret, "client secret OAuth", "credentials")
     if "installed" not in data and "web" not in data:
@@ -237,6 +248,14 @@ def login(settings: GoogleBackend, base_dir: Path, *, run_flow: FlowRunner | Non
                  "unduh JSON-nya ke tempat itu. Bila berkas ini kunci akun layanan, tulis "
                  "backend.google.auth: service_account.",
         )
+    return secret
+
+
+def login(settings: GoogleBackend, base_dir: Path, *, run_flow: FlowRunner | None = None,
+          session: requests.Session | None = None) -> tuple[Path, str | None]:
+    """`sync auth login`: run the flow, learn the account's e-mail, save the token (0600).
+    Returns where the token went and the account."""
+    secret = client_secret(settings, base_dir)
     try:
         creds = (run_flow or run_installed_app_flow)(secret, SCOPES)
     except Warning as exc:
