@@ -1,0 +1,91 @@
+"""Findings of a new-user tester on figures and the formal reports (after issues 7 and 11).
+
+Layout of the small config's sheets: the table header is row 9; bagian-1's indicators are
+B1-01 (%, row 10), B1-02 (dokumen, row 11), B1-03 (kegiatan, row 12), B1-04 (hari, negatif,
+row 13); Target is column F, Realisasi G, Capaian H.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from sheets_sync.domain.capaian import compute
+from sheets_sync.domain.models import Indicator, Polarity
+from sheets_sync.domain.numbers import PercentValue
+from sheets_sync.domain.worksheet import capaian_formula, percent_read
+from tests.backends import LocalEnv
+from tests.conftest import small_config_data
+from tests.fakegoogle.values import evaluate
+
+COLS = {"target": 6, "realisasi": 7, "capaian": 8}
+PERCENT_TEST = 'IFERROR(RIGHT(TO_TEXT(G10),1)="%",LEFT(CELL("format",G10),1)="P")'
+
+
+def sheet_shows(formula: str, typed: float, percent_formatted: bool, target: float) -> float:
+    """What a spreadsheet shows for the capaian formula. The format test is what Sheets
+    (TO_TEXT keeps the "%") or Excel/LibreOffice (CELL("format") is "P0".."P2") answer for the
+    cell; the rest is plain arithmetic, evaluated by the fake's formula evaluator."""
+    text = formula.replace(PERCENT_TEST, "TRUE" if percent_formatted else "FALSE")
+    cells = {(10, 6): target, (10, 7): typed}
+    return evaluate(text, lambda _sheet, r, c: cells.get((r + 1, c + 1)))
+
+
+def text_of(formula: object) -> str:
+    assert formula is not None
+    return str(formula.text)  # type: ignore[attr-defined]
+
+
+def indicator(unit: str, polarity: Polarity = Polarity.positive, **kw: object) -> Indicator:
+    return Indicator(code="X-01", section="s", sasaran="S", name="Uji", unit=unit,
+                     polarity=polarity, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("polarity", [Polarity.positive, Polarity.negative])
+def test_the_sheets_capaian_of_a_percent_indicator_matches_the_service(polarity):
+    ind = indicator("%", polarity, target=80)
+    formula = text_of(capaian_formula(ind, 10, COLS))
+    assert PERCENT_TEST in formula
+    # 87,5% typed in Excel: 0.875 in a percent-formatted cell; 87,5 typed plainly: 87.5
+    for typed, formatted in ((0.875, True), (87.5, False)):
+        service = compute(polarity, PercentValue.from_fraction(0.875) if formatted else typed,
+                          80, percent_unit=True).value
+        assert sheet_shows(formula, typed, formatted, 80) == pytest.approx(service)
+    assert sheet_shows(formula, 0.875, True, 80) != pytest.approx(0.88)
+
+
+def test_a_range_percent_indicator_reads_the_percent_format_too():
+    ind = indicator("persen", Polarity.range, target_min=60, target_max=80)
+    formula = text_of(capaian_formula(ind, 10, COLS))
+    assert formula.count(percent_read("G10")) >= 1
+    assert sheet_shows(formula, 0.9, True, 0) == pytest.approx(
+        compute(Polarity.range, PercentValue.from_fraction(0.9), None, 60, 80,
+                percent_unit=True).value)
+
+
+def test_a_count_indicator_keeps_the_plain_formula():
+    formula = text_of(capaian_formula(indicator("dokumen", target=10), 10, COLS))
+    assert "TO_TEXT" not in formula and "CELL" not in formula
+    assert sheet_shows(formula, 8, False, 10) == 80
+
+
+def test_the_template_and_update_targets_write_the_percent_aware_formula(tmp_path: Path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+
+    def formulas() -> tuple[str, str]:
+        ws = load_workbook(env.section_ref("bagian-1").id)["Kertas Kerja"]
+        return str(ws["H10"].value), str(ws["H11"].value)
+
+    pct, count = formulas()
+    assert PERCENT_TEST in pct and "TO_TEXT" not in count
+    data = env.data
+    for ind in data["indicators"]:
+        if ind["code"] == "B1-01":
+            ind["target"] = 90
+    env.rewrite(data)
+    env.run("distribute", "--update-targets")
+    pct, _ = formulas()
+    assert PERCENT_TEST in pct
