@@ -7,6 +7,7 @@ row 13); Target is column F, Realisasi G, Capaian H.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,11 @@ from openpyxl import load_workbook
 from sheets_sync.domain.capaian import compute
 from sheets_sync.domain.models import Indicator, Polarity
 from sheets_sync.domain.numbers import PercentValue
+from sheets_sync.domain.quarters import attach
+from sheets_sync.domain.recap import Recap, RecapRow
+from sheets_sync.domain.rules.history import History
 from sheets_sync.domain.worksheet import capaian_formula, percent_read
+from sheets_sync.reports.build import pengukuran, renja
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
 from tests.fakegoogle.values import evaluate
@@ -89,3 +94,42 @@ def test_the_template_and_update_targets_write_the_percent_aware_formula(tmp_pat
     env.run("distribute", "--update-targets")
     pct, _ = formulas()
     assert PERCENT_TEST in pct
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def not_counted_row(**kw: object) -> RecapRow:
+    base: dict[str, object] = dict(
+        section="bagian-1", section_name="Subbagian 1", code="B1-02", sasaran="Sasaran uji",
+        indicator="Indikator 2", unit="dokumen", target=10, realisasi=-2, capaian=-20.0,
+        rating="", keterangan="salah ketik", bukti=None, budget=None, budget_real=None,
+        budget_capaian=None, status="Selesai", counts=False,
+        not_counted_reason="ada error terbuka: Realisasi bernilai -2, di luar batas "
+                           "(paling sedikit 0).")
+    base.update(kw)
+    return RecapRow(**base)  # type: ignore[arg-type]
+
+
+def test_renja_marks_a_value_that_does_not_count(config):
+    recap = Recap(rows=[not_counted_row(), not_counted_row(code="B1-03", realisasi=7,
+                                                           capaian=70.0, counts=True,
+                                                           not_counted_reason=None)])
+    attach(config, recap.rows, History())
+    report = renja(config, recap, date(2026, 10, 7))
+    bad, good = [r for r in report.rows if not r.heading]
+    assert bad.cells[report.column("tw3")] == -2  # shown as typed
+    assert bad.cells[report.column("predikat")] == "tidak dihitung"
+    remark = bad.cells[report.column("keterangan")]
+    assert isinstance(remark, str) and remark.startswith("TW III tidak dihitung: ada error")
+    assert good.cells[report.column("predikat")] != "tidak dihitung"
+    assert good.cells[report.column("keterangan")] == ""
+
+
+def test_remarks_never_end_a_reason_with_two_full_stops(config):
+    recap = Recap(rows=[not_counted_row()])
+    attach(config, recap.rows, History())
+    report = pengukuran(config, recap, date(2026, 10, 7))
+    (row,) = [r for r in report.rows if not r.heading]
+    remark = str(row.cells[report.column("keterangan")])
+    assert ".." not in remark and remark.endswith("(paling sedikit 0). salah ketik")
