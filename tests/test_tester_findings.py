@@ -7,6 +7,7 @@ row 13); Target is column F, Realisasi G, Capaian H.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -133,3 +134,56 @@ def test_remarks_never_end_a_reason_with_two_full_stops(config):
     (row,) = [r for r in report.rows if not r.heading]
     remark = str(row.cells[report.column("keterangan")])
     assert ".." not in remark and remark.endswith("(paling sedikit 0). salah ketik")
+
+
+def pdf_text_pages(path: Path) -> list[str]:
+    import pypdf
+
+    return [p.extract_text() for p in pypdf.PdfReader(path).pages]
+
+
+@pytest.fixture
+def grouped_office(tmp_path: Path) -> LocalEnv:
+    """80 indicators in sasaran groups of 3, long unit names and a capaian of 15.000.000 %."""
+    data = small_config_data(sections=8, indicators=10)
+    for n, ind in enumerate(data["indicators"]):
+        ind["sasaran"] = f"Sasaran ke-{n // 3 + 1} meningkatnya kualitas pelayanan"
+        if ind["unit"] == "kegiatan":
+            ind["unit"] = "dokumen/kegiatan"
+    env = LocalEnv(tmp_path, data)
+    env.run("distribute")
+    for s in env.config.sections:
+        typed = {i.code: {"realisasi": 8, "keterangan": "ok"} for i in env.config.indicators_of(s.id)}
+        first = env.config.indicators_of(s.id)[1]  # a count with target 10
+        typed[first.code] = {"realisasi": 1_500_000, "keterangan": "ok"}
+        env.type_into(s.id, typed, status="Selesai")
+    return env
+
+
+def test_pengukuran_pdf_fills_sasaran_keeps_headings_and_breaks_no_word(grouped_office,
+                                                                           tmp_path):
+    out = tmp_path / "p.pdf"
+    grouped_office.run("export", "pengukuran", "--format", "pdf", "--output", str(out))
+    pages = pdf_text_pages(out)
+    assert len(pages) >= 2
+    words = " ".join(pages).split()
+    assert "15.000.000" in words  # the capaian whole, never "15.000.00" + "0"
+    assert words.count("dokumen/kegiatan") >= 8  # the unit whole
+    heading = re.compile(r"^[IVXLC]+ Sasaran ke-\d+", re.MULTILINE)
+    for text in pages:
+        found = list(heading.finditer(text))
+        if found:  # a heading is followed by at least one of its rows on the same page
+            assert re.search(r"B\d-\d\d", text[found[-1].end():]), text[-400:]
+    # the Sasaran column of an indicator row says its sasaran
+    report_text = re.sub(r"\s+", " ", " ".join(pages))
+    assert re.search(r"\d+ Sasaran ke-1 meningkatnya kualitas pelayanan B1-01", report_text)
+    # the formula note states the floor at 0 and the above-range rule
+    assert "paling kecil 0" in report_text and "(2b - R)/b x 100" in report_text
+
+
+def test_renja_pdf_breaks_no_word(grouped_office, tmp_path):
+    out = tmp_path / "r.pdf"
+    grouped_office.run("export", "renja", "--format", "pdf", "--output", str(out))
+    words = " ".join(pdf_text_pages(out)).split()
+    for whole in ("dokumen/kegiatan", "Agregasi", "Realisasi", "Penanggung"):
+        assert whole in words, whole

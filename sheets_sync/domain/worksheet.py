@@ -23,6 +23,7 @@ from sheets_sync.domain.models import (
     Polarity,
     Section,
 )
+from sheets_sync.domain.numbers import is_percent_unit
 from sheets_sync.domain.patch import (
     CellRange,
     Format,
@@ -34,7 +35,6 @@ from sheets_sync.domain.patch import (
     a1,
     column_letter,
 )
-from sheets_sync.domain.numbers import is_percent_unit
 from sheets_sync.domain.statuses import recognise_status
 
 TEMPLATE_VERSION = "1"

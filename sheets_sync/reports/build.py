@@ -92,8 +92,8 @@ def _typed(v: object) -> Cell:
 
 def pengukuran(config: Config, recap: Recap, today: date) -> Report:
     budget = any(r.budget for r in recap.rows)
-    columns = [Column("No", 3, key="no"), Column("Sasaran", 6.5, key="sasaran"),
-               Column("Kode", 7.5, key="kode"), Column("Indikator Kinerja", 21, key="indikator"),
+    columns = [Column("No", 3, key="no"), Column("Sasaran", 14, key="sasaran"),
+               Column("Kode", 7.5, key="kode"), Column("Indikator Kinerja", 18, key="indikator"),
                Column("Satuan", 6.5, key="satuan"), Column("Target", 6, "number", "target"),
                Column("Realisasi", 6.5, "number", "realisasi"),
                Column("Capaian (%)", 6, "percent", "capaian"),
@@ -110,7 +110,7 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
         report.rows.append(Row([_roman(g), sasaran, *[None] * (len(columns) - 2)], heading=True))
         for r in rows:
             n += 1
-            cells: list[Cell] = [n, None, r.code, r.indicator, r.unit, _typed(r.target),
+            cells: list[Cell] = [n, r.sasaran or None, r.code, r.indicator, r.unit, _typed(r.target),
                                  _typed(r.realisasi), _capaian(r.capaian), _rating(r)]
             if budget:
                 cells += [r.budget, _typed(r.budget_real), r.budget_capaian]
@@ -118,8 +118,9 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
             report.rows.append(Row(cells))
     skipped = sum(not r.counts and r.capaian is not None for r in recap.rows)
     report.notes = [
-        "Capaian dihitung dari realisasi terhadap target yang ditetapkan: polaritas positif "
-        "R/T x 100; negatif (2T - R)/T x 100; rentang 100 di dalam rentang. "
+        "Capaian dihitung dari realisasi (R) terhadap target (T) yang ditetapkan: polaritas "
+        "positif R/T x 100; negatif (2T - R)/T x 100, paling kecil 0; rentang [a, b] 100 di "
+        "dalam rentang, di bawahnya R/a x 100, di atasnya (2b - R)/b x 100, paling kecil 0. "
         f"Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): realisasi kosong atau bukan "
         "angka, atau target 0.",
         f"Predikat menurut skema {config.rating.name}: "
@@ -162,8 +163,8 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
         columns += [Column("Anggaran s.d. TW (Rp)", 9, "money", "anggaran_sd"),
                     Column("Capaian Anggaran (%)", 5.5, "percent", "capaian_anggaran")]
     columns += [Column("Agregasi", 5.5, key="agregasi"),
-                Column("Unit Penanggung Jawab", 12, key="unit_kerja"),
-                Column("Keterangan", 12, key="keterangan")]
+                Column("Unit Penanggung Jawab", 10, key="unit_kerja"),
+                Column("Keterangan", 17, key="keterangan")]
     report = _frame(config, "renja", "EVALUASI PELAKSANAAN RENJA", today, columns)
     report.wide, report.abbreviations = True, {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
     by_code = {i.code: i for i in config.indicators}
