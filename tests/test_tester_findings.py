@@ -169,7 +169,7 @@ def test_pengukuran_pdf_fills_sasaran_keeps_headings_and_breaks_no_word(grouped_
     words = " ".join(pages).split()
     assert "15.000.000" in words  # the capaian whole, never "15.000.00" + "0"
     assert words.count("dokumen/kegiatan") >= 8  # the unit whole
-    heading = re.compile(r"^[IVXLC]+ Sasaran ke-\d+", re.MULTILINE)
+    heading = re.compile(r"^[IVXLC]+\s+Sasaran ke-\d+", re.MULTILINE)
     for text in pages:
         found = list(heading.finditer(text))
         if found:  # a heading is followed by at least one of its rows on the same page
@@ -187,3 +187,28 @@ def test_renja_pdf_breaks_no_word(grouped_office, tmp_path):
     words = " ".join(pdf_text_pages(out)).split()
     for whole in ("dokumen/kegiatan", "Agregasi", "Realisasi", "Penanggung"):
         assert whole in words, whole
+
+
+def test_a_sasaran_heading_is_never_left_alone_at_the_foot_of_a_page(tmp_path: Path):
+    from sheets_sync.reports.model import Column, Report, Row
+    from sheets_sync.reports.pdf import write_pdf
+
+    def stranded(fillers: int) -> bool:
+        report = Report(key="pengukuran", title="UJI", office="Kantor", period_label="TW III",
+                        letter="", made_on=date(2026, 10, 7),
+                        columns=[Column("No", 3), Column("Indikator", 30), Column("Nilai", 6)])
+        codes = iter(range(1, 1000))
+        for g in range(1, 6):
+            report.rows.append(Row([f"G{g}", f"Sasaran ke-{g}", None], heading=True))
+            for _ in range(fillers if g == 1 else 12):
+                report.rows.append(Row([next(codes), f"Indikator X-{next(codes):03d}", 1]))
+        out = tmp_path / f"h{fillers}.pdf"
+        write_pdf(report, out)
+        for text in pdf_text_pages(out):
+            found = list(re.finditer(r"^G\d\s+Sasaran ke-\d", text, re.MULTILINE))
+            if found and not re.search(r"X-\d{3}", text[found[-1].end():]):
+                return True
+        return False
+
+    # a heading lands at every position of the page as the first group grows
+    assert not [f for f in range(20, 44) if stranded(f)]
