@@ -184,6 +184,8 @@ def test_an_implausible_value_warns_at_its_cell_and_does_not_count_until_confirm
     rp, pct = unit["B1-02"], unit["B1-03"]
     # another unit than the indicator's: an error; a capaian far above target: a warning
     assert rp["severity"] == "error" and rp["cell"] == "G11" and "rupiah" in rp["message"]
+    assert "dikonfirmasi" not in rp["message"] and "sync confirm" not in rp["suggestion"]
+    assert "dikonfirmasi PEP" in high["B1-02"]["message"]
     assert high["B1-02"]["severity"] == "warning" and "jauh di atas" in high["B1-02"]["message"]
     assert pct["cell"] == "G12" and "persen" in pct["message"]  # a % in a count of activities
     assert pct["severity"] == "error"
