@@ -178,11 +178,17 @@ def test_an_implausible_value_warns_at_its_cell_and_does_not_count_until_confirm
         "B1-02": {"realisasi": "Rp 1.500.000,-", "keterangan": "sesuai SP2D", "bukti": LINK},
         "B1-03": {"realisasi": "50%", "keterangan": "setengah", "bukti": LINK},
     }, status="Selesai")
-    issues = {i["indicator"]: i for i in issues_of(env) if i["rule"] == "kewajaran"}
-    rp, pct = issues["B1-02"], issues["B1-03"]
-    assert rp["severity"] == "warning" and rp["cell"] == "G11"
-    assert "rupiah" in rp["message"] and "jauh di atas" in rp["message"]
+    found = issues_of(env)
+    unit = {i["indicator"]: i for i in found if i["rule"] == "kewajaran-satuan"}
+    high = {i["indicator"]: i for i in found if i["rule"] == "kewajaran"}
+    rp, pct = unit["B1-02"], unit["B1-03"]
+    # another unit than the indicator's: an error; a capaian far above target: a warning
+    assert rp["severity"] == "error" and rp["cell"] == "G11" and "rupiah" in rp["message"]
+    assert "dikonfirmasi" not in rp["message"] and "sync confirm" not in rp["suggestion"]
+    assert "dikonfirmasi PEP" in high["B1-02"]["message"]
+    assert high["B1-02"]["severity"] == "warning" and "jauh di atas" in high["B1-02"]["message"]
     assert pct["cell"] == "G12" and "persen" in pct["message"]  # a % in a count of activities
+    assert pct["severity"] == "error"
 
     data = recap_json(env)
     rows = rows_of(data)
@@ -190,9 +196,25 @@ def test_an_implausible_value_warns_at_its_cell_and_does_not_count_until_confirm
     assert rows["B1-03"]["counts"] is False
     assert section_of(data, "bagian-1")["mean_capaian"] == 100.0  # B1-01 only
 
-    env.run("confirm", "bagian-1", "kewajaran:B1-03", "--note", "dikonfirmasi by telepon")
-    rows = rows_of(recap_json(env))
-    assert rows["B1-03"]["counts"] is True and rows["B1-02"]["counts"] is False
+    # a unit mismatch cannot be confirmed away; a capaian above the maximum can
+    out = env.run("confirm", "bagian-1", "kewajaran-satuan:B1-03", "--note", "ok", code=2)
+    assert "tidak dapat dikonfirmasi" in out.output
+    env.run("confirm", "bagian-1", "kewajaran:B1-02", "--note", "dikonfirmasi by telepon")
+    data = recap_json(env)
+    rows = rows_of(data)
+    assert rows["B1-03"]["counts"] is False and rows["B1-02"]["counts"] is False
+    assert "rupiah" in rows["B1-02"]["not_counted_reason"]
+    assert section_of(data, "bagian-1")["mean_capaian"] == 100.0
+
+
+def test_a_confirmed_high_capaian_counts_and_a_plain_count_needs_no_unit_check(env):
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-02": {"realisasi": 40, "keterangan": "banyak permintaan",
+                                         "bukti": LINK}}, status="Selesai")  # capaian 400 %
+    found = [i for i in issues_of(env) if i["indicator"] == "B1-02"]
+    assert {i["rule"] for i in found if i["rule"].startswith("kewajaran")} == {"kewajaran"}
+    env.run("confirm", "bagian-1", "kewajaran:B1-02", "--note", "dikonfirmasi by telepon")
+    assert rows_of(recap_json(env))["B1-02"]["counts"] is True
 
 
 def test_an_amount_of_money_typed_natively_for_a_count_is_implausible(env):
@@ -202,10 +224,11 @@ def test_an_amount_of_money_typed_natively_for_a_count_is_implausible(env):
     env.type_into("bagian-1", {"B1-02": {"realisasi": "Rp 12", "keterangan": "ok"}})
     raw, shown = stored_cell(env, "bagian-1", "G11")
     assert raw == 12 and "Rp" in shown
-    found = [i for i in issues_of(env) if i["indicator"] == "B1-02" and i["rule"] == "kewajaran"]
+    found = [i for i in issues_of(env) if i["indicator"] == "B1-02"
+             and i["rule"].startswith("kewajaran")]
     # capaian 120 % is plausible in itself: the unit is what is wrong
     assert len(found) == 1 and "rupiah" in found[0]["message"]
-    assert "jauh di atas" not in found[0]["message"]
+    assert found[0]["rule"] == "kewajaran-satuan" and found[0]["severity"] == "error"
     assert rows_of(recap_json(env))["B1-02"]["counts"] is False
 
 

@@ -53,8 +53,10 @@ def test_status_dropdown_number_validation_and_live_capaian(tmp_path, config):
     kinds = {dv.type: dv for dv in sheet.data_validations.dataValidation}
     assert "Selesai" in kinds["list"].formula1 and "Sedang Diisi" in kinds["list"].formula1
     assert kinds["decimal"].operator == "greaterThanOrEqual"
-    capaian = sheet.cell(layout.first_row, layout.columns["capaian"]).value
-    assert capaian.startswith("=IF(") and "G10/F10*100" in capaian
+    capaian = sheet.cell(layout.first_row + 1, layout.columns["capaian"]).value  # dokumen
+    assert capaian.startswith("=IF(") and "G11/F11*100" in capaian
+    percent = sheet.cell(layout.first_row, layout.columns["capaian"]).value  # %: reads 87,5%
+    assert percent.startswith("=IF(") and "G10*100,G10)/F10*100" in percent
 
 
 def test_meta_sheet_is_hidden_and_holds_the_snapshot(tmp_path, config):

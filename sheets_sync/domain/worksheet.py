@@ -23,6 +23,7 @@ from sheets_sync.domain.models import (
     Polarity,
     Section,
 )
+from sheets_sync.domain.numbers import is_percent_unit
 from sheets_sync.domain.patch import (
     CellRange,
     Format,
@@ -231,18 +232,29 @@ def capaian_formula(ind: Indicator, row: int, cols: dict[str, int]) -> Formula |
     """The section's own live view of capaian; the service never trusts it."""
     if "capaian" not in cols or "realisasi" not in cols:
         return None
-    r = f"{column_letter(cols['realisasi'])}{row}"
+    cell = f"{column_letter(cols['realisasi'])}{row}"
+    # r: the realisasi as the service reads it (a percent-formatted cell is the percentage)
+    r = percent_read(cell) if is_percent_unit(ind.unit) else cell
     if ind.polarity is Polarity.range:
         lo, hi = ind.target_min, ind.target_max
         if not lo or not hi:
             return None
         body = (f"IF({r}<{lo},{r}/{lo}*100,IF({r}>{hi},MAX(0,(2*{hi}-{r})/{hi}*100),100))")
-        return Formula(f'=IF(ISNUMBER({r}),ROUND({body},2),"")')
+        return Formula(f'=IF(ISNUMBER({cell}),ROUND({body},2),"")')
     if "target" not in cols:
         return None
     t = f"{column_letter(cols['target'])}{row}"
     body = f"{r}/{t}*100" if ind.polarity is Polarity.positive else f"MAX(0,(2*{t}-{r})/{t}*100)"
-    return Formula(f'=IF(AND(ISNUMBER({r}),ISNUMBER({t}),{t}<>0),ROUND({body},2),"")')
+    return Formula(f'=IF(AND(ISNUMBER({cell}),ISNUMBER({t}),{t}<>0),ROUND({body},2),"")')
+
+
+def percent_read(cell: str) -> str:
+    """A formula for the number in `cell` read as the service reads it: `87,5%` typed in a
+    spreadsheet is 0.875 in a percent-formatted cell, and means 87,5. Google Sheets shows the
+    format through TO_TEXT ("87,50%"), which Excel and LibreOffice do not know (#NAME?, caught);
+    they show it through CELL("format") ("P0", "P2"), which Google does not support."""
+    is_percent = f'IFERROR(RIGHT(TO_TEXT({cell}),1)="%",LEFT(CELL("format",{cell}),1)="P")'
+    return f"IF({is_percent},{cell}*100,{cell})"
 
 
 def _budget_formula(row: int, cols: dict[str, int]) -> Formula | None:

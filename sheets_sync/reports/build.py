@@ -67,12 +67,18 @@ def _rating(r: RecapRow) -> str:
     return r.rating if r.counts else NOT_COUNTED
 
 
+def _not_counted(r: RecapRow) -> str:
+    """`tidak dihitung: <why>` for a value shown but not counted; empty when it counts."""
+    if r.counts or r.capaian is None:
+        return ""
+    why = r.not_counted_reason.strip().rstrip(".") if r.not_counted_reason else ""
+    return f"{NOT_COUNTED}: {why}" if why else NOT_COUNTED
+
+
 def _remark(r: RecapRow) -> str:
-    text = "" if r.keterangan is None else str(r.keterangan)
-    if not r.counts and r.capaian is not None:
-        why = f"{NOT_COUNTED}: {r.not_counted_reason}" if r.not_counted_reason else NOT_COUNTED
-        text = f"{why}. {text}".strip() if text else why
-    return text
+    text = "" if r.keterangan is None else str(r.keterangan).strip()
+    why = _not_counted(r)
+    return f"{why}. {text}" if why and text else (why or text)
 
 
 def _typed(v: object) -> Cell:
@@ -86,8 +92,8 @@ def _typed(v: object) -> Cell:
 
 def pengukuran(config: Config, recap: Recap, today: date) -> Report:
     budget = any(r.budget for r in recap.rows)
-    columns = [Column("No", 3, key="no"), Column("Sasaran", 6.5, key="sasaran"),
-               Column("Kode", 7.5, key="kode"), Column("Indikator Kinerja", 21, key="indikator"),
+    columns = [Column("No", 3, key="no"), Column("Sasaran", 14, key="sasaran"),
+               Column("Kode", 7.5, key="kode"), Column("Indikator Kinerja", 18, key="indikator"),
                Column("Satuan", 6.5, key="satuan"), Column("Target", 6, "number", "target"),
                Column("Realisasi", 6.5, "number", "realisasi"),
                Column("Capaian (%)", 6, "percent", "capaian"),
@@ -104,7 +110,7 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
         report.rows.append(Row([_roman(g), sasaran, *[None] * (len(columns) - 2)], heading=True))
         for r in rows:
             n += 1
-            cells: list[Cell] = [n, None, r.code, r.indicator, r.unit, _typed(r.target),
+            cells: list[Cell] = [n, r.sasaran or None, r.code, r.indicator, r.unit, _typed(r.target),
                                  _typed(r.realisasi), _capaian(r.capaian), _rating(r)]
             if budget:
                 cells += [r.budget, _typed(r.budget_real), r.budget_capaian]
@@ -112,8 +118,9 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
             report.rows.append(Row(cells))
     skipped = sum(not r.counts and r.capaian is not None for r in recap.rows)
     report.notes = [
-        "Capaian dihitung dari realisasi terhadap target yang ditetapkan: polaritas positif "
-        "R/T x 100; negatif (2T - R)/T x 100; rentang 100 di dalam rentang. "
+        "Capaian dihitung dari realisasi (R) terhadap target (T) yang ditetapkan: polaritas "
+        "positif R/T x 100; negatif (2T - R)/T x 100, paling kecil 0; rentang [a, b] 100 di "
+        "dalam rentang, di bawahnya R/a x 100, di atasnya (2b - R)/b x 100, paling kecil 0. "
         f"Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): realisasi kosong atau bukan "
         "angka, atau target 0.",
         f"Predikat menurut skema {config.rating.name}: "
@@ -156,7 +163,8 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
         columns += [Column("Anggaran s.d. TW (Rp)", 9, "money", "anggaran_sd"),
                     Column("Capaian Anggaran (%)", 5.5, "percent", "capaian_anggaran")]
     columns += [Column("Agregasi", 5.5, key="agregasi"),
-                Column("Unit Penanggung Jawab", 12, key="unit_kerja")]
+                Column("Unit Penanggung Jawab", 10, key="unit_kerja"),
+                Column("Keterangan", 17, key="keterangan")]
     report = _frame(config, "renja", "EVALUASI PELAKSANAAN RENJA", today, columns)
     report.wide, report.abbreviations = True, {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
     by_code = {i.code: i for i in config.indicators}
@@ -170,7 +178,10 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
             q = r.quarters
             cells: list[Cell] = [n, r.code, r.indicator, r.unit, _target_year(ind, r)]
             cells += [q.cell(t) if q else None for t in QUARTERS]
-            rating = (NOT_COMPUTABLE if q is None or q.ytd_capaian is None
+            # this quarter's value shown but not counted: marked as pengukuran marks it
+            not_counted = _not_counted(r)
+            rating = (NOT_COUNTED if not_counted
+                      else NOT_COMPUTABLE if q is None or q.ytd_capaian is None
                       else rate(q.ytd_capaian, config.rating))
             target_sd = _target_year(ind, r) if ind and ind.polarity is Polarity.range else (
                 q.ytd_target if q else None)
@@ -182,7 +193,8 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
                 cells += [(q.budget.get(t) if q and t <= current else None) for t in QUARTERS]
                 cells += [q.budget_ytd if q else None, q.budget_capaian if q else None]
             agg = AGGREGATION_ID.get(ind.aggregation.value, "") if ind else ""
-            cells += [agg, r.section_name]
+            remark = f"{quarter_label(current)} {not_counted}" if not_counted else ""
+            cells += [agg, r.section_name, remark]
             report.rows.append(Row(cells))
     report.notes = [
         f"Triwulan sesudah {quarter_label(current)} belum berjalan dan dikosongkan; "

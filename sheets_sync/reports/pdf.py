@@ -76,9 +76,70 @@ def _numbered(title: str, page: tuple[float, float]) -> type[Canvas]:
     return NumberedCanvas
 
 
+PADDING = 2  # left and right cell padding (points)
+SMALLEST = 4.5  # the smallest table font (points) before words may break
+
+
+def _texts(report: Report) -> list[list[str]]:
+    """Each data row's cells as printed (headings: empty; they span the row)."""
+    out = []
+    for row in report.rows:
+        if row.heading:
+            out.append([])
+            continue
+        cells = []
+        for value, col in zip(row.cells, report.columns, strict=False):
+            # narrow number columns: long words print as their short mark (legend in the notes)
+            text = (report.abbreviations.get(value, value)
+                    if isinstance(value, str) and col.kind != "text" else value)
+            cells.append(display(text, col.kind))
+        out.append(cells)
+    return out
+
+
+def _longest_word(text: str, font: str, size: float) -> float:
+    return max((pdfmetrics.stringWidth(w, font, size) for w in text.split()), default=0.0)
+
+
+def _needed(report: Report, texts: list[list[str]], size: float) -> list[float]:
+    """Per column the width its longest word (or number) needs, so nothing breaks mid-word."""
+    need = [_longest_word(c.title, FONT_BOLD, size) for c in report.columns]
+    for row, cells in zip(report.rows, texts, strict=True):
+        if row.heading:
+            need[0] = max(need[0], _longest_word(str(row.cells[0] or ""), FONT_BOLD, size))
+        for i, text in enumerate(cells):
+            need[i] = max(need[i], _longest_word(text, FONT, size))
+    return [n + 2 * PADDING + 1 for n in need]
+
+
+def _fit(relative: list[float], need: list[float], width: float) -> list[float]:
+    """Widths in proportion to `relative`, none below its need, summing to `width`."""
+    fixed: dict[int, float] = {}
+    while True:
+        rest = [i for i in range(len(relative)) if i not in fixed]
+        if not rest:
+            scale = width / sum(need)
+            return [n * scale for n in need]
+        free, total = width - sum(fixed.values()), sum(relative[i] for i in rest)
+        share = {i: relative[i] / total * free for i in rest}
+        short = [i for i in rest if share[i] < need[i]]
+        if not short:
+            return [fixed.get(i, share.get(i, 0.0)) for i in range(len(relative))]
+        fixed.update({i: need[i] for i in short})
+
+
+def _layout(report: Report, size: float, width: float) -> tuple[float, list[float]]:
+    """The table font size and column widths: the font shrinks until every word fits."""
+    texts = _texts(report)
+    need = _needed(report, texts, size)
+    while sum(need) > width and size > SMALLEST:
+        size = round(size - 0.25, 2)
+        need = _needed(report, texts, size)
+    return size, _fit([c.width for c in report.columns], need, width)
+
+
 def _table(report: Report, size: float, width: float) -> Table:
-    total = sum(c.width for c in report.columns)
-    widths = [c.width / total * width for c in report.columns]
+    size, widths = _layout(report, size, width)
     head = [Paragraph(escape(c.title), _style(size, bold=True, align=TA_CENTER,
                                               color=colors.white)) for c in report.columns]
     data: list[list[Any]] = [head]
@@ -86,27 +147,26 @@ def _table(report: Report, size: float, width: float) -> Table:
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BLUE),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#808080")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
-    for r, row in enumerate(report.rows, start=1):
+    for r, (row, texts) in enumerate(zip(report.rows, _texts(report), strict=True), start=1):
         if row.heading:
             text = next((str(v) for v in row.cells[1:] if v not in (None, "")), "")
             data.append([Paragraph(escape(str(row.cells[0] or "")), _style(size, bold=True)),
                          Paragraph(escape(text), _style(size, bold=True))]
                         + [""] * (len(report.columns) - 2))
             style += [("SPAN", (1, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_BLUE)]
+            if r < len(report.rows) and not report.rows[r].heading:
+                style.append(("NOSPLIT", (0, r), (-1, r + 1)))  # a heading keeps its first row
             continue
         cells = []
-        for value, col in zip(row.cells, report.columns, strict=False):
+        for value, text, col in zip(row.cells, texts, report.columns, strict=False):
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             align = TA_RIGHT if numeric else (TA_CENTER if col.key == "no" else TA_LEFT)
-            # narrow number columns: long words print as their short mark (legend in the notes)
-            text = (report.abbreviations.get(value, value)
-                    if isinstance(value, str) and col.kind != "text" else value)
-            if text != value:
+            if isinstance(value, str) and col.kind != "text" and value in report.abbreviations:
                 align = TA_CENTER
-            cells.append(Paragraph(escape(display(text, col.kind)), _style(size, align=align)))
+            cells.append(Paragraph(escape(text), _style(size, align=align)))
         data.append(cells)
     return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style))
 

@@ -55,12 +55,16 @@ def check_plausibility(ctx: RuleContext, rule: PlausibilityRule) -> list[Issue]:
         if not findings:
             continue
         detail = "; ".join(findings)
+        # an error cannot be confirmed (review.confirm_records): do not offer it
+        confirmable = rule.severity != "error"
         out.append(ctx.issue(
             rule, row, code, rule.column,
             "{kolom} '{nilai}' untuk indikator {kode} tidak wajar: {detail}. Nilai ini tidak "
-            "dihitung dalam rekap sampai diperbaiki atau dikonfirmasi PEP.",
-            "Tulis {kolom} dalam satuan {satuan} (angka saja); bila angkanya memang benar, "
-            "PEP mengonfirmasinya dengan bagian (sync confirm).",
+            "dihitung dalam rekap sampai diperbaiki"
+            + (" atau dikonfirmasi PEP." if confirmable else "."),
+            "Tulis {kolom} dalam satuan {satuan} (angka saja)"
+            + ("; bila angkanya memang benar, PEP mengonfirmasinya dengan bagian (sync confirm)."
+               if confirmable else "."),
             ctx.fields(row, rule.column, detail=detail,
                        capaian=shown_number(value), max=shown_number(rule.max_capaian),
                        batas=shown_number(rule.max_capaian))))

@@ -64,7 +64,12 @@ def default_rules(config: Config) -> list[RuleSpec]:
         ExplanationRule(kind="explanation", id="keterangan-capaian", severity="warning",
                         below=100, above=120),
         EvidenceRule(kind="evidence", id="bukti-dukung", severity="warning"),
-        PlausibilityRule(kind="plausibility", id="kewajaran", severity="warning"),
+        # A value in another unit than the indicator's is never a true figure: an error the
+        # section fixes (errors cannot be confirmed). A capaian far above the target may be
+        # true: a warning PEP can confirm with the section.
+        PlausibilityRule(kind="plausibility", id="kewajaran-satuan", severity="error",
+                         max_capaian=None, units=True),
+        PlausibilityRule(kind="plausibility", id="kewajaran", severity="warning", units=False),
         TargetRule(kind="target", id="target-dipakai"),
         CumulativeRule(kind="cumulative", id="kumulatif", severity="warning"),
         OutlierRule(kind="outlier", id="pencilan", severity="info"),
