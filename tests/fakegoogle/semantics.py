@@ -19,6 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import drive_error, sheets_error
+from .masks import Mask, parse_mask
 from .schema import discovery, methods
 
 if TYPE_CHECKING:
@@ -208,40 +209,18 @@ def _ref_of(prop: dict[str, Any]) -> str | None:
 def unknown_paths(api: str, root: str, fields: str) -> list[str]:
     """The paths of a field mask (`a.b,c(d,e/f)`) that name no field of `root`."""
     bad: list[str] = []
-    pos = 0
-    text = fields
 
-    def walk(ref: str | None, prefix: str, end: str | None) -> None:
-        nonlocal pos
-        while pos < len(text):
-            ch = text[pos]
-            if end and ch == end:
-                pos += 1
-                return
-            if ch in ", ":
-                pos += 1
-                continue
-            start = pos
-            while pos < len(text) and text[pos] not in ",()":
-                pos += 1
-            path = [p for p in text[start:pos].strip().replace("/", ".").split(".") if p]
-            cur = ref
-            ok = True
-            for name in path:
-                if name == "*" or cur is None:
-                    cur = None
-                    break
-                props = _schema_props(api, cur)
-                if name not in props:
-                    bad.append(prefix + ".".join(path))
-                    ok = False
-                    break
-                cur = _ref_of(props[name])
-            if pos < len(text) and text[pos] == "(":
-                pos += 1
-                walk(cur if ok else None, prefix + ".".join(path) + ".", ")")
+    def walk(mask: Mask, ref: str | None, prefix: str) -> None:
+        for name, sub in mask.items():
+            if name == "*" or ref is None:
+                continue  # everything below, or a free-form value: nothing to check
+            props = _schema_props(api, ref)
+            if name not in props:
+                bad.append(prefix + name)
+            elif sub:
+                walk(sub, _ref_of(props[name]), f"{prefix}{name}.")
 
-    walk(root, "", None)
+    walk(parse_mask(fields), root, "")
     return bad
 
 
