@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,7 +30,7 @@ from sheets_sync.domain.worksheet import FEEDBACK_KEY, SectionSheet
 from sheets_sync.flows.collect import Collected, index_files, read_sections
 from sheets_sync.flows.recap import recap
 from sheets_sync.flows.validate import evaluate_all, write_feedback
-from sheets_sync.ports import BackendError, FileRef, WorkbookStore
+from sheets_sync.ports import FileRef, WorkbookStore
 
 SHEET_WATCH = "_watch"  # hidden sheet of the recap workbook: the watcher's memory
 
@@ -157,21 +156,3 @@ def content(sheet: SectionSheet) -> tuple[Any, ...]:
     return (sheet.status, [(r.row, r.code, r.cells) for r in sheet.rows],
             json.dumps(records, sort_keys=True, default=str))
 
-
-def watch(config: Config, store: WorkbookStore, *, interval: float, once: bool,
-          now: Callable[[], datetime], sleep: Callable[[float], None],
-          on_cycle: Callable[[CycleResult], None],
-          on_error: Callable[[BackendError], None]) -> None:
-    """Cycle until stopped. A failed cycle (a file open in Excel, Google unavailable after
-    the retries) is reported and the next cycle tries again; with `once` it is raised."""
-    watcher = Watcher(config, store)
-    while True:
-        try:
-            on_cycle(watcher.cycle(now()))
-        except BackendError as exc:
-            if once:
-                raise
-            on_error(exc)
-        if once:
-            return
-        sleep(interval)
