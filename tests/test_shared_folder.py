@@ -201,6 +201,26 @@ def test_excel_and_libreoffice_lock_files_are_respected(env):
     assert (p1.read_bytes(), p2.read_bytes()) == before  # never written while open
 
 
+def test_watch_never_claims_or_forgets_a_workbook_open_in_excel(env):
+    """A cycle that had to leave a workbook alone says so, not "written", and the next cycle
+    (a new `watch --once` from a scheduler) tries it again until its feedback is written."""
+    env.type_into("bagian-1", {"B1-01": {"realisasi": -5}}, status="Selesai")
+    path = path_of(env, "bagian-1")
+    owner = path.parent / f"~${path.name[2:]}"
+    owner.write_bytes(bytes([4]) + b"Budi" + b" " * 49)
+    before = path.read_bytes()
+    first = env.run("watch", "--once", code=4).output
+    assert "bagian bagian-1" in first and "Budi" in first
+    claimed = first.split("umpan balik ditulis:")[1].split(";")[0]
+    assert "bagian-1" not in claimed  # not claimed as written
+    assert path.read_bytes() == before
+    again = env.run("watch", "--once", code=4).output  # still open: still named
+    assert "bagian bagian-1" in again
+    owner.unlink()  # Budi closes Excel
+    env.run("watch", "--once")
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Perlu Konfirmasi"
+
+
 def test_a_save_in_the_last_instant_before_the_swap_is_kept(env, monkeypatch):
     """A section saves after our content check and right before the file is swapped in."""
     path = path_of(env, "bagian-1")

@@ -87,8 +87,8 @@ def _report_skipped(ctx: click.Context) -> bool:
         app.err.print(f"[yellow]Dilewati[/yellow] {who}: {s.reason}.", markup=True,
                       soft_wrap=True)
     if skipped:
-        app.err.print("Selesai, tetapi ada bagian yang dilewati (kode keluar 4). Jalankan "
-                      "perintah lagi setelah berkasnya ditutup atau diperbaiki.")
+        app.err.print("Selesai, tetapi ada bagian yang dilewati. Jalankan perintah lagi "
+                      "setelah berkasnya ditutup atau diperbaiki.")
     return bool(skipped)
 
 

@@ -43,6 +43,14 @@ class Skipped:
     reason: str
 
 
+def left_alone(store: WorkbookStore) -> set[str]:
+    """Sections whose workbook this command has had to leave alone so far: what was meant
+    for them is not done (a flow must not report it written, nor remember it as seen)."""
+    if not isinstance(store, GuardedStore):
+        return set()  # unguarded: a skipped write raised FilesSkipped instead
+    return {s.section for s in store.skipped if s.section}
+
+
 def report_skipped(store: WorkbookStore, ref: FileRef, reason: str) -> None:
     """A flow left a workbook alone: the CLI reports it (exit code 4). Without a guard (a
     flow called directly), or for a command whose one workbook it is, that is an error."""

@@ -19,6 +19,7 @@ from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
+from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.status import hand_in_updates, identity_of
 from sheets_sync.ports import WorkbookStore
 
@@ -112,8 +113,10 @@ def write_feedback(config: Config, store: WorkbookStore, found: Collected,
             todo.append((section, updates, feedback.feedback_patch(
                 config, with_records(sheet, updates), by_section[section])))
     store.apply_many([(found.refs[s], patch) for s, _, patch in todo])
-    for section, updates, _ in todo:
+    skipped = left_alone(store)  # open in Excel, damaged: not written this run
+    done = [(s, updates) for s, updates, _ in todo if s not in skipped]
+    for section, updates in done:
         found.sheets[section].meta.extra.update(updates)  # as the sheet now reads
-    return [s for s, _, _ in todo]
+    return [s for s, _ in done]
 
 
