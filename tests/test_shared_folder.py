@@ -277,6 +277,9 @@ def test_a_damaged_workbook_is_reported_by_section_and_the_others_carry_on(env, 
     status = {d["section"]: d for d in json.loads(env.run("status", "--format", "json",
                                                            code=4).stdout)["sections"]}
     assert status["bagian-2"]["state"] == "Tidak dapat dibaca"
+    recap = {d["section"]: d for d in json.loads(env.run("recap", "--format", "json",
+                                                          code=4).stdout)["sections"]}
+    assert recap["bagian-2"]["state"] == "Tidak dapat dibaca"  # never "not distributed"
 
 
 def test_distribute_carries_on_past_a_damaged_workbook_and_approve_refuses_it(env):

@@ -18,6 +18,8 @@ EXPECTED = "Diharapkan"
 HANDED_IN_ON_TIME = "Diserahkan tepat waktu"
 COMPLETENESS = "Kelengkapan (%)"
 TIMELINESS = "Ketepatan waktu (%)"
+NOT_DISTRIBUTED = "Belum didistribusikan"
+UNREADABLE = "Tidak dapat dibaca"  # damaged, or its worksheet renamed: reported, skipped
 
 
 def yes_no(value: bool | None) -> str:

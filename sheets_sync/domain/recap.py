@@ -12,6 +12,7 @@ finding. Every other value is still shown, with the reason it does not count.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -190,7 +191,10 @@ def is_late(config: Config, status: str, deadline: datetime | None, now: datetim
 
 def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Issue],
                 deadline: datetime | None, now: datetime,
-                timeliness: dict[str, Timeliness] | None = None) -> Recap:
+                timeliness: dict[str, Timeliness] | None = None,
+                unreadable: Collection[str] = ()) -> Recap:
+    """`unreadable`: sections whose workbook exists but could not be read this run (damaged,
+    open): said so, never shown as not distributed."""
     recap = Recap(issues=issues)
     implausible = implausibility_rules(config)
     by_indicator: dict[tuple[str, str | None], list[Issue]] = {}
@@ -198,7 +202,8 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
         by_indicator.setdefault((issue.section, issue.indicator), []).append(issue)
     for section in config.sections:
         sheet = sheets.get(section.id)
-        status = sheet.status if sheet else "Belum didistribusikan"
+        status = sheet.status if sheet else (
+            glossary.UNREADABLE if section.id in unreadable else glossary.NOT_DISTRIBUTED)
         capaians: list[float] = []
         filled = 0
         # one index per section: a search of the rows per indicator was quadratic in I
@@ -313,16 +318,13 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
     summary.values[(2, 1)] = f"{config.office.name} — diperbarui {format_datetime_id(now)}"
     summary.formats.append((CellRange(1, 1, 1, 1), Format(bold=True)))
     s = recap.summaries
-    done = sum(x.status in {config.labels.status_done, config.labels.status_confirm,
-                            config.labels.status_valid, config.labels.status_approved}
-               for x in s)
     rates = recap.completeness
-    facts = [("Jumlah bagian", len(s)), ("Sudah menyerahkan", done),
-             *completeness_facts(rates),
+    # handed in = first seen Selesai (the hand-in record), as DHIS2 counts it: one number
+    facts = [("Jumlah bagian", len(s)), *completeness_facts(rates),
              ("Terlambat", sum(x.late for x in s)),
              ("Valid / disetujui", sum(x.status in {config.labels.status_valid,
                                                     config.labels.status_approved} for x in s)),
-             ("Error terbuka", sum(x.errors for x in s)),
+             (f"{glossary.SEVERITY[Severity.error]} terbuka", sum(x.errors for x in s)),
              ("Peringatan terbuka", sum(x.warnings for x in s))]
     for n, (label, value) in enumerate(facts):
         summary.put_row(3 + n, 1, [label, value])

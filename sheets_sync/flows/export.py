@@ -16,6 +16,7 @@ from sheets_sync.domain.quarters import attach
 from sheets_sync.domain.recap import Recap, build_recap
 from sheets_sync.flows.collect import collect
 from sheets_sync.flows.quarters import load_quarters, needs_quarters
+from sheets_sync.flows.status import identity_of, timeliness_of
 from sheets_sync.ports import WorkbookStore
 from sheets_sync.reports import REPORTS, render
 
@@ -24,8 +25,12 @@ def current_recap(config: Config, store: WorkbookStore, now: datetime) -> Recap:
     from sheets_sync.flows.validate import evaluate_all
 
     found = collect(config, store)
+    # on time / late from the hand-in records, as the recap judges it (read only: nothing
+    # is recorded here)
+    timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, evaluate_all(config, found.sheets),
-                       fill_deadline(config), now)
+                       fill_deadline(config), now, timeliness,
+                       unreadable=set(found.refs) - set(found.sheets))
     if needs_quarters(config):
         attach(config, data.rows, load_quarters(config, store))
     return data

@@ -71,7 +71,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         issues = evaluate_all(config, found.sheets)
     record_hand_ins(config, store, found, now)  # first hand-ins, once (meta sheet only)
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
-    data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness)
+    data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness,
+                       unreadable=set(found.refs) - set(found.sheets))
     for summary in data.summaries:  # shown in the office's time, as the hand-in times are
         summary.modified = office_time(config, summary.modified)
     schedule = sop_schedule(config)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import fill_deadline
 from sheets_sync.domain.handin import (
     Completeness,
@@ -29,8 +30,8 @@ from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.ports import BackendError, WorkbookStore
 
-NOT_DISTRIBUTED = "Belum didistribusikan"
-UNREADABLE = "Tidak dapat dibaca"  # damaged, or its worksheet renamed: reported, skipped
+NOT_DISTRIBUTED = glossary.NOT_DISTRIBUTED
+UNREADABLE = glossary.UNREADABLE
 
 
 @dataclass
