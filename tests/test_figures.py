@@ -182,11 +182,13 @@ def test_an_implausible_value_warns_at_its_cell_and_does_not_count_until_confirm
     unit = {i["indicator"]: i for i in found if i["rule"] == "kewajaran-satuan"}
     high = {i["indicator"]: i for i in found if i["rule"] == "kewajaran"}
     rp, pct = unit["B1-02"], unit["B1-03"]
-    # another unit than the indicator's: an error; a capaian far above target: a warning
+    # another unit than the indicator's: an error, and nothing else about its capaian (a
+    # capaian of 1.250.000 % means nothing: no confirmable warning, no Keterangan request)
     assert rp["severity"] == "error" and rp["cell"] == "G11" and "rupiah" in rp["message"]
     assert "dikonfirmasi" not in rp["message"] and "sync confirm" not in rp["suggestion"]
-    assert "dikonfirmasi PEP" in high["B1-02"]["message"]
-    assert high["B1-02"]["severity"] == "warning" and "jauh di atas" in high["B1-02"]["message"]
+    assert "B1-02" not in high
+    assert not [i for i in found if i["indicator"] == "B1-02" and i["rule"] != "kewajaran-satuan"
+                and i["severity"] != "info"]
     assert pct["cell"] == "G12" and "persen" in pct["message"]  # a % in a count of activities
     assert pct["severity"] == "error"
 
@@ -199,7 +201,6 @@ def test_an_implausible_value_warns_at_its_cell_and_does_not_count_until_confirm
     # a unit mismatch cannot be confirmed away; a capaian above the maximum can
     out = env.run("confirm", "bagian-1", "kewajaran-satuan:B1-03", "--note", "ok", code=2)
     assert "tidak dapat dikonfirmasi" in out.output
-    env.run("confirm", "bagian-1", "kewajaran:B1-02", "--note", "dikonfirmasi by telepon")
     data = recap_json(env)
     rows = rows_of(data)
     assert rows["B1-03"]["counts"] is False and rows["B1-02"]["counts"] is False

@@ -151,6 +151,23 @@ def is_percent_unit(unit: str) -> bool:
     return u in _PERCENT_UNITS or "%" in u
 
 
+_CURRENCY_UNIT = re.compile(r"\b(?:rp|rupiah|idr)\b", re.IGNORECASE)
+
+
+def is_currency_unit(unit: str) -> bool:
+    return bool(_CURRENCY_UNIT.search(str(unit)))
+
+
+def unit_mismatch(unit: str, *, percent: bool, currency: bool) -> str:
+    """Why the typed value is in another unit than the indicator's; empty when it is not.
+    `percent` / `currency`: the value was typed (or formatted) as a percentage / as money."""
+    if currency and not is_currency_unit(unit):
+        return f"ditulis sebagai jumlah rupiah, padahal satuannya {unit}"
+    if percent and not is_percent_unit(unit):
+        return f"ditulis sebagai persen, padahal satuannya {unit}"
+    return ""
+
+
 def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

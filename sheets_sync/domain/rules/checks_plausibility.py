@@ -7,29 +7,11 @@ above anything the indicator allows, or a value typed in another unit than the i
 
 from __future__ import annotations
 
-import re
-
 from sheets_sync.domain.models import Issue
-from sheets_sync.domain.numbers import is_percent_unit
+from sheets_sync.domain.numbers import unit_mismatch
 from sheets_sync.domain.rules.context import RuleContext, shown_number
 from sheets_sync.domain.rules.spec import PlausibilityRule
 from sheets_sync.domain.worksheet import is_blank
-
-_CURRENCY_UNIT = re.compile(r"\b(?:rp|rupiah|idr)\b", re.IGNORECASE)
-
-
-def is_currency_unit(unit: str) -> bool:
-    return bool(_CURRENCY_UNIT.search(str(unit)))
-
-
-def unit_mismatch(unit: str, *, percent: bool, currency: bool) -> str:
-    """Why the typed value is in another unit than the indicator's; empty when it is not.
-    `percent` / `currency`: the value was typed (or formatted) as a percentage / as money."""
-    if currency and not is_currency_unit(unit):
-        return f"ditulis sebagai jumlah rupiah, padahal satuannya {unit}"
-    if percent and not is_percent_unit(unit):
-        return f"ditulis sebagai persen, padahal satuannya {unit}"
-    return ""
 
 
 def check_plausibility(ctx: RuleContext, rule: PlausibilityRule) -> list[Issue]:

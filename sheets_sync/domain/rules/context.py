@@ -11,7 +11,13 @@ from typing import Any
 
 from sheets_sync.domain import capaian as capaian_mod
 from sheets_sync.domain.models import Config, Indicator, Issue, Polarity, Severity
-from sheets_sync.domain.numbers import ParsedNumber, format_number, is_percent_unit, parse_number
+from sheets_sync.domain.numbers import (
+    ParsedNumber,
+    format_number,
+    is_percent_unit,
+    parse_number,
+    unit_mismatch,
+)
 from sheets_sync.domain.patch import a1
 from sheets_sync.domain.rules.history import History
 from sheets_sync.domain.rules.spec import RuleSpec, Scope
@@ -126,6 +132,8 @@ class RuleContext:
         n = self.number(row, "realisasi")
         if t is None or n.value is None:
             return None
+        if unit_mismatch(self.unit(row), percent=n.percent, currency=n.currency):
+            return None  # typed in another unit: its capaian means nothing to judge
         return capaian_mod.compute(t.polarity, n.value, t.target, t.target_min,
                                    t.target_max).value
 
