@@ -1,0 +1,54 @@
+"""What a new user tried on the merged tool (issue 7, the tester's findings): each mistake is a
+plain Indonesian message naming the file, field and line, exit 2, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.cli import main
+from tests.conftest import small_config_data, write_config
+from tests.test_config_mistakes import _fails, _line_of, _yaml
+
+ENV = {"SHEETS_SYNC_NOW": "2026-10-07T10:00"}
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), env=ENV)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result.exit_code, " ".join(result.output.split())
+
+
+# --------------------------------------------------------------------------- 1: impossible dates
+
+
+@pytest.mark.parametrize("written", ["2026-13-27", "2026-02-30", "2026-00-10"])
+def test_an_impossible_letter_date_names_file_field_and_line(tmp_path, written):
+    path = _yaml(tmp_path, "letter_date: '2026-10-01'", f"letter_date: {written}")
+    out = _fails(path)
+    assert "opening.letter_date" in out and f"baris {_line_of(path, 'letter_date')}" in out
+    assert written in out
+
+
+# --------------------------------------------------------------------------- 2: sync init
+
+
+def test_init_into_a_file_path_is_refused_plainly(tmp_path):
+    config = write_config(tmp_path, small_config_data())
+    before = config.read_text()
+    code, out = _run("init", str(config))
+    assert code == 2
+    assert "bukan folder" in out and str(config) in out and f"sync init {tmp_path}" in out
+    assert config.read_text() == before
+
+
+@pytest.mark.parametrize("where", ["/proc/sheets-sync-test", "FILE/below"])
+def test_init_where_nothing_can_be_written_is_refused_plainly(tmp_path, where):
+    (tmp_path / "FILE").write_text("x")
+    folder = where.replace("FILE", str(tmp_path / "FILE"))
+    code, out = _run("init", folder)
+    assert code == 2 and "tidak dapat ditulis" in out and folder in out
+    assert "Errno" not in out
