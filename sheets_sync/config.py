@@ -23,9 +23,30 @@ from sheets_sync.errors import ConfigError
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class DuplicateKey(yaml.YAMLError):
+    """A key written twice in one mapping: YAML would silently keep the last one."""
+
+    def __init__(self, key: str, first: int, second: int) -> None:
+        super().__init__(f"{key!r} twice, lines {first} and {second}")
+        self.key, self.first, self.second = key, first, second
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Dates and times stay text: YAML itself would crash on `2026-02-30` (no field, no line),
-    and drop a `+07:00` zone; the models parse them and name the field when one is wrong."""
+    and drop a `+07:00` zone; the models parse them and name the field when one is wrong.
+    A key written twice in one mapping (a second `period:`, a pasted `backend:` block) is
+    refused: plain YAML keeps the last one without a word."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                raise DuplicateKey(key_node.value, seen[key_node.value], line)
+            seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp",
@@ -60,6 +81,12 @@ def load_config(path: Path) -> Config:
     text = _read_text(path, "berkas konfigurasi")
     try:
         data = yaml.load(text, Loader=_Loader)
+    except DuplicateKey as exc:
+        raise ConfigError(
+            f"{path} baris {exc.first} dan baris {exc.second}: kunci '{exc.key}' ditulis dua "
+            "kali di tempat yang sama. Hapus salah satu (tidak ditebak mana yang berlaku), "
+            "atau periksa indentasinya bila yang kedua seharusnya milik bagian lain."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""

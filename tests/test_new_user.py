@@ -52,3 +52,29 @@ def test_init_where_nothing_can_be_written_is_refused_plainly(tmp_path, where):
     code, out = _run("init", folder)
     assert code == 2 and "tidak dapat ditulis" in out and folder in out
     assert "Errno" not in out
+
+
+# --------------------------------------------------------------------------- 3: duplicate keys
+
+
+def test_a_second_period_line_is_refused_naming_both_lines(tmp_path):
+    path = _yaml(tmp_path, "period: 2026-TW3", "period: 2026-TW3\nperiod: 2026-TW2")
+    out = _fails(path)
+    first = _line_of(path, "period: 2026-TW3")
+    assert f"baris {first} dan baris {first + 1}" in out and "'period'" in out
+    assert "dua kali" in out
+
+
+def test_a_pasted_second_backend_block_is_refused(tmp_path):
+    path = write_config(tmp_path, small_config_data())
+    text = path.read_text()
+    path.write_text(text + "backend:\n  kind: google\n")
+    out = _fails(path)
+    assert (f"baris {_line_of(path, 'backend:')} dan baris "
+            f"{len(path.read_text().splitlines()) - 1}") in out
+
+
+def test_a_duplicate_key_inside_a_section_is_refused(tmp_path):
+    path = _yaml(tmp_path, "  name: Subbagian 2", "  name: Subbagian 2\n  name: Subbagian Dua")
+    out = _fails(path)
+    assert "'name'" in out and f"baris {_line_of(path, 'Subbagian Dua')}" in out
