@@ -52,6 +52,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp",
                         lambda loader, node: loader.construct_scalar(node))
 
+
+def _number_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
+    """YAML 1.1 reads `8:00` as base 60 (480): keep it as typed, a time is meant."""
+    if ":" in node.value:
+        return loader.construct_scalar(node)
+    if node.tag.endswith(":int"):
+        return loader.construct_yaml_int(node)
+    return loader.construct_yaml_float(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _number_or_text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _number_or_text)
+
 # Column headers accepted in an indicators file, Indonesian or English -> model field.
 INDICATOR_COLUMNS = {
     "kode": "code", "code": "code",
@@ -157,9 +170,13 @@ def _message(err: Any) -> str:
     if kind.startswith(("float", "int")):
         return f"harus berupa angka (tertulis: {err.get('input')!r})"
     if kind == "enum" or kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
+        # pydantic joins the choices in English: "'a', 'b' or 'c'"
+        expected = re.sub(r" or (?=[^,]*$)", " atau ",
+                          str(err.get("ctx", {}).get("expected", "")))
         return f"nilai {err.get('input')!r} tidak dikenal; pilih salah satu: {expected}"
-    if kind.startswith(("date", "datetime", "time")):
+    if kind.startswith("time_") and not kind.startswith("time_delta"):
+        return f"jam {str(err.get('input'))!r} tidak dikenali; tulis seperti 08:00"
+    if kind.startswith(("date", "datetime")):
         return _date_message(err.get("input"), msg)
     return msg
 
@@ -169,8 +186,6 @@ def _date_message(value: Any, msg: str) -> str:
     if "outside expected range" in msg or "out of range" in msg:
         return (f"tanggal {text!r} tidak ada di kalender (periksa bulan 01-12 dan jumlah hari "
                 "bulan itu); tulis seperti 2026-10-01")
-    if "time" in msg.lower() and "date" not in msg.lower():
-        return f"jam {text!r} tidak dikenali; tulis seperti 08:00"
     return (f"tanggal/waktu {text!r} tidak dikenali; tulis seperti 2026-10-01, "
             "2026-10-01T09:00 atau 2026-10-01T09:00 WIB")
 

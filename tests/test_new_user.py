@@ -78,3 +78,38 @@ def test_a_duplicate_key_inside_a_section_is_refused(tmp_path):
     path = _yaml(tmp_path, "  name: Subbagian 2", "  name: Subbagian 2\n  name: Subbagian Dua")
     out = _fails(path)
     assert "'name'" in out and f"baris {_line_of(path, 'Subbagian Dua')}" in out
+
+
+# --------------------------------------------------------------------------- 4: hints
+
+
+def _with_office_opens(tmp_path: Path, written: str) -> Path:
+    return _yaml(tmp_path, "sections:", f"sop:\n  office_opens: {written}\nsections:")
+
+
+@pytest.mark.parametrize("written", ["'8.00'", "8.00", "8", "8:00", "'25:00'", "'8:00'"])
+def test_a_wrong_office_time_gets_a_time_hint(tmp_path, written):
+    path = _with_office_opens(tmp_path, written)
+    out = _fails(path)
+    assert "sop.office_opens" in out and f"baris {_line_of(path, 'office_opens')}" in out
+    assert "jam" in out and "08:00" in out
+    assert "2026-10-01" not in out and "kalender" not in out and "480" not in out
+
+
+def test_an_office_time_with_a_zone_is_refused_not_a_crash(tmp_path):
+    out = _fails(_with_office_opens(tmp_path, "'08:00+07:00'"))
+    assert "sop.office_opens" in out and "zona" in out
+
+
+def test_a_right_office_time_still_loads(tmp_path):
+    from sheets_sync.config import load_config
+
+    config = load_config(_with_office_opens(tmp_path, "'07:30'"))
+    assert config.sop.office_opens.strftime("%H:%M") == "07:30"
+
+
+def test_the_choices_are_listed_in_indonesian(tmp_path):
+    path = write_config(tmp_path, small_config_data())
+    path.write_text(path.read_text().replace("polarity: negatif", "polarity: negatip", 1))
+    out = _fails(path)
+    assert "'positif', 'negatif' atau 'rentang'" in out and " or " not in out
