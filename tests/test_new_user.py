@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import main
+from tests.backends import LocalEnv
 from tests.conftest import small_config_data, write_config
 from tests.test_config_mistakes import _fails, _line_of, _yaml
 
@@ -113,3 +114,17 @@ def test_the_choices_are_listed_in_indonesian(tmp_path):
     path.write_text(path.read_text().replace("polarity: negatif", "polarity: negatip", 1))
     out = _fails(path)
     assert "'positif', 'negatif' atau 'rentang'" in out and " or " not in out
+
+
+# --------------------------------------------------------------------------- 5: export suffix
+
+
+@pytest.mark.parametrize("fmt", [[], ["--format", "pdf"]])
+def test_export_refuses_an_unknown_suffix_as_recap_does(tmp_path, fmt):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    out = env.run("export", "rekap", "--output", str(tmp_path / "laporan.docx"), *fmt, code=2)
+    assert ".pdf, .xlsx atau .csv" in out.output and ".docx" in out.output
+    assert not list(tmp_path.glob("laporan*"))
+    same = env.run("recap", "--export", str(tmp_path / "r.docx"), code=2)
+    assert ".pdf, .xlsx atau .csv" in same.output
