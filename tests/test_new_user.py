@@ -128,3 +128,32 @@ def test_export_refuses_an_unknown_suffix_as_recap_does(tmp_path, fmt):
     assert not list(tmp_path.glob("laporan*"))
     same = env.run("recap", "--export", str(tmp_path / "r.docx"), code=2)
     assert ".pdf, .xlsx atau .csv" in same.output
+
+
+# --------------------------------------------------------------------------- 6: reopen
+
+
+def test_reopen_refuses_a_section_that_was_never_approved(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    values = {i.code: {"realisasi": i.target} for i in env.config.indicators_of("bagian-1")}
+    values["B1-01"]["realisasi"] = 50  # needs a Keterangan: Perlu Konfirmasi
+    env.type_into("bagian-1", values, status="Selesai")
+    env.run("validate", code=None)
+    before = env.cell("bagian-1", "Kertas Kerja", "B7")
+    assert before in ("Perlu Konfirmasi", "Valid", "Selesai")
+    out = env.run("reopen", "bagian-1", "--reason", "x", code=2).output
+    assert "belum disetujui" in " ".join(out.split()) and "Traceback" not in out
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == before  # nothing changed
+
+
+def test_reopen_still_undoes_an_approval(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    values = {i.code: {"realisasi": i.target, "bukti": "https://drive.example/b.pdf"}
+              for i in env.config.indicators_of("bagian-1")}
+    env.type_into("bagian-1", values, status="Selesai")
+    env.run("validate", code=None)
+    env.run("approve", "bagian-1")
+    env.run("reopen", "bagian-1", "--reason", "revisi")
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Sedang Diisi"
