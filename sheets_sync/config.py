@@ -111,11 +111,12 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: isinya harus berupa pasangan kunci: nilai (mis. 'period: 2026-TW3').")
 
+    in_yaml = _yaml_codes(path, text, data.get("indicators"))
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
         known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
         data = {**data, "indicators": [*(data.get("indicators") or []),
-                                       *load_indicators(file, known or None)]}
+                                       *load_indicators(file, known or None, in_yaml)]}
     if data.get("history_file"):
         file = (path.parent / str(data["history_file"])).resolve()
         if not file.exists():
@@ -125,6 +126,24 @@ def load_config(path: Path) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_explain(path, text, exc)) from None
+
+
+def _yaml_codes(path: Path, text: str, items: Any) -> dict[str, str]:
+    """The indicator codes written in the YAML itself -> where ('sync.yaml baris N'); a code
+    written twice is refused here, naming both lines (the model would name neither)."""
+    if not isinstance(items, list):
+        return {}
+    where: dict[str, str] = {}
+    for n, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("code") in (None, ""):
+            continue
+        code, line = str(item["code"]), _line_of(text, ["indicators", n])
+        here = f"{path.name} baris {line}" if line else f"{path.name} indicators[{n}]"
+        if code in where:
+            raise ConfigError(f"{path}: kode indikator '{code}' ditulis dua kali ({where[code]} "
+                              f"dan {here}); setiap indikator butuh kode sendiri.")
+        where[code] = here
+    return where
 
 
 def _read_text(path: Path, what: str) -> str:
@@ -214,10 +233,13 @@ def _line_of(text: str, loc: list[Any]) -> int | None:
 # --------------------------------------------------------------------------- indicators file
 
 
-def load_indicators(file: Path, sections: set[str] | None = None) -> list[dict[str, Any]]:
+def load_indicators(file: Path, sections: set[str] | None = None,
+                    taken: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Rows of a CSV or .xlsx indicators file as dicts for `Indicator`, Indonesian numbers
     parsed. Errors name the file, the row and the column (as the file's header writes it);
-    with `sections`, an indicator of a section not in the config is one of them."""
+    with `sections`, an indicator of a section not in the config is one of them, and a code
+    used twice (in the file, or already in `taken`: code -> where) too."""
+    seen: dict[str, str] = dict(taken or {})
     if not file.exists():
         raise ConfigError(f"berkas indikator {file} (indicators_file) tidak ada.")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
@@ -275,6 +297,12 @@ def load_indicators(file: Path, sections: set[str] | None = None) -> list[dict[s
                 f"berkas indikator {file}, baris {n}, kolom '{shown.get('section', 'bagian')}': "
                 f"bagian '{item.get('section')}' tidak ada di 'sections' (yang ada: "
                 f"{', '.join(sorted(sections))}).")
+        code = str(item.get("code"))
+        if code in seen:
+            raise ConfigError(
+                f"berkas indikator {file}, baris {n}, kolom '{shown.get('code', 'kode')}': kode "
+                f"'{code}' sudah dipakai ({seen[code]}); setiap indikator butuh kode sendiri.")
+        seen[code] = f"{file.name} baris {n}"
         out.append(item)
     if not out:
         raise ConfigError(

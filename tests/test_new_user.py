@@ -157,3 +157,49 @@ def test_reopen_still_undoes_an_approval(tmp_path):
     env.run("approve", "bagian-1")
     env.run("reopen", "bagian-1", "--reason", "revisi")
     assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Sedang Diisi"
+
+
+# --------------------------------------------------------------------------- 7: indicator file
+
+
+def _with_csv(tmp_path: Path, rows: str, **extra: object) -> Path:
+    data = small_config_data(indicators=0, indicators_file="indikator.csv", **extra)
+    path = write_config(tmp_path, data)
+    (path.parent / "indikator.csv").write_text(
+        "Kode;Bagian;Indikator Kinerja;Satuan;Target\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_a_duplicate_code_in_the_csv_names_the_csv_and_both_lines(tmp_path):
+    path = _with_csv(tmp_path, "TU-01;bagian-1;X;dokumen;10\nTU-02;bagian-1;Y;dokumen;5\n"
+                               "TU-02;bagian-2;Z;dokumen;5\n")
+    code, out = _run("--config", str(path), "status")
+    assert code == 2
+    assert "indikator.csv, baris 4" in out and "'Kode'" in out and "indikator.csv baris 3" in out
+    assert "TU-02" in out and "sync.yaml" not in out
+
+
+def test_a_csv_code_already_in_the_yaml_names_both_places(tmp_path):
+    path = _with_csv(tmp_path, "TU-01;bagian-1;X;dokumen;10\n")
+    text = path.read_text()
+    path.write_text(text.replace("indicators: []", "indicators:\n- {code: TU-01, section: "
+                                 "bagian-2, name: A, unit: dokumen, target: 1}"))
+    code, out = _run("--config", str(path), "status")
+    assert code == 2 and "indikator.csv, baris 2" in out
+    assert f"sync.yaml baris {_line_of(path, 'code: TU-01')}" in out
+
+
+def test_a_duplicate_code_in_the_yaml_names_both_lines(tmp_path):
+    data = small_config_data()
+    data["indicators"][1]["code"] = data["indicators"][0]["code"]
+    path = write_config(tmp_path, data)
+    out = _fails(path)
+    lines = [n for n, line in enumerate(path.read_text().splitlines(), 1)
+             if line.startswith("- code: B1-01")]
+    assert len(lines) == 2 and f"baris {lines[0]} dan sync.yaml baris {lines[1]}" in out
+
+
+def test_an_unknown_section_in_the_csv_names_the_csv_line(tmp_path):
+    path = _with_csv(tmp_path, "TU-01;bagian-1;X;dokumen;10\nTU-02;bagiann-2;Y;dokumen;5\n")
+    code, out = _run("--config", str(path), "status")
+    assert code == 2 and "indikator.csv, baris 3" in out and "bagiann-2" in out
