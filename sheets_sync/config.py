@@ -128,6 +128,28 @@ def load_config(path: Path) -> Config:
         raise ConfigError(_explain(path, text, exc)) from None
 
 
+def config_warnings(path: Path, config: Config) -> list[str]:
+    """What loads but is most likely a mistake: a section with no indicators (its worksheet
+    would be an empty table, and it would count as expected in completeness)."""
+    empty = [(n, s) for n, s in enumerate(config.sections) if not config.indicators_of(s.id)]
+    if not empty:
+        return []
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    source = Path(path).name + (f" maupun {config.indicators_file}"
+                                if config.indicators_file else "")
+    out = []
+    for n, section in empty:
+        line = _line_of(text, ["sections", n]) if text else None
+        where = f" (baris {line})" if line else ""
+        out.append(f"{path}{where}: bagian '{section.id}' tidak punya satu indikator pun di "
+                   f"{source}; lembar kerjanya akan kosong. Tambahkan indikatornya, atau hapus "
+                   "bagian itu dari 'sections'.")
+    return out
+
+
 def _yaml_codes(path: Path, text: str, items: Any) -> dict[str, str]:
     """The indicator codes written in the YAML itself -> where ('sync.yaml baris N'); a code
     written twice is refused here, naming both lines (the model would name neither)."""

@@ -203,3 +203,36 @@ def test_an_unknown_section_in_the_csv_names_the_csv_line(tmp_path):
     path = _with_csv(tmp_path, "TU-01;bagian-1;X;dokumen;10\nTU-02;bagiann-2;Y;dokumen;5\n")
     code, out = _run("--config", str(path), "status")
     assert code == 2 and "indikator.csv, baris 3" in out and "bagiann-2" in out
+
+
+# --------------------------------------------------------------------------- 8: config vs sheets
+
+
+def test_status_counts_filled_over_the_config_indicators_only(tmp_path):
+    import json
+
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    env.type_into("bagian-1", {i.code: {"realisasi": i.target}
+                               for i in env.config.indicators_of("bagian-1")})
+    data = small_config_data()
+    data["indicators"] = [i for i in data["indicators"] if i["code"] != "B1-02"
+                          and (i["section"] != "bagian-1" or i["code"] == "B1-01")]
+    env.rewrite(data)  # the config now has one indicator for bagian-1; the sheet keeps four
+    rows = json.loads(env.run("status", "--format", "json").stdout)["sections"]
+    mine = next(r for r in rows if r["section"] == "bagian-1")
+    assert (mine["filled"], mine["total"]) == (1, 1)
+    table = " ".join(env.run("status").output.split())
+    assert "4/1" not in table
+
+
+def test_a_section_without_indicators_is_a_warning_at_load(tmp_path):
+    data = small_config_data()
+    data["indicators"] = [i for i in data["indicators"] if i["section"] != "bagian-2"]
+    path = write_config(tmp_path, data)
+    result = CliRunner().invoke(main, ["--config", str(path), "status"], env=ENV)
+    assert result.exit_code == 0, result.output
+    err = " ".join(result.stderr.split())
+    assert "Perhatian" in err and "'bagian-2'" in err and "sync.yaml" in err
+    line = _line_of(path, "id: bagian-2")
+    assert f"baris {line}" in err and "bagian-1" not in err
