@@ -236,3 +236,31 @@ def test_a_section_without_indicators_is_a_warning_at_load(tmp_path):
     assert "Perhatian" in err and "'bagian-2'" in err and "sync.yaml" in err
     line = _line_of(path, "id: bagian-2")
     assert f"baris {line}" in err and "bagian-1" not in err
+
+
+# --------------------------------------------------------------------------- 9: usage errors
+
+ENGLISH = ("No such", "Missing", "Invalid value", "is not one of", "is not a valid", "Error:",
+           "Usage:", "Try '", "required", "float", "integer", "TEXT", "FLOAT", "INTEGER",
+           "SECTION")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["status", "--bogus"], "Opsi '--bogus' tidak ada"),
+    (["reopen", "bagian-1"], "Opsi wajib belum diisi: '--reason'"),
+    (["statsu"], "Perintah 'statsu' tidak ada"),
+    (["recap", "--format", "xml"], "bukan salah satu dari"),
+    (["watch", "--interval", "abc"], "'abc' bukan angka yang sah"),
+    (["restore"], "Argumen wajib belum diisi: 'BAGIAN'"),
+    (["restore", "--from", "x", "bagian-1"], "bukan bilangan bulat yang sah"),
+])
+def test_usage_errors_are_indonesian(config_path, args, expected):
+    code, out = _run("--config", str(config_path), *args)
+    assert code == 2 and expected in out and "Kesalahan:" in out
+    assert not [w for w in ENGLISH if w in out], out
+
+
+@pytest.mark.parametrize("command", ["confirm", "reopen", "restore", "watch", "approve"])
+def test_help_shows_no_english_type_names(config_path, command):
+    code, out = _run("--config", str(config_path), command, "--help")
+    assert code == 0 and not [w for w in ENGLISH if w in out], out
