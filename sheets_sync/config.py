@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -150,22 +152,27 @@ def config_warnings(path: Path, config: Config) -> list[str]:
     return out
 
 
-def _yaml_codes(path: Path, text: str, items: Any) -> dict[str, str]:
-    """The indicator codes written in the YAML itself -> where ('sync.yaml baris N'); a code
+def _yaml_codes(path: Path, text: str, items: Any) -> dict[str, Callable[[], str]]:
+    """The indicator codes written in the YAML itself -> where ('sync.yaml baris N', found
+    only when shown: composing the YAML is slow); a code
     written twice is refused here, naming both lines (the model would name neither)."""
     if not isinstance(items, list):
         return {}
-    where: dict[str, str] = {}
+    def here(n: int) -> str:  # composing the YAML is slow: only for codes that clash
+        line = _line_of(text, ["indicators", n])
+        return f"{path.name} baris {line}" if line else f"{path.name} indicators[{n}]"
+
+    index: dict[str, int] = {}
     for n, item in enumerate(items):
         if not isinstance(item, dict) or item.get("code") in (None, ""):
             continue
-        code, line = str(item["code"]), _line_of(text, ["indicators", n])
-        here = f"{path.name} baris {line}" if line else f"{path.name} indicators[{n}]"
-        if code in where:
-            raise ConfigError(f"{path}: kode indikator '{code}' ditulis dua kali ({where[code]} "
-                              f"dan {here}); setiap indikator butuh kode sendiri.")
-        where[code] = here
-    return where
+        code = str(item["code"])
+        if code in index:
+            raise ConfigError(f"{path}: kode indikator '{code}' ditulis dua kali "
+                              f"({here(index[code])} dan {here(n)}); setiap indikator butuh "
+                              "kode sendiri.")
+        index[code] = n
+    return {code: functools.partial(here, n) for code, n in index.items()}
 
 
 def _read_text(path: Path, what: str) -> str:
@@ -256,12 +263,12 @@ def _line_of(text: str, loc: list[Any]) -> int | None:
 
 
 def load_indicators(file: Path, sections: set[str] | None = None,
-                    taken: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                    taken: dict[str, Callable[[], str]] | None = None) -> list[dict[str, Any]]:
     """Rows of a CSV or .xlsx indicators file as dicts for `Indicator`, Indonesian numbers
     parsed. Errors name the file, the row and the column (as the file's header writes it);
     with `sections`, an indicator of a section not in the config is one of them, and a code
     used twice (in the file, or already in `taken`: code -> where) too."""
-    seen: dict[str, str] = dict(taken or {})
+    seen: dict[str, Callable[[], str]] = dict(taken or {})
     if not file.exists():
         raise ConfigError(f"berkas indikator {file} (indicators_file) tidak ada.")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
@@ -323,8 +330,8 @@ def load_indicators(file: Path, sections: set[str] | None = None,
         if code in seen:
             raise ConfigError(
                 f"berkas indikator {file}, baris {n}, kolom '{shown.get('code', 'kode')}': kode "
-                f"'{code}' sudah dipakai ({seen[code]}); setiap indikator butuh kode sendiri.")
-        seen[code] = f"{file.name} baris {n}"
+                f"'{code}' sudah dipakai ({seen[code]()}); setiap indikator butuh kode sendiri.")
+        seen[code] = functools.partial(str, f"{file.name} baris {n}")
         out.append(item)
     if not out:
         raise ConfigError(
