@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,47 @@ from sheets_sync.errors import ConfigError
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class DuplicateKey(yaml.YAMLError):
+    """A key written twice in one mapping: YAML would silently keep the last one."""
+
+    def __init__(self, key: str, first: int, second: int) -> None:
+        super().__init__(f"{key!r} twice, lines {first} and {second}")
+        self.key, self.first, self.second = key, first, second
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Dates and times stay text: YAML itself would crash on `2026-02-30` (no field, no line),
-    and drop a `+07:00` zone; the models parse them and name the field when one is wrong."""
+    and drop a `+07:00` zone; the models parse them and name the field when one is wrong.
+    A key written twice in one mapping (a second `period:`, a pasted `backend:` block) is
+    refused: plain YAML keeps the last one without a word."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                raise DuplicateKey(key_node.value, seen[key_node.value], line)
+            seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp",
                         lambda loader, node: loader.construct_scalar(node))
+
+
+def _number_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
+    """YAML 1.1 reads `8:00` as base 60 (480): keep it as typed, a time is meant."""
+    if ":" in node.value:
+        return loader.construct_scalar(node)
+    if node.tag.endswith(":int"):
+        return loader.construct_yaml_int(node)
+    return loader.construct_yaml_float(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _number_or_text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _number_or_text)
 
 # Column headers accepted in an indicators file, Indonesian or English -> model field.
 INDICATOR_COLUMNS = {
@@ -60,6 +96,12 @@ def load_config(path: Path) -> Config:
     text = _read_text(path, "berkas konfigurasi")
     try:
         data = yaml.load(text, Loader=_Loader)
+    except DuplicateKey as exc:
+        raise ConfigError(
+            f"{path} baris {exc.first} dan baris {exc.second}: kunci '{exc.key}' ditulis dua "
+            "kali di tempat yang sama. Hapus salah satu (tidak ditebak mana yang berlaku), "
+            "atau periksa indentasinya bila yang kedua seharusnya milik bagian lain."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
@@ -71,11 +113,12 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: isinya harus berupa pasangan kunci: nilai (mis. 'period: 2026-TW3').")
 
+    in_yaml = _yaml_codes(path, text, data.get("indicators"))
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
         known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
         data = {**data, "indicators": [*(data.get("indicators") or []),
-                                       *load_indicators(file, known or None)]}
+                                       *load_indicators(file, known or None, in_yaml)]}
     if data.get("history_file"):
         file = (path.parent / str(data["history_file"])).resolve()
         if not file.exists():
@@ -85,6 +128,51 @@ def load_config(path: Path) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_explain(path, text, exc)) from None
+
+
+def config_warnings(path: Path, config: Config) -> list[str]:
+    """What loads but is most likely a mistake: a section with no indicators (its worksheet
+    would be an empty table, and it would count as expected in completeness)."""
+    empty = [(n, s) for n, s in enumerate(config.sections) if not config.indicators_of(s.id)]
+    if not empty:
+        return []
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    source = Path(path).name + (f" maupun {config.indicators_file}"
+                                if config.indicators_file else "")
+    out = []
+    for n, section in empty:
+        line = _line_of(text, ["sections", n]) if text else None
+        where = f" (baris {line})" if line else ""
+        out.append(f"{path}{where}: bagian '{section.id}' tidak punya satu indikator pun di "
+                   f"{source}; lembar kerjanya akan kosong. Tambahkan indikatornya, atau hapus "
+                   "bagian itu dari 'sections'.")
+    return out
+
+
+def _yaml_codes(path: Path, text: str, items: Any) -> dict[str, Callable[[], str]]:
+    """The indicator codes written in the YAML itself -> where ('sync.yaml baris N', found
+    only when shown: composing the YAML is slow); a code
+    written twice is refused here, naming both lines (the model would name neither)."""
+    if not isinstance(items, list):
+        return {}
+    def here(n: int) -> str:  # composing the YAML is slow: only for codes that clash
+        line = _line_of(text, ["indicators", n])
+        return f"{path.name} baris {line}" if line else f"{path.name} indicators[{n}]"
+
+    index: dict[str, int] = {}
+    for n, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("code") in (None, ""):
+            continue
+        code = str(item["code"])
+        if code in index:
+            raise ConfigError(f"{path}: kode indikator '{code}' ditulis dua kali "
+                              f"({here(index[code])} dan {here(n)}); setiap indikator butuh "
+                              "kode sendiri.")
+        index[code] = n
+    return {code: functools.partial(here, n) for code, n in index.items()}
 
 
 def _read_text(path: Path, what: str) -> str:
@@ -130,9 +218,13 @@ def _message(err: Any) -> str:
     if kind.startswith(("float", "int")):
         return f"harus berupa angka (tertulis: {err.get('input')!r})"
     if kind == "enum" or kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
+        # pydantic joins the choices in English: "'a', 'b' or 'c'"
+        expected = re.sub(r" or (?=[^,]*$)", " atau ",
+                          str(err.get("ctx", {}).get("expected", "")))
         return f"nilai {err.get('input')!r} tidak dikenal; pilih salah satu: {expected}"
-    if kind.startswith(("date", "datetime", "time")):
+    if kind.startswith("time_") and not kind.startswith("time_delta"):
+        return f"jam {str(err.get('input'))!r} tidak dikenali; tulis seperti 08:00"
+    if kind.startswith(("date", "datetime")):
         return _date_message(err.get("input"), msg)
     return msg
 
@@ -142,8 +234,6 @@ def _date_message(value: Any, msg: str) -> str:
     if "outside expected range" in msg or "out of range" in msg:
         return (f"tanggal {text!r} tidak ada di kalender (periksa bulan 01-12 dan jumlah hari "
                 "bulan itu); tulis seperti 2026-10-01")
-    if "time" in msg.lower() and "date" not in msg.lower():
-        return f"jam {text!r} tidak dikenali; tulis seperti 08:00"
     return (f"tanggal/waktu {text!r} tidak dikenali; tulis seperti 2026-10-01, "
             "2026-10-01T09:00 atau 2026-10-01T09:00 WIB")
 
@@ -172,10 +262,13 @@ def _line_of(text: str, loc: list[Any]) -> int | None:
 # --------------------------------------------------------------------------- indicators file
 
 
-def load_indicators(file: Path, sections: set[str] | None = None) -> list[dict[str, Any]]:
+def load_indicators(file: Path, sections: set[str] | None = None,
+                    taken: dict[str, Callable[[], str]] | None = None) -> list[dict[str, Any]]:
     """Rows of a CSV or .xlsx indicators file as dicts for `Indicator`, Indonesian numbers
     parsed. Errors name the file, the row and the column (as the file's header writes it);
-    with `sections`, an indicator of a section not in the config is one of them."""
+    with `sections`, an indicator of a section not in the config is one of them, and a code
+    used twice (in the file, or already in `taken`: code -> where) too."""
+    seen: dict[str, Callable[[], str]] = dict(taken or {})
     if not file.exists():
         raise ConfigError(f"berkas indikator {file} (indicators_file) tidak ada.")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
@@ -233,6 +326,12 @@ def load_indicators(file: Path, sections: set[str] | None = None) -> list[dict[s
                 f"berkas indikator {file}, baris {n}, kolom '{shown.get('section', 'bagian')}': "
                 f"bagian '{item.get('section')}' tidak ada di 'sections' (yang ada: "
                 f"{', '.join(sorted(sections))}).")
+        code = str(item.get("code"))
+        if code in seen:
+            raise ConfigError(
+                f"berkas indikator {file}, baris {n}, kolom '{shown.get('code', 'kode')}': kode "
+                f"'{code}' sudah dipakai ({seen[code]()}); setiap indikator butuh kode sendiri.")
+        seen[code] = functools.partial(str, f"{file.name} baris {n}")
         out.append(item)
     if not out:
         raise ConfigError(

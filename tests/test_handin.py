@@ -82,6 +82,7 @@ def test_on_time_is_judged_from_the_hand_in_not_from_when_pep_looks(env):
     env.type_into("bagian-2", all_values(env, "bagian-2"), status="Selesai",
                   at="2026-10-06T10:00")
     env.run("validate")  # NOW is after the deadline: PEP looks late, the section was not
+    env.run("approve", "bagian-2")
     env.run("reopen", "bagian-2", "--reason", "revisi")
     env.type_into("bagian-2", {}, status="Selesai", at="2026-10-07T09:30")
     env.run("recap")

@@ -33,9 +33,12 @@ class App:
 
     def config(self) -> Config:
         if self._config is None:
-            from sheets_sync.config import load_config
+            from sheets_sync.config import config_warnings, load_config
 
             self._config = load_config(self.config_path)
+            for warning in config_warnings(self.config_path, self._config):
+                self.err.print(f"[yellow]Perhatian:[/yellow] {warning}", markup=True,
+                               soft_wrap=True)
         return self._config
 
     def store(self) -> GuardedStore:

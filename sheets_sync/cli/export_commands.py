@@ -11,6 +11,11 @@ from sheets_sync.cli.main import main, pass_app
 from sheets_sync.reports import FORMATS, REPORTS
 
 
+def _choices() -> str:
+    names = [f".{f}" for f in FORMATS]
+    return f"{', '.join(names[:-1])} atau {names[-1]}"
+
+
 @main.command("export")
 @click.argument("report", type=click.Choice(list(REPORTS)))
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
@@ -24,6 +29,10 @@ def export_command(app: App, report: str, fmt: str | None, output: Path | None) 
     from sheets_sync.flows.export import current_recap, default_name, export
 
     suffix = output.suffix.lower().lstrip(".") if output else ""
+    if suffix and suffix not in FORMATS:  # as `recap --export`: never laporan.docx.pdf
+        raise click.UsageError(
+            f"--output {output}: akhiran .{suffix} tidak dapat dibuat; pakai nama berkas "
+            f"berakhiran {_choices()}, mis. {output.with_suffix('.pdf')}.")
     if fmt and suffix in FORMATS and suffix != fmt:
         raise click.UsageError(f"--output {output} berakhiran .{suffix}, tetapi --format {fmt}: "
                                "samakan keduanya.")

@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "default: {default}": "bawaan: {default}",
     "env var: {var}": "variabel lingkungan: {var}",
     "deprecated": "usang",
+    "required": "wajib",
     "(dynamic)": "(dinamis)",
     "Choose from:\n\t{choices}": "Pilih dari:\n\t{choices}",
     # prompts
@@ -99,6 +100,14 @@ class Indonesian(gettext.NullTranslations):
         return forms[0] if n == 1 else forms[1]
 
 
+# click's type names are plain class attributes, not gettext ids: shown as metavars in --help
+# (TEXT, FLOAT RANGE) and in "'abc' is not a valid float range".
+TYPE_NAMES = {
+    "StringParamType": "teks", "UnprocessedParamType": "teks", "IntParamType": "bilangan bulat",
+    "IntRange": "bilangan bulat", "FloatParamType": "angka", "FloatRange": "angka",
+    "BoolParamType": "ya/tidak", "DateTime": "tanggal-waktu", "File": "berkas",
+}
+
 CATALOG = Indonesian()
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui",
                   "types", "utils", "_termui_impl")
@@ -115,3 +124,7 @@ def install() -> None:
             module._ = CATALOG.gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = CATALOG.ngettext  # type: ignore[attr-defined]
+    types = importlib.import_module("click.types")
+    for cls, name in TYPE_NAMES.items():
+        if isinstance(getattr(types, cls, None), type):
+            getattr(types, cls).name = name

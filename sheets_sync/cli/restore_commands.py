@@ -21,13 +21,13 @@ RECAP = "rekap"
 
 
 @main.command()
-@click.argument("section")
+@click.argument("section", metavar="BAGIAN")
 @click.option("--list", "listing", is_flag=True, help="Tampilkan cadangan yang ada saja.")
 @click.option("--from", "number", type=click.IntRange(min=1), default=1, show_default=True,
               help="Nomor cadangan dari --list (1 = yang terbaru).")
 @pass_app
 def restore(app: App, section: str, listing: bool, number: int) -> None:
-    """Pulihkan kertas kerja SECTION (atau 'rekap') dari cadangan.
+    """Pulihkan kertas kerja BAGIAN (atau 'rekap') dari cadangan.
 
     Berkas yang ada sekarang disimpan dulu sebagai cadangan, jadi tidak ada yang hilang."""
     from sheets_sync.adapters.local import LocalStore

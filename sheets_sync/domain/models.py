@@ -323,6 +323,24 @@ class Sop(Strict):
         default_factory=list, description="days worked although the national calendar is off"
     )
 
+    @field_validator("office_opens", "office_closes", mode="before")
+    @classmethod
+    def _clock_time(cls, v: Any) -> Any:
+        """Only a time of day as text: pydantic would read a number (`8`, or `8:00` unquoted,
+        which YAML 1.1 reads as 480) as seconds since midnight in UTC."""
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            raise ValueError(f"jam {v!r} tidak dikenali; tulis jam dalam tanda kutip seperti "
+                             "'08:00'")
+        return v
+
+    @field_validator("office_opens", "office_closes")
+    @classmethod
+    def _office_time(cls, v: time) -> time:
+        if v.tzinfo is not None:  # office hours are the office's own time (office.timezone)
+            raise ValueError(f"jam kantor ditulis tanpa zona waktu, seperti "
+                             f"'{v:%H:%M}' (zona kantor diatur di office.timezone)")
+        return v
+
     @model_validator(mode="after")
     def _hours(self) -> Sop:
         if self.office_closes <= self.office_opens:

@@ -405,8 +405,11 @@ class SectionSheet:
         cell = self.layout.header_cells.get("status")
         return a1(*cell) if cell else None
 
-    def filled(self) -> int:
-        return sum(1 for r in self.rows if is_blank(r.cells.get("realisasi")) is False)
+    def filled(self, codes: set[str] | None = None) -> int:
+        """Rows with a Realisasi; with `codes`, only those indicators' rows (the config's:
+        a row the config no longer has does not count, as in the recap)."""
+        return sum(1 for r in self.rows if is_blank(r.cells.get("realisasi")) is False
+                   and (codes is None or r.code in codes))
 
 
 def is_blank(v: Any) -> bool:

@@ -118,6 +118,13 @@ def reopen(config: Config, store: WorkbookStore, section_id: str, reason: str, w
         return ReviewResult(section_id, "reopen", False,
                             f"Lembar kerja bagian {section_id} masih terbuka untuk diisi "
                             f"(status '{sheet.status}'); tidak ada yang diubah.", sheet.status)
+    if not sheet.meta.vouches_for(labels.status_approved, labels):
+        # reopen undoes an approval; before one, the section changes its own Status
+        raise ReviewError(
+            f"bagian {section_id} belum disetujui (status '{sheet.status}'), jadi tidak ada "
+            f"yang dibuka kembali: 'sync reopen' hanya membatalkan 'sync approve'. Bila data "
+            f"perlu diperbaiki, bagian itu sendiri mengubah Status menjadi "
+            f"'{labels.status_filling}' di lembar kerjanya, lalu '{labels.status_done}' lagi.")
     store.apply(ref, reopen_patch(config, with_service_records(config, store, sheet, now),
                                   reason, who, now))
     return ReviewResult(section_id, "reopen", True,

@@ -140,7 +140,8 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
         t = timeliness[s.id]
         out.append(SectionStatus(
             section=s.id, name=s.name, state=state,
-            filled=sheet.filled() if sheet else 0, total=len(config.indicators_of(s.id)),
+            filled=sheet.filled({i.code for i in config.indicators_of(s.id)}) if sheet else 0,
+            total=len(config.indicators_of(s.id)),
             modified=office_time(config, sheet.modified) if sheet else None,
             modified_by=sheet.modified_by if sheet else None, deadline=deadline,
             late=t.late, url=sheet.url if sheet else "",
