@@ -11,92 +11,31 @@ from collections import Counter
 from datetime import date, datetime, time, timezone
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from sheets_sync.domain.backend_settings import (
+    Backend,
+    GoogleBackend,
+    GoogleQuota,
+    GoogleSharing,
+    LocalBackend,
+)
+from sheets_sync.domain.issues import Issue, Severity
+from sheets_sync.domain.labels import Labels
 from sheets_sync.domain.notify_config import NotifySettings
+from sheets_sync.domain.period import MONTHS_ID, Period, PeriodKind
 from sheets_sync.domain.rules.spec import RuleList
+from sheets_sync.domain.strict import Strict
 from sheets_sync.domain.timezones import TIMEZONES, parse_zone
 
-
-class Strict(BaseModel):
-    """Base: unknown keys are a mistake in a config file, so they are refused, not ignored."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-# --------------------------------------------------------------------------- period
+# The config's parts that live in their own modules (period, labels, backend settings,
+# issues) stay importable from here: the rest of the code imports the config from one place.
+__all__ = ["MONTHS_ID", "Backend", "GoogleBackend", "GoogleQuota", "GoogleSharing", "Issue",
+           "Labels", "LocalBackend", "Period", "PeriodKind", "Severity", "Strict"]
 
 
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-MONTHS_ID = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
-    "Agustus", "September", "Oktober", "November", "Desember",
-]
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(TW[1-4]|\d{2}))?$")
-
-
-class PeriodKind(StrEnum):
-    annual = "tahunan"
-    quarterly = "triwulan"
-    monthly = "bulanan"
-
-
-class Period(BaseModel):
-    """A reporting period: `2026` (annual), `2026-TW3` (quarter III), `2026-09` (September)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    year: int
-    kind: PeriodKind
-    number: int = 0  # quarter 1-4 or month 1-12; 0 for annual
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        m = _PERIOD_RE.match(str(text).strip().upper())
-        if not m:
-            raise ValueError(
-                f"periode '{text}' tidak dikenal: tulis 2026 (tahunan), 2026-TW3 (triwulan) "
-                "atau 2026-09 (bulanan)"
-            )
-        year, part = int(m.group(1)), m.group(2)
-        if part is None:
-            return cls(year=year, kind=PeriodKind.annual)
-        if part.startswith("TW"):
-            return cls(year=year, kind=PeriodKind.quarterly, number=int(part[2:]))
-        month = int(part)
-        if not 1 <= month <= 12:
-            raise ValueError(f"periode '{text}': bulan harus 01 sampai 12")
-        return cls(year=year, kind=PeriodKind.monthly, number=month)
-
-    @property
-    def code(self) -> str:
-        if self.kind is PeriodKind.annual:
-            return f"{self.year}"
-        if self.kind is PeriodKind.quarterly:
-            return f"{self.year}-TW{self.number}"
-        return f"{self.year}-{self.number:02d}"
-
-    @property
-    def label(self) -> str:
-        """Indonesian label for sheets: 'Triwulan III 2026'."""
-        if self.kind is PeriodKind.annual:
-            return f"Tahun {self.year}"
-        if self.kind is PeriodKind.quarterly:
-            return f"Triwulan {_ROMAN[self.number]} {self.year}"
-        return f"{MONTHS_ID[self.number - 1]} {self.year}"
-
-    def previous(self) -> Period:
-        if self.kind is PeriodKind.annual:
-            return Period(year=self.year - 1, kind=self.kind)
-        last = 4 if self.kind is PeriodKind.quarterly else 12
-        if self.number == 1:
-            return Period(year=self.year - 1, kind=self.kind, number=last)
-        return Period(year=self.year, kind=self.kind, number=self.number - 1)
-
-    def __str__(self) -> str:
-        return self.code
 
 
 # --------------------------------------------------------------------------- office, sections
@@ -372,104 +311,7 @@ class Opening(Strict):
         return v
 
 
-# --------------------------------------------------------------------------- worksheet labels
-
-
-class Labels(Strict):
-    """Sheet-facing text (Indonesian by default). Columns are found by these header texts."""
-
-    sheet_worksheet: str = "Kertas Kerja"
-    sheet_validation: str = "Validasi"
-    sheet_meta: str = "_meta"
-
-    office: str = "Instansi"
-    unit: str = "Unit Kerja"
-    period: str = "Periode"
-    deadline: str = "Batas Waktu"
-    status: str = "Status"
-
-    col_no: str = "No"
-    col_code: str = "Kode"
-    col_sasaran: str = "Sasaran"
-    col_indicator: str = "Indikator Kinerja"
-    col_unit: str = "Satuan"
-    col_target: str = "Target"
-    col_realisasi: str = "Realisasi"
-    col_capaian: str = "Capaian (%)"
-    col_keterangan: str = "Keterangan"
-    col_bukti: str = "Bukti Dukung"
-    col_budget: str = "Pagu (Rp)"
-    col_budget_real: str = "Realisasi Anggaran (Rp)"
-    col_budget_capaian: str = "Capaian Anggaran (%)"
-
-    status_empty: str = "Belum Diisi"
-    status_filling: str = "Sedang Diisi"
-    status_done: str = "Selesai"
-    status_confirm: str = "Perlu Konfirmasi"
-    status_valid: str = "Valid"
-    status_approved: str = "Disetujui"
-
-    @property
-    def section_statuses(self) -> list[str]:
-        """The states a section may choose itself."""
-        return [self.status_empty, self.status_filling, self.status_done]
-
-    @property
-    def all_statuses(self) -> list[str]:
-        return [*self.section_statuses, self.status_confirm, self.status_valid,
-                self.status_approved]
-
-
-# --------------------------------------------------------------------------- backends
-
-
-class LocalBackend(Strict):
-    workspace: str = "workspace"  # relative to the config file's folder
-    template: str | None = None  # the office's own master template (.xlsx); generated if empty
-
-
-class GoogleSharing(Strict):
-    notify: bool = True
-    message: str = (
-        "Yth. Bapak/Ibu, mohon mengisi kertas kerja data kinerja periode ini "
-        "paling lambat sesuai batas waktu pada lembar. Terima kasih. - Subbagian PEP"
-    )
-    pep_role: Literal["writer", "reader", "commenter"] = "writer"
-    leadership_role: Literal["writer", "reader", "commenter"] = "reader"
-
-
-class GoogleQuota(Strict):
-    """Calls per minute for each of Google's per-user quota buckets, paced apart.
-
-    Google's published per-user limits: Sheets 60 read and 60 write requests per minute
-    (https://developers.google.com/workspace/sheets/api/limits); Drive counts quota units
-    per user per minute, far above what this service sends
-    (https://developers.google.com/workspace/drive/api/guides/limits), but sharing has its
-    own unpublished limit (`sharingRateLimitExceeded`), so Drive is paced too."""
-
-    sheets_read: int = Field(default=50, ge=1, le=300)
-    sheets_write: int = Field(default=50, ge=1, le=300)
-    drive: int = Field(default=100, ge=1, le=1000)
-
-
-class GoogleBackend(Strict):
-    auth: Literal["oauth", "service_account", "delegated"] = "oauth"
-    credentials: str = "credentials.json"  # client secret (oauth) or service-account key
-    token: str = "authorized_user.json"  # where `sync auth login` stores the user token
-    subject: str | None = None  # the Workspace user a delegated service account acts as
-    folder_id: str | None = None  # Drive folder (or Shared Drive folder) for all files
-    template_id: str | None = None  # an existing master template; generated when empty
-    # Before the per-bucket quota: one rate for everything. Still read: when it is given and
-    # `quota` is not, every bucket is paced at it.
-    requests_per_minute: int = Field(default=50, ge=1, le=300)
-    quota: GoogleQuota = Field(default_factory=GoogleQuota)
-    max_retries: int = Field(default=5, ge=0, le=10)
-    timeout_seconds: float = Field(default=60, gt=0)
-    workers: int = Field(default=4, ge=1, le=16)
-    sharing: GoogleSharing = Field(default_factory=GoogleSharing)
-    # the period's lock on Drive (one writer per period) is stale after this long: a holder
-    # that crashed does not block the office for ever
-    lock_stale_minutes: float = Field(default=30, gt=0)
+# --------------------------------------------------------------------------- reports
 
 
 class Signatory(Strict):
@@ -483,49 +325,6 @@ class Signatory(Strict):
 
 class Reports(Strict):
     signatory: Signatory = Field(default_factory=Signatory)
-
-
-class Backend(Strict):
-    kind: Literal["local", "google"] = "local"
-    # A period lock held from another computer and not refreshed for this long is taken
-    # over (its computer went away); on the same computer, a lock whose process is gone is.
-    lock_stale_minutes: float = Field(default=15, gt=0, le=24 * 60)
-    local: LocalBackend = Field(default_factory=LocalBackend)
-    google: GoogleBackend = Field(default_factory=GoogleBackend)
-
-
-# --------------------------------------------------------------------------- entries and issues
-
-
-class Severity(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
-class Issue(BaseModel):
-    """One finding of validation, pointing at the cell a person should look at."""
-
-    model_config = ConfigDict(frozen=True)
-
-    section: str
-    rule: str
-    severity: Severity
-    message: str
-    indicator: str | None = None
-    cell: str | None = None  # A1, e.g. "G7"
-    row: int | None = None
-    column: str | None = None  # the column's header label
-    sheet: str | None = None
-    spreadsheet: str | None = None
-    suggestion: str = ""
-    confirmed: bool = False
-    confirmation: str = ""
-
-    @property
-    def key(self) -> str:
-        """Stable identity across runs, for confirmations: rule + indicator (or cell)."""
-        return f"{self.rule}:{self.indicator or self.cell or '-'}"
 
 
 CellValue = Annotated[Any, "a raw cell value: str, int, float, bool, datetime or None"]
