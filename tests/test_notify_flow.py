@@ -185,3 +185,14 @@ def test_a_section_without_an_address_gets_no_mail_but_the_webhook(tmp_path, ser
         "bagian2@setwan.example", "bagian3@setwan.example"]
     assert sorted(body["bagian"] for _, _, body in hook.requests) == [
         "bagian-1", "bagian-2", "bagian-3"]
+
+
+def test_watch_sends_due_reminders_under_its_own_period_lock(env, servers):
+    """`sync watch` holds the period's lock while it works; the reminders it sends take that
+    same lock, never a second one (on Drive the lock is not re-entrant: asking again would
+    wait for itself and the reminders would never go out)."""
+    box, hook, _, _ = servers
+    env.run("distribute")
+    out = run_at(env, MONDAY, "watch", "--once").output
+    assert "Traceback" not in out and "sedang dikerjakan" not in out
+    assert len(box.messages) == 3 and len(hook.requests) == 3

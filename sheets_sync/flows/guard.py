@@ -74,7 +74,11 @@ class GuardedStore:
     # ------------------------------------------------------------------ the lock
 
     def _enter(self) -> None:
-        if not self.writing or self._held is not None:
+        if self.writing:
+            self._take()
+
+    def _take(self) -> None:
+        if self._held is not None:
             return
         lock = getattr(self.inner, "lock", None)  # a store without a lock yet writes alone
         held = lock(self.period) if lock is not None else nullcontext()
@@ -88,7 +92,14 @@ class GuardedStore:
             held.__exit__(None, None, None)
 
     def lock(self, period: str) -> AbstractContextManager[None]:
-        return self.inner.lock(period)
+        """The period's lock for a flow that asks for it (the reminders' send log): this
+        command's own lock, taken now if it is not held yet and kept to the end of the
+        command (or of the watch cycle). Asking the adapter again would wait for ourselves:
+        the Drive lock is not re-entrant."""
+        if period != self.period:
+            return self.inner.lock(period)
+        self._take()
+        return nullcontext()
 
     # ------------------------------------------------------------------ skipped files
 
