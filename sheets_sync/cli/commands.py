@@ -20,7 +20,13 @@ from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
-from sheets_sync.cli.render import print_completeness, recap_json, warn_duplicates
+from sheets_sync.cli.render import (
+    print_completeness,
+    print_target_changes,
+    recap_json,
+    warn_duplicates,
+    warn_extra_access,
+)
 from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.handin import timeliness_json
@@ -144,28 +150,7 @@ def distribute(app: App, sections: tuple[str, ...], update_targets: bool,
                           f"kertas kerja {o.name}: {', '.join(o.extra)}. Cabut dengan "
                           "'sync distribute --revoke-extra' bila tidak disengaja.")
 
-    _print_target_changes(app, report.target_changes)
-
-
-def _print_target_changes(app: App, changes: list[Any]) -> None:
-    for c in changes:
-        done = "diperbarui di lembar" if c.updated else "lembar masih memakai target lama"
-        app.console.print(f"[yellow]Target berubah:[/yellow] {c.section} {c.code} "
-                          f"({c.cell or '-'}): lembar {c.sheet}, konfigurasi {c.config}; {done}.")
-    if any(not c.updated for c in changes):
-        app.console.print("Capaian dihitung dengan target konfigurasi. Jalankan "
-                          "'sync distribute --update-targets' untuk menulis target baru ke lembar.")
-
-
-def _warn_extra_access(app: App, config: Any, store: Any) -> None:
-    """Access beyond the config on the service's files: reported, never withdrawn here."""
-    from sheets_sync.flows.access import REVOKE_HINT, extra_access_lines
-
-    lines = extra_access_lines(config, store)
-    for line in lines:
-        app.err.print(f"[yellow]Perhatian:[/yellow] {line}")
-    if lines:
-        app.err.print(REVOKE_HINT)
+    print_target_changes(app, report.target_changes)
 
 
 # --------------------------------------------------------------------------- status
@@ -181,7 +166,7 @@ def status(app: App, fmt: str) -> None:
     config, store = app.config(), app.store()
     report = status_report(config, store, app.now())
     warn_duplicates(app, report.duplicates)
-    _warn_extra_access(app, config, store)
+    warn_extra_access(app, config, store)
     rows = report.rows
     if fmt != "table":
         data = [{"section": r.section, "name": r.name, "state": r.state, "filled": r.filled,
@@ -236,7 +221,7 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
         report = run(config, store, sections=list(sections) or None, dry_run=dry_run,
                      now=app.now())
     warn_duplicates(app, report.duplicates)
-    _warn_extra_access(app, config, store)
+    warn_extra_access(app, config, store)
     if fmt == "json":
         click.echo(json.dumps({"summary": report.summary(),
                                "issues": [issue_json(i) for i in report.issues]},

@@ -1,5 +1,6 @@
 """Shared pieces of the commands' output: completeness and timeliness, duplicate-workbook
-warnings, and the recap's JSON."""
+warnings, targets changed since distribution, access beyond the config, and the recap's
+JSON."""
 
 from __future__ import annotations
 
@@ -43,3 +44,24 @@ def warn_duplicates(app: App, notes: list[Any]) -> None:
 def recap_json(recap: Any) -> dict[str, Any]:
     """`{"sections": [...], "rows": [...], "completeness": {...}}` (domain.recap builds it)."""
     return dict(recap.as_json())
+
+
+def print_target_changes(app: App, changes: list[Any]) -> None:
+    for c in changes:
+        done = "diperbarui di lembar" if c.updated else "lembar masih memakai target lama"
+        app.console.print(f"[yellow]Target berubah:[/yellow] {c.section} {c.code} "
+                          f"({c.cell or '-'}): lembar {c.sheet}, konfigurasi {c.config}; {done}.")
+    if any(not c.updated for c in changes):
+        app.console.print("Capaian dihitung dengan target konfigurasi. Jalankan "
+                          "'sync distribute --update-targets' untuk menulis target baru ke lembar.")
+
+
+def warn_extra_access(app: App, config: Any, store: Any) -> None:
+    """Access beyond the config on the service's files: reported, never withdrawn here."""
+    from sheets_sync.flows.access import REVOKE_HINT, extra_access_lines
+
+    lines = extra_access_lines(config, store)
+    for line in lines:
+        app.err.print(f"[yellow]Perhatian:[/yellow] {line}")
+    if lines:
+        app.err.print(REVOKE_HINT)
