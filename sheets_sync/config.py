@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from sheets_sync import config_cache
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.errors import ConfigError
@@ -67,6 +68,10 @@ def _number_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:int", _number_or_text)
 _Loader.add_constructor("tag:yaml.org,2002:float", _number_or_text)
 
+
+def _parse(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
 # Column headers accepted in an indicators file, Indonesian or English -> model field.
 INDICATOR_COLUMNS = {
     "kode": "code", "code": "code",
@@ -95,7 +100,7 @@ def load_config(path: Path) -> Config:
         )
     text = _read_text(path, "berkas konfigurasi")
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = config_cache.parsed(text, _parse)
     except DuplicateKey as exc:
         raise ConfigError(
             f"{path} baris {exc.first} dan baris {exc.second}: kunci '{exc.key}' ditulis dua "

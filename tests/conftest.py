@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,9 @@ from sheets_sync.config import load_config
 from sheets_sync.domain.models import Config
 
 REPO = Path(__file__).resolve().parents[1]
+# The parsed-config cache (sheets_sync/config_cache.py) of a test run stays out of the home
+# folder; subprocesses inherit it.
+os.environ.setdefault("SHEETS_SYNC_CACHE", tempfile.mkdtemp(prefix="sheets-sync-cache-"))
 
 
 def small_config_data(sections: int = 3, indicators: int = 4, **extra: Any) -> dict[str, Any]:
