@@ -95,15 +95,23 @@ class RuleContext:
         for row in sheet.rows:
             self.rows.append((row, None if row.code in seen else row.code))
             seen.add(row.code)
+        # Every rule family asks the same things of a row: answered once per row (an
+        # 80 x 80 office asks each of them four to six times).
         self._numbers: dict[tuple[int, str], ParsedNumber] = {}
+        self._units: dict[int, str] = {}
+        self._capaian: dict[int, float | None] = {}
+        self._scoped: dict[str, list[tuple[EntryRow, str | None]]] = {}
         self.values: dict[str, Any] = {}  # issue key -> the raw value it is about
 
     def unit(self, row: EntryRow) -> str:
-        ind = self.indicators.get(row.code)
-        if ind is not None:
-            return ind.unit
-        snap = self.snapshot.get(row.code)
-        return snap.unit if snap else str(row.cells.get("unit") or "")
+        unit = self._units.get(row.row)
+        if unit is None:
+            ind = self.indicators.get(row.code)
+            snap = self.snapshot.get(row.code) if ind is None else None
+            unit = ind.unit if ind is not None else (
+                snap.unit if snap else str(row.cells.get("unit") or ""))
+            self._units[row.row] = unit
+        return unit
 
     def number(self, row: EntryRow, key: str) -> ParsedNumber:
         cached = self._numbers.get((row.row, key))
@@ -128,6 +136,11 @@ class RuleContext:
         return Target(polarity, snap.target, snap.target_min, snap.target_max)
 
     def capaian(self, row: EntryRow) -> float | None:
+        if row.row not in self._capaian:
+            self._capaian[row.row] = self._compute_capaian(row)
+        return self._capaian[row.row]
+
+    def _compute_capaian(self, row: EntryRow) -> float | None:
         t = self.target(row.code)
         n = self.number(row, "realisasi")
         if t is None or n.value is None:
@@ -147,9 +160,12 @@ class RuleContext:
         return scope.matches(self.sheet.section_id, row.code, self.unit(row))
 
     def rows_for(self, rule: RuleSpec) -> Iterator[tuple[EntryRow, str | None]]:
-        for row, code in self.rows:
-            if self.in_scope(rule.scope, row):
-                yield row, code
+        key = repr(rule.scope)  # most rules share one scope (all rows)
+        scoped = self._scoped.get(key)
+        if scoped is None:
+            scoped = [(row, code) for row, code in self.rows if self.in_scope(rule.scope, row)]
+            self._scoped[key] = scoped
+        return iter(scoped)
 
     def fields(self, row: EntryRow | None, key: str | None, **extra: str) -> dict[str, str]:
         out = {"bagian": self.sheet.section_id, "kolom": column_label(self.labels, key) if key
