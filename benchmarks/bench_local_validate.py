@@ -123,8 +123,10 @@ def check_feedback(cfg: Path, wrong: int) -> None:
 
 
 def check_recap(out: Any, sections: int, indicators: int, wrong: int) -> None:
-    assert len(out) == sections * indicators, len(out)
-    counted = sum(1 for row in out if row["capaian"] is not None)
+    assert len(out["sections"]) == sections, len(out["sections"])
+    rows = out["rows"]
+    assert len(rows) == sections * indicators, len(rows)
+    counted = sum(1 for row in rows if row["capaian"] is not None)
     assert counted == sections * indicators - wrong, (counted, sections * indicators - wrong)
 
 
