@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from sheets_sync.domain.meta import SNAPSHOT_ROW
 from sheets_sync.domain.numbers import PercentValue
-from sheets_sync.domain.worksheet import SNAPSHOT_ROW
 from tests.backends import Env, GoogleEnv, LocalEnv
 from tests.conftest import small_config_data
 

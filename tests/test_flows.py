@@ -343,9 +343,9 @@ def test_completing_a_damaged_workbook_keeps_its_records(env):
     """A workbook distributed before history rules were on holds other records in the rows
     the history record would take: completing it must add history, not overwrite them."""
     env.run("distribute")
+    from sheets_sync.domain.meta import parse_meta
     from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
     from sheets_sync.domain.review import review_history
-    from sheets_sync.domain.worksheet import parse_meta
 
     event = json.dumps({"action": "confirm", "who": "ani", "when": "2026-10-05T09:00:00"})
     damaged = {(1, 10): "review:0001", (1, 11): event, (4, 2): ""}  # and the prefill undone

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_sync.domain.worksheet import parse_meta
+from sheets_sync.domain.meta import parse_meta
 from sheets_sync.flows.watch import Watcher
 from sheets_sync.ports import Grant, Role, Tags
 from tests.backends import PEP, Env, GoogleEnv, LocalEnv

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.domain.meta import Meta, parse_meta
 from sheets_sync.domain.models import Labels
 from sheets_sync.domain.patch import Protection
 from sheets_sync.domain.review import (
@@ -23,7 +24,7 @@ from sheets_sync.domain.review import (
     review_history,
 )
 from sheets_sync.domain.rules import evaluate
-from sheets_sync.domain.worksheet import Meta, locate, parse_meta
+from sheets_sync.domain.worksheet import locate
 from sheets_sync.flows.review import approve, confirm, confirmations, reopen
 from tests.test_rules_support import (
     NOW,

@@ -20,12 +20,12 @@ import json
 from typing import Any
 
 from sheets_sync.domain.glossary import SEVERITY
+from sheets_sync.domain.meta import FEEDBACK_KEY
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.patch import CellRange, Format, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.review import records_patch
 from sheets_sync.domain.rules.engine import blocking
 from sheets_sync.domain.worksheet import (
-    FEEDBACK_KEY,
     INPUT_COLUMNS,
     INPUT_FILL,
     ISSUE_FILLS,

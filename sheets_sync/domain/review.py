@@ -20,17 +20,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sheets_sync.domain.meta import REVIEW_PREFIX, Meta
 from sheets_sync.domain.models import Config, Issue, Labels, Severity
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.domain.patch import Protection, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.rules.engine import CONFIRM_PREFIX, blocking, confirmation_token
-from sheets_sync.domain.worksheet import (
-    REVIEW_PREFIX,
-    Meta,
-    SectionSheet,
-    column_label,
-    prefill_patch,
-)
+from sheets_sync.domain.worksheet import SectionSheet, column_label, prefill_patch
 
 RECORD_KEY_COL = 10  # J
 RECORD_VALUE_COL = 11  # K

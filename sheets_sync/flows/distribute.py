@@ -21,21 +21,17 @@ from datetime import datetime
 
 from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, format_datetime_id
+from sheets_sync.domain.meta import SNAPSHOT_HEADER, SNAPSHOT_ROW, Meta, SnapshotRow, parse_meta
 from sheets_sync.domain.models import Config, Indicator, Polarity, Section
 from sheets_sync.domain.numbers import format_number
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch, a1
 from sheets_sync.domain.rules import History
 from sheets_sync.domain.rules.engine import HISTORY_RECORD
 from sheets_sync.domain.worksheet import (
-    SNAPSHOT_HEADER,
-    SNAPSHOT_ROW,
     Layout,
-    Meta,
     SectionSheet,
-    SnapshotRow,
     capaian_formula,
     locate,
-    parse_meta,
     parse_section,
     prefill_patch,
     template_patch,

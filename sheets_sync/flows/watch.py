@@ -24,9 +24,10 @@ from typing import Any
 
 from sheets_sync.domain.calendar import fill_deadline
 from sheets_sync.domain.handin import SERVICE_RECORD_KEYS
+from sheets_sync.domain.meta import FEEDBACK_KEY
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
-from sheets_sync.domain.worksheet import FEEDBACK_KEY, SectionSheet
+from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import Collected, index_files, read_sections
 from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.recap import recap
