@@ -96,6 +96,19 @@ def test_nothing_goes_out_at_night(env, servers):
     assert box.messages == [] and hook.requests == []
 
 
+def test_a_preview_at_night_shows_what_goes_out_when_the_office_opens(env, servers):
+    box, hook, _, _ = servers
+    env.run("distribute")
+    shown = run_at(env, "2026-10-05T19:30", "remind", "--dry-run").output
+    assert "di luar jam kerja" in shown and "6 Oktober 2026" in shown  # Tuesday, 08:00
+    preview = json.loads(run_at(env, "2026-10-05T19:30", "remind", "--dry-run", "--format",
+                                "json").stdout)
+    assert {p["at"] for p in preview} == {"2026-10-06 08:00"}
+    assert sorted({p["section"] for p in preview}) == ["bagian-1", "bagian-2", "bagian-3"]
+    assert {p["state"] for p in preview} == {"akan dikirim"}
+    assert box.messages == [] and hook.requests == []  # a preview sends nothing
+
+
 def test_a_failed_send_is_retried_later_and_once(tmp_path, servers):
     box, hook, smtp_port, hook_port = servers
     dead = free_port()

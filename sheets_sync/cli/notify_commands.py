@@ -11,7 +11,7 @@ from rich.table import Table
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.domain.calendar import format_datetime_id
-from sheets_sync.domain.reminders import may_send
+from sheets_sync.domain.reminders import may_send, next_send_time
 from sheets_sync.errors import EXIT_BACKEND
 
 AUDIENCE_ID = {"bagian": "bagian", "pep": "PEP", "pimpinan": "pimpinan"}
@@ -34,9 +34,18 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
                           "(lihat README, 'Berjalan sebagai layanan').")
         return
     if not may_send(config, now):
-        app.console.print(f"Sekarang ({format_datetime_id(now)}) di luar jam kerja atau hari "
-                          "libur: pengingat menunggu jam kerja berikutnya.")
-        return
+        at = next_send_time(config, now)
+        notice = (f"Sekarang ({format_datetime_id(now)}) di luar jam kerja atau hari libur: "
+                  f"pengingat menunggu jam kerja berikutnya ({format_datetime_id(at)}).")
+        if fmt == "json":
+            click.echo(notice, err=True)  # stdout stays valid JSON
+        else:
+            app.console.print(notice)
+        if not dry_run:
+            if fmt == "json":
+                click.echo("[]")  # nothing sent
+            return
+        now = at  # a preview shows what would go then, as the sheets stand now
     found = collect(config, store)
     confirm = config.labels.status_confirm
     asking = {s: sh for s, sh in found.sheets.items() if sh.status == confirm}
@@ -51,7 +60,8 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
     rows = [{"key": o.reminder.key, "kind": o.reminder.kind.value,
              "audience": o.reminder.audience, "section": o.reminder.section,
              "recipients": list(o.reminder.recipients), "channel": o.channel,
-             "state": o.state, "detail": o.detail} for o in outcomes]
+             "state": o.state, "detail": o.detail,
+             "at": now.isoformat(sep=" ", timespec="minutes")} for o in outcomes]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not outcomes:

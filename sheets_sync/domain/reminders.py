@@ -52,6 +52,20 @@ def may_send(config: Config, now: datetime) -> bool:
             and sop.office_opens <= now.time() < sop.office_closes)
 
 
+def next_send_time(config: Config, now: datetime) -> datetime:
+    """The first moment from `now` on when reminders may go: `now` itself in office hours,
+    else the next opening of the office on a working day (never a Sunday)."""
+    if may_send(config, now):
+        return now
+    sop, cal = config.sop, WorkingCalendar(config.sop)
+    day = now.date()
+    if not (now.time() < sop.office_opens and cal.is_working_day(day) and day.weekday() != 6):
+        day = cal.next_working_day(day)
+    while day.weekday() == 6:
+        day = cal.next_working_day(day)
+    return datetime.combine(day, sop.office_opens, tzinfo=now.tzinfo)
+
+
 def previous_working_day(cal: WorkingCalendar, day: date) -> date:
     day -= timedelta(days=1)
     while not cal.is_working_day(day):
