@@ -92,13 +92,22 @@ def test_a_failure_at_any_step_of_a_cycle_is_seen_again(env: Env) -> None:
 def test_watch_once_remembers_across_restarts(env: Env) -> None:
     env.run("distribute")
     first = env.run("watch", "--once").output
-    assert "berubah: bagian-1, bagian-2, bagian-3" in first
+    assert "pertama kali dibaca: bagian-1, bagian-2, bagian-3; berubah: -" in first
     for _ in range(2):  # the first settles the service's own writes
         assert "tidak ada perubahan" in env.run("watch", "--once").output
     env.type_into("bagian-3", {"B3-01": {"realisasi": 7}})
     out = env.run("watch", "--once").output
     assert "berubah: bagian-3;" in out
     assert _recap_value(env, "B3-01") == 7
+
+
+def test_a_first_watch_after_a_plain_recap_does_not_call_every_section_changed(env: Env) -> None:
+    env.run("distribute")
+    env.run("recap")  # no watcher memory in this recap
+    out = env.run("watch", "--once").output
+    assert "pertama kali dibaca: bagian-1, bagian-2, bagian-3; berubah: -" in out
+    env.type_into("bagian-2", {"B2-01": {"realisasi": 5}})
+    assert "berubah: bagian-2;" in env.run("watch", "--once").output
 
 
 def test_a_quiet_restart_costs_two_calls_on_google(tmp_path: Path) -> None:

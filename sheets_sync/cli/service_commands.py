@@ -35,8 +35,13 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
         if not c.changed and not c.recap_written:
             app.console.print(f"{stamp} tidak ada perubahan")
         else:
+            first = set(c.first_read)
+            changed = [s for s in c.changed if s not in first]
+            seen_first = (f"pertama kali dibaca: {len(first)} bagian; " if len(first) > 5
+                          else f"pertama kali dibaca: {', '.join(c.first_read)}; " if first
+                          else "")
             app.console.print(
-                f"{stamp} berubah: {', '.join(c.changed) or '-'}; umpan balik ditulis: "
+                f"{stamp} {seen_first}berubah: {', '.join(changed) or '-'}; umpan balik ditulis: "
                 f"{', '.join(c.feedback_written) or '-'}; rekap diperbarui; "
                 f"{c.errors} {glossary.SEVERITY_PLURAL[Severity.error]}, {c.warnings} "
                 f"{glossary.SEVERITY_PLURAL[Severity.warning]} terbuka")

@@ -39,11 +39,14 @@ SHEET_WATCH = "_watch"  # hidden sheet of the recap workbook: the watcher's memo
 
 @dataclass
 class CycleResult:
-    changed: list[str]  # sections re-read this cycle
+    changed: list[str]  # sections re-read this cycle whose content is new to the watcher
     feedback_written: list[str]
     recap_written: bool
     errors: int
     warnings: int
+    # of `changed`, those the watcher had no memory of (a first cycle, a recap made by
+    # plain `sync recap`): read for the first time, not necessarily changed by anybody
+    first_read: list[str] = field(default_factory=list)
 
 
 NOTHING = CycleResult([], [], False, 0, 0)
@@ -119,11 +122,13 @@ class Watcher:
         recap(self.config, self.store, now, collected=full, issues=issues,
               extra_sheets=[_memory_patch(seen, digests, passed)])
         # Everything is done: only now is it remembered.
+        remembered = self.digests
         self.sheets, self.seen, self.digests = sheets, seen, digests
         self._deadline_passed = passed
         blocking = [i for i in issues if not i.confirmed]
         return CycleResult(
             changed=sorted(changed_ids), feedback_written=written, recap_written=True,
+            first_read=sorted(s for s in changed_ids if s not in remembered),
             errors=sum(i.severity.value == "error" for i in blocking),
             warnings=sum(i.severity.value == "warning" for i in blocking),
         )

@@ -129,7 +129,10 @@ class Service:
                     beat.recaps_written += result.recap_written
                     beat.reminders_sent += sum(o.state == "dikirim" for o in outcomes)
                     if result.changed or result.recap_written:
-                        log.info("berubah: %s; rekap diperbarui", ", ".join(result.changed) or "-")
+                        first = set(result.first_read)
+                        log.info("berubah: %s; pertama kali dibaca: %d bagian; rekap diperbarui",
+                                 ", ".join(s for s in result.changed if s not in first) or "-",
+                                 len(first))
                     delay = self.interval
                     self._beat(beat, now, delay, RUNNING, "")
                     self.on_cycle(now, result, outcomes)
