@@ -8,7 +8,7 @@ row 13); Target is column F, Realisasi G, Capaian H.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -212,3 +212,23 @@ def test_a_sasaran_heading_is_never_left_alone_at_the_foot_of_a_page(tmp_path: P
 
     # a heading lands at every position of the page as the first group grows
     assert not [f for f in range(20, 44) if stranded(f)]
+
+
+def test_backup_times_are_shown_on_the_office_clock(tmp_path: Path) -> None:
+    """`sync restore --list` shows when each backup was made in the office's time (WIB),
+    not in the zone the computer happens to be set to (a server on UTC)."""
+    import os
+    from datetime import datetime
+
+    from sheets_sync.adapters.local import files
+
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 91}}, status="Selesai")
+    env.run("validate", code=1)  # the rows left empty are errors
+    path = Path(env.section_ref("bagian-1").id)
+    backup = files.backups_of(path)[0]
+    made = datetime(2026, 10, 6, 2, 0, tzinfo=UTC).timestamp()  # 09:00 WIB
+    os.utime(backup, (made, made))
+    listing = env.run("restore", "bagian-1", "--list").output
+    assert "06-10-2026 09:00:00" in listing

@@ -7,7 +7,7 @@ sections' folder. Restoring loses nothing: the current file is itself kept first
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import click
@@ -53,7 +53,7 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
             table.add_column(col)
         for n, b in enumerate(backups, start=1):
             stat = b.stat()
-            table.add_row(str(n), f"{datetime.fromtimestamp(stat.st_mtime):%d-%m-%Y %H:%M:%S}",
+            table.add_row(str(n), _when(b, config.office.tzinfo),
                           f"{stat.st_size / 1024:.0f} KB")
         app.console.print(table)
         app.console.print(f"Pulihkan dengan: sync restore {section} --from N")
@@ -64,10 +64,12 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
     source = backups[number - 1]
     kept = store.restore(path, source)
     app.console.print(f"{path.name} dipulihkan dari cadangan {number} "
-                      f"({_when(source)}).")
+                      f"({_when(source, config.office.tzinfo)}).")
     if kept is not None:
         app.console.print(f"Berkas sebelumnya disimpan sebagai cadangan: {kept}")
 
 
-def _when(path: Path) -> str:
-    return f"{datetime.fromtimestamp(path.stat().st_mtime):%d-%m-%Y %H:%M:%S}"
+def _when(path: Path, zone: tzinfo) -> str:
+    """When a backup was made, on the office's clock (WIB/WITA/WIT), whatever zone this
+    computer is set to."""
+    return f"{datetime.fromtimestamp(path.stat().st_mtime, zone):%d-%m-%Y %H:%M:%S}"
