@@ -86,6 +86,12 @@ def test_find_issue_by_key_case_or_cell() -> None:
     assert find_issue(issues, "j10").rule == "bukti-dukung"
     with pytest.raises(ReviewError, match=r"tidak ada pada lembar ini.*keterangan-capaian:U1"):
         find_issue(issues, "kumulatif:U9")
+    # a warning already confirmed is not offered again as one to confirm
+    done = [i.model_copy(update={"confirmed": True}) if i.key == "keterangan-capaian:U1" else i
+            for i in issues]
+    with pytest.raises(ReviewError) as refused:
+        find_issue(done, "kumulatif:U9")
+    assert "keterangan-capaian:U1" not in str(refused.value)
 
 
 # --------------------------------------------------------------------------- flows, in memory

@@ -118,7 +118,8 @@ def find_issue(issues: Sequence[Issue], ref: str) -> Issue:
         raise ReviewError(
             f"sel {wanted} punya beberapa temuan; sebut kodenya: "
             + ", ".join(i.key for i in at_cell))
-    known = ", ".join(i.key for i in issues if i.severity is not Severity.error) or "tidak ada"
+    known = ", ".join(i.key for i in issues
+                      if i.severity is not Severity.error and not i.confirmed) or "tidak ada"
     raise ReviewError(
         f"temuan '{wanted}' tidak ada pada lembar ini (mungkin sudah diperbaiki). "
         f"Temuan yang dapat dikonfirmasi: {known}. Lihat 'sync validate'.")
