@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import main
+from sheets_sync.ports import Role
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data, write_config
 from tests.test_config_mistakes import _fails, _line_of, _yaml
@@ -128,6 +129,8 @@ def test_export_refuses_an_unknown_suffix_as_recap_does(tmp_path, fmt):
     assert not list(tmp_path.glob("laporan*"))
     same = env.run("recap", "--export", str(tmp_path / "r.docx"), code=2)
     assert ".pdf, .xlsx atau .csv" in same.output
+    assert "Konfigurasi" not in same.output  # the config is fine: the file name is not
+    assert env.store().find(env.config.period.code, Role.recap) == []  # refused before any work
 
 
 # --------------------------------------------------------------------------- 6: reopen

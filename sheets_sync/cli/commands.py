@@ -288,11 +288,13 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
     from sheets_sync.flows.recap import recap as run
 
     config = app.config()
+    if export:
+        from sheets_sync.export import export_format, export_report
+
+        export_format(export)  # a wrong file name is refused before the recap is written
     result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters)
     warn_duplicates(app, result.duplicates)
     if export:
-        from sheets_sync.export import export_report
-
         export_report(config, result.recap, export, app.now().date())
     if fmt == "json":  # {"sections": [...], "rows": [...], "completeness": {...}}
         click.echo(json.dumps(recap_json(result.recap), default=str, ensure_ascii=False,
