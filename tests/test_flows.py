@@ -268,6 +268,28 @@ def test_recap_audit_appends_changes_and_never_rewrites(env):
     assert audit[0][0] == "Waktu" and sum(r[0] == "Waktu" for r in audit) == 1
 
 
+def test_recap_audit_lines_of_one_recap_are_in_time_order(env):
+    """A review done at 10:00 and a value change the 11:00 recap notices: the approval's
+    line comes first, as it happened first."""
+    from datetime import datetime
+
+    from sheets_sync.flows.recap import recap
+    from sheets_sync.flows.review import approve
+
+    env.run("distribute")
+    env.run("recap")
+    env.type_into("bagian-1", {f"B1-0{n}": {"realisasi": 9, "keterangan": "Sesuai rencana",
+                                            "bukti": "https://drive.example/bukti.pdf"}
+                               for n in range(1, 5)}, status="Selesai")
+    env.run("validate")
+    config, store = env.config, env.store()
+    approve(config, store, "bagian-1", "pep", datetime(2026, 10, 7, 10, 0))
+    recap(config, store, datetime(2026, 10, 7, 11, 0))
+    times = [r[0] for r in env.recap_grid("Audit")[1:] if r and r[0]]
+    assert len(times) > 1 and any("10:00" in t for t in times)
+    assert times == sorted(times)
+
+
 # --------------------------------------------------------------------------- watch
 
 

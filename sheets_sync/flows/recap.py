@@ -103,6 +103,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     # confirmations, approvals, reopenings recorded since the last recap
     events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
     lines += events
+    lines.sort(key=lambda line: str(line[0]))  # oldest first: a review came before its notice
     patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
                         audited=audited)
     patch.sheets += [cache] if cache else []
