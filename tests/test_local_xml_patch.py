@@ -260,6 +260,28 @@ def test_a_status_the_section_changed_meanwhile_stays(env, monkeypatch):
     assert load_workbook(io.BytesIO(fast))[WS]["B7"].value == "Perlu Konfirmasi"
 
 
+def test_a_realisasi_typed_as_a_formula_keeps_its_value_after_feedback(env):
+    """openpyxl cannot recompute a formula and drops the value Excel saved with it; the
+    in-place write leaves the cell as Excel saved it."""
+    path = path_of(env, "bagian-1")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 1}, "B1-02": {"realisasi": "salah"}},
+                  status="Selesai")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    typed = re.sub(r'<c r="G10"([^>]*?) t="n"><v>1</v></c>', r'<c r="G10"\1><f>40+10</f><v>50</v></c>',
+                   sheet)
+    assert typed != sheet
+    parts["xl/worksheets/sheet1.xml"] = typed.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    env.run("validate", code=1)
+    assert env.cell("bagian-1", WS, "G10") == 50  # as Excel computed it
+    ws = load_workbook(path)[WS]
+    assert ws["G10"].value == "=40+10" and "sheets-sync" in ws["G11"].comment.text
+
+
 # --------------------------------------------------------------------------- every kind
 
 
@@ -313,6 +335,26 @@ def _styles_count(data: bytes) -> tuple[int, ...]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         styles = z.read("xl/styles.xml").decode()
     return tuple(len(re.findall(rf"<{tag}\b", styles)) for tag in ("font", "fill", "xf"))
+
+
+def test_parts_the_patch_does_not_touch_are_copied_as_they_are(env):
+    """What sheets-sync does not write stays byte for byte (openpyxl drops what it does
+    not know, e.g. a custom part another program added)."""
+    path = path_of(env, "bagian-1")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["customXml/item1.xml"] = b"<data>milik bagian</data>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    patch = WorkbookPatch([SheetPatch(META, values={(1, 10): "x"})])
+    fast = assert_fast_and_same(out.getvalue(), patch)
+    with zipfile.ZipFile(io.BytesIO(fast)) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    changed = {n for n in parts if parts[n] != after.get(n)}
+    assert changed - {"docProps/core.xml"} == {"xl/worksheets/sheet3.xml"}  # and the time
+    assert after.keys() == parts.keys()
 
 
 # --------------------------------------------------------------------------- falling back

@@ -56,8 +56,9 @@ def attrs_of(tag_attrs: str) -> dict[str, str]:
 
 
 def format_attrs(attrs: dict[str, str]) -> str:
-    """Attributes as written (values already escaped), with a leading space each."""
-    return "".join(f' {k}="{v}"' for k, v in attrs.items())
+    """Attributes as read (values already escaped), with a leading space each, in double
+    quotes (a value read from single quotes may hold a double one)."""
+    return "".join(f' {k}="{v.replace(chr(34), "&quot;")}"' for k, v in attrs.items())
 
 
 def esc_text(s: str) -> str:

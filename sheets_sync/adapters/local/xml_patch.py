@@ -20,6 +20,7 @@ import re
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.etree.ElementTree import fromstring
 
@@ -73,6 +74,13 @@ def handles(patch: WorkbookPatch) -> bool:
         for s in patch.sheets)
 
 
+@dataclass
+class _Sheet:
+    name: str
+    state: str  # visible, hidden, veryHidden
+    part: str | None  # None: a chart sheet, or a sheet without its part
+
+
 class _Package:
     def __init__(self, data: bytes) -> None:
         self.zip = zipfile.ZipFile(io.BytesIO(data))
@@ -89,12 +97,12 @@ class _Package:
         root_tag(self.wb_text, "workbook")
         self.wb_rels = Rels(self.read("xl/_rels/workbook.xml.rels"), "xl/workbook.xml")
         tree = fromstring(self.wb_text)
-        self.sheets: list[list[str | None]] = []  # [name, state, part or None]
+        self.sheets: list[_Sheet] = []
         listed = tree.find(f"{NS}sheets")
         for el in listed if listed is not None else []:
             rel = self.wb_rels.get(el.get(f"{{{REL_NS}}}id", ""))
             part = self.wb_rels.part(rel) if rel and rel.type == f"{REL_NS}/worksheet" else None
-            self.sheets.append([el.get("name"), el.get("state") or "visible", part])
+            self.sheets.append(_Sheet(el.get("name", ""), el.get("state") or "visible", part))
         view = tree.find(f"{NS}bookViews/{NS}workbookView")
         self.active = int(view.get("activeTab") or 0) if view is not None else 0
         self.states_changed = False
@@ -161,10 +169,10 @@ class _Package:
 
     def apply(self, patch: WorkbookPatch) -> bytes:
         for sp in patch.sheets:
-            entry = next((s for s in self.sheets if s[0] == sp.title), None)
-            if entry is None or entry[2] is None:
+            sheet = next((s for s in self.sheets if s.name == sp.title), None)
+            if sheet is None or sheet.part is None:
                 raise NotHandled(f"no worksheet {sp.title!r} yet")
-            self._apply_sheet(entry, sp)
+            self._apply_sheet(sheet, sheet.part, sp)
         for part, ws in self.sheet_xml.items():
             if ws.changed:
                 self.write(part, ws.to_text().encode("utf-8"))
@@ -179,9 +187,7 @@ class _Package:
         self._write_core()
         return self._zipped()
 
-    def _apply_sheet(self, entry: list[str | None], sp: SheetPatch) -> None:
-        part = entry[2]
-        assert part is not None
+    def _apply_sheet(self, sheet: _Sheet, part: str, sp: SheetPatch) -> None:
         ws = self._sheet(part)
         if sp.clear:
             if self.rels[part].items:
@@ -213,7 +219,7 @@ class _Package:
                 notes.set(cell, text)
             notes.save(self.names | set(self.out), self.write, self.types)
         if sp.hidden is not None:
-            self._set_state(entry, "veryHidden" if sp.hidden else "visible", ws)
+            self._set_state(sheet, "veryHidden" if sp.hidden else "visible", ws)
         if sp.frozen_rows is not None:
             ws.freeze(sp.frozen_rows)
         if sp.column_widths:
@@ -242,17 +248,18 @@ class _Package:
             if key != start[cell]:
                 ws.set_style(*cell, styles.index_of(key))
 
-    def _set_state(self, entry: list[str | None], state: str, ws: SheetXml) -> None:
-        if entry[1] == state:
+    def _set_state(self, sheet: _Sheet, state: str, ws: SheetXml) -> None:
+        """Hide or show a sheet; never the one in view, nor the last one visible."""
+        if sheet.state == state:
             return
         if state != "visible":
-            index = self.sheets.index(entry)
-            others = [s for s in self.sheets if s is not entry and s[1] == "visible"]
+            index = self.sheets.index(sheet)
+            others = [s for s in self.sheets if s is not sheet and s.state == "visible"]
             view = ws.element("sheetViews")
             if index == self.active or not others or 'tabSelected="1"' in (
                     (view.text or "") if view else ""):
                 raise NotHandled("hiding the sheet in view")
-        entry[1] = state
+        sheet.state = state
         self.states_changed = True
 
     # ------------------------------------------------------------------ workbook and core
@@ -264,7 +271,7 @@ class _Package:
             tags = list(_tag("sheet").finditer(block.group(1))) if block else []
             if block is None or len(tags) != len(self.sheets) or not all(t.group(2) for t in tags):
                 raise NotHandled("sheet list")
-            body = "".join(f"<sheet{format_attrs({**attrs_of(t.group(1)), 'state': str(s[1])})}/>"
+            body = "".join(f"<sheet{format_attrs({**attrs_of(t.group(1)), 'state': s.state})}/>"
                            for t, s in zip(tags, self.sheets, strict=True))
             text = text[:block.start(1)] + body + text[block.end(1):]
         found = _tag("workbookProtection").search(text)
