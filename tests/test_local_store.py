@@ -118,27 +118,28 @@ def test_appended_rows_keep_formula_looking_text_as_text(tmp_path, config):
 def test_a_save_during_our_write_is_kept(tmp_path, config, monkeypatch):
     """A section saves while the service is writing the same file: the service starts again
     from the section's version instead of replacing it."""
-    from openpyxl import Workbook
+    from sheets_sync.adapters.local import files
 
     store, ref, layout = distributed(tmp_path, config)
-    real_save = Workbook.save
+    real_swap = files.swap_in
     calls = {"n": 0}
 
-    def save_and_race(wb, filename):
-        real_save(wb, filename)
+    def race_and_swap(path, tmp, read, backups):
         calls["n"] += 1
         if calls["n"] == 1:  # the section saves right after our temp file was written
             theirs = load_workbook(ref.id)
             theirs[config.labels.sheet_worksheet].cell(
                 layout.first_row, layout.columns["realisasi"]).value = 55
-            real_save(theirs, ref.id)
+            theirs.save(ref.id)
+        return real_swap(path, tmp, read, backups)
 
-    monkeypatch.setattr(Workbook, "save", save_and_race)
+    monkeypatch.setattr(files, "swap_in", race_and_swap)
     store.apply(ref, WorkbookPatch([SheetPatch("Validasi", clear=True, values={(1, 1): "x"})]))
     wb = load_workbook(ref.id)
     assert wb[config.labels.sheet_worksheet].cell(
         layout.first_row, layout.columns["realisasi"]).value == 55
     assert wb["Validasi"]["A1"].value == "x"
+    assert calls["n"] == 2  # started again from the section's version
 
 
 def test_status_is_not_overwritten_when_the_section_changed_it(tmp_path, config):

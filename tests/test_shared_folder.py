@@ -407,11 +407,11 @@ def test_temp_files_go_to_the_hidden_folder_and_leftovers_are_cleaned(env, monke
     hidden.mkdir(parents=True, exist_ok=True)
     (hidden / "999-killed.xlsx").write_bytes(b"half")
     (folder / ".tmp-abc123.xlsx").write_bytes(b"half")  # left by an older version
-    from openpyxl import Workbook
-
     saved_to: list[Path] = []
-    real = Workbook.save
-    monkeypatch.setattr(Workbook, "save", lambda wb, p: (saved_to.append(Path(p)), real(wb, p)))
+    real = files.temp_file
+    # Every write goes through a temp file (openpyxl's save and the fast write alike).
+    monkeypatch.setattr(files, "temp_file",
+                        lambda path, *a: saved_to.append(real(path, *a)) or saved_to[-1])
     env.type_into("bagian-1", {"B1-01": {"realisasi": "x"}}, status="Selesai")
     saved_to.clear()
     env.run("validate", code=1)
