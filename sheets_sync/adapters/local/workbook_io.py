@@ -16,8 +16,10 @@ from typing import Any
 from openpyxl import load_workbook
 
 from sheets_sync.adapters.local import files
+from sheets_sync.adapters.local.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
+from sheets_sync.adapters.local.cleared_sheets import without_cleared
 from sheets_sync.adapters.local.values import Unsupported, as_seen, read_values
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, render, trim
+from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, trim
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import ALL_SHEETS, BackendError, Grid
 
@@ -55,13 +57,14 @@ def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
         except PermissionError:
             return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
         try:
-            wb = load_workbook(io.BytesIO(read.data))
+            # the sheets the patch clears are not parsed: nothing of them survives the write
+            wb = load_workbook(io.BytesIO(without_cleared(read.data, patch)))
         except Exception as exc:  # any parse failure of a half-saved file is damage
             if files.wait_settled(path):
                 continue
             return _damaged(path, exc)
-        render(wb, patch)
-        tmp = save_temp(wb, path)
+        bulk = render_with_bulk(wb, patch)  # large cleared sheets' cells as XML (bulk_cells)
+        tmp = save_temp(wb, path, bulk)
         # The save took a while: check again right before replacing (the swap itself also
         # verifies the content, so a section's save is never overwritten).
         busy = files.office_lock(path)
@@ -84,13 +87,14 @@ def _busy(path: Path, holder: str) -> str:
             "misalnya setelah komputer mati mendadak, hapus berkas kunci itu)")
 
 
-def save_temp(wb: Any, path: Path) -> Path:
-    """`wb` saved to a temp file for `path`, in the service's hidden folder."""
+def save_temp(wb: Any, path: Path, bulk: list[BulkSheet] | None = None) -> Path:
+    """`wb` saved to a temp file for `path`, in the service's hidden folder, with the cells
+    of `bulk` (`render_with_bulk`) in their sheets."""
     wb.properties.lastModifiedBy = SERVICE_NAME
     tmp: Path | None = None
     try:
         tmp = files.temp_file(path)
-        wb.save(tmp)
+        save_with_bulk(wb, tmp, bulk or [])
         return tmp
     except OSError as exc:
         if tmp is not None:
