@@ -27,6 +27,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from sheets_sync.adapters.local import files
+from sheets_sync.adapters.local.bulk_cells import render_with_bulk
 from sheets_sync.adapters.local.period_lock import PeriodLock
 from sheets_sync.adapters.local.workbook_io import (
     Skip,
@@ -35,7 +36,7 @@ from sheets_sync.adapters.local.workbook_io import (
     read_file,
     save_temp,
 )
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, render
+from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
     BackendError,
@@ -129,14 +130,14 @@ class LocalStore:
         path = self._path(name, tags)
         wb = Workbook()
         default = wb.active
-        render(wb, patch)
+        bulk = render_with_bulk(wb, patch)  # large sheets' cells as XML (bulk_cells)
         if default is not None and default.title not in {s.title for s in patch.sheets}:
             wb.remove(default)
         for ws in wb.worksheets:  # offices print these: landscape, one page wide
             ws.page_setup.orientation = "landscape"
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        self._create_from(save_temp(wb, path), path)
+        self._create_from(save_temp(wb, path, bulk), path)
         return self._ref(path, tags)
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:

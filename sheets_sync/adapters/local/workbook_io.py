@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ from typing import Any
 from openpyxl import load_workbook
 
 from sheets_sync.adapters.local import files
+from sheets_sync.adapters.local.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
+from sheets_sync.adapters.local.cleared_sheets import without_cleared
 from sheets_sync.adapters.local.values import Unsupported, as_seen, read_values
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, render, trim
+from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, trim
 from sheets_sync.adapters.local.xml_patch import patched
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import ALL_SHEETS, BackendError, Grid
@@ -62,13 +65,14 @@ def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
             tmp = write_temp(fast, path)
         else:
             try:
-                wb = load_workbook(io.BytesIO(read.data))
+                # the sheets the patch clears are not parsed: nothing of them survives
+                wb = load_workbook(io.BytesIO(without_cleared(read.data, patch)))
             except Exception as exc:  # any parse failure of a half-saved file is damage
                 if files.wait_settled(path):
                     continue
                 return _damaged(path, exc)
-            render(wb, patch)
-            tmp = save_temp(wb, path)
+            bulk = render_with_bulk(wb, patch)  # large cleared sheets' cells as XML
+            tmp = save_temp(wb, path, bulk)
         # The save took a while: check again right before replacing (the swap itself also
         # verifies the content, so a section's save is never overwritten).
         busy = files.office_lock(path)
@@ -91,27 +95,23 @@ def _busy(path: Path, holder: str) -> str:
             "misalnya setelah komputer mati mendadak, hapus berkas kunci itu)")
 
 
-def save_temp(wb: Any, path: Path) -> Path:
-    """`wb` saved to a temp file for `path`, in the service's hidden folder."""
+def save_temp(wb: Any, path: Path, bulk: list[BulkSheet] | None = None) -> Path:
+    """`wb` saved to a temp file for `path`, in the service's hidden folder, with the cells
+    of `bulk` (`render_with_bulk`) in their sheets."""
     wb.properties.lastModifiedBy = SERVICE_NAME
-    tmp: Path | None = None
-    try:
-        tmp = files.temp_file(path)
-        wb.save(tmp)
-        return tmp
-    except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        raise _unwritable(path, exc) from None
+    return _to_temp(path, lambda tmp: save_with_bulk(wb, tmp, bulk or []))
 
 
 def write_temp(data: bytes, path: Path) -> Path:
     """`data` (a whole .xlsx file) written to a temp file for `path`, as `save_temp`."""
+    return _to_temp(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _to_temp(path: Path, write: Callable[[Path], object]) -> Path:
     tmp: Path | None = None
     try:
         tmp = files.temp_file(path)
-        tmp.write_bytes(data)
+        write(tmp)
         return tmp
     except OSError as exc:
         if tmp is not None:

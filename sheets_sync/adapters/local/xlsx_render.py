@@ -160,26 +160,30 @@ def _put(cell: Any, value: Any) -> None:
 def _format(ws: Worksheet, rng: CellRange, fmt: Format) -> None:
     for r in range(rng.top, rng.bottom + 1):
         for c in range(rng.left, rng.right + 1):
-            cell = ws.cell(row=r, column=c)
-            if fmt.bold is not None or fmt.italic is not None or fmt.font_color is not None:
-                old = cell.font
-                cell.font = Font(
-                    name=old.name, size=old.sz, underline=old.u, strike=old.strike,
-                    bold=old.b if fmt.bold is None else fmt.bold,
-                    italic=old.i if fmt.italic is None else fmt.italic,
-                    color=_argb(fmt.font_color) if fmt.font_color else old.color,
-                )
-            if fmt.fill is not None and not (_feedback_fill(fmt.fill) and _their_fill(cell)):
-                cell.fill = (PatternFill(fill_type="solid", fgColor=_argb(fmt.fill))
-                             if fmt.fill else PatternFill(fill_type=None))
-            if fmt.number_format is not None:
-                cell.number_format = fmt.number_format
-            if fmt.wrap is not None or fmt.align is not None:
-                cell.alignment = Alignment(
-                    wrap_text=cell.alignment.wrap_text if fmt.wrap is None else fmt.wrap,
-                    horizontal=cell.alignment.horizontal if fmt.align is None else fmt.align,
-                    vertical="top",
-                )
+            format_cell(ws.cell(row=r, column=c), fmt)
+
+
+def format_cell(cell: Any, fmt: Format) -> None:
+    """Apply `fmt` onto what the cell has (attributes `fmt` leaves as None stay)."""
+    if fmt.bold is not None or fmt.italic is not None or fmt.font_color is not None:
+        old = cell.font
+        cell.font = Font(
+            name=old.name, size=old.sz, underline=old.u, strike=old.strike,
+            bold=old.b if fmt.bold is None else fmt.bold,
+            italic=old.i if fmt.italic is None else fmt.italic,
+            color=_argb(fmt.font_color) if fmt.font_color else old.color,
+        )
+    if fmt.fill is not None and not (_feedback_fill(fmt.fill) and _their_fill(cell)):
+        cell.fill = (PatternFill(fill_type="solid", fgColor=_argb(fmt.fill))
+                     if fmt.fill else PatternFill(fill_type=None))
+    if fmt.number_format is not None:
+        cell.number_format = fmt.number_format
+    if fmt.wrap is not None or fmt.align is not None:
+        cell.alignment = Alignment(
+            wrap_text=cell.alignment.wrap_text if fmt.wrap is None else fmt.wrap,
+            horizontal=cell.alignment.horizontal if fmt.align is None else fmt.align,
+            vertical="top",
+        )
 
 
 def _feedback_fill(fill: str) -> bool:
