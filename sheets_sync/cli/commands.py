@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +20,7 @@ from rich.table import Table
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import (
+    json_text,
     print_completeness,
     print_target_changes,
     recap_json,
@@ -174,9 +174,8 @@ def status(app: App, fmt: str) -> None:
                  "deadline": _iso(r.deadline), "url": r.url,
                  **timeliness_json(report.timeliness[r.section])} for r in rows]
         if fmt == "json":
-            click.echo(json.dumps({"sections": data,
-                                   "completeness": report.completeness.as_json()},
-                                  default=str, ensure_ascii=False, indent=2))
+            click.echo(json_text({"sections": data,
+                                  "completeness": report.completeness.as_json()}))
         else:
             _emit(app, fmt, data)
         return
@@ -223,9 +222,8 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     warn_duplicates(app, report.duplicates)
     warn_extra_access(app, config, store)
     if fmt == "json":
-        click.echo(json.dumps({"summary": report.summary(),
-                               "issues": [issue_json(i) for i in report.issues]},
-                              ensure_ascii=False, indent=2))
+        click.echo(json_text({"summary": report.summary(),
+                              "issues": [issue_json(i) for i in report.issues]}))
     elif fmt == "csv":
         _emit(app, "csv", [issue_json(i) for i in report.issues])
     else:
@@ -297,8 +295,7 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
     if export:
         export_report(config, result.recap, export, app.now().date())
     if fmt == "json":  # {"sections": [...], "rows": [...], "completeness": {...}}
-        click.echo(json.dumps(recap_json(result.recap), default=str, ensure_ascii=False,
-                              indent=2))
+        click.echo(json_text(recap_json(result.recap)))
     elif fmt == "csv":
         _emit(app, fmt, [r.as_json() for r in result.recap.rows])
     else:
@@ -378,7 +375,7 @@ def _iso(value: Any) -> str | None:
 
 def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
     if fmt == "json":
-        click.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
+        click.echo(json_text(rows))
         return
     buf = io.StringIO()
     if rows:

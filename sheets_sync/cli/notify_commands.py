@@ -3,13 +3,12 @@ Scheduler where a long-running watcher is not wanted); `--dry-run` only shows th
 
 from __future__ import annotations
 
-import json
-
 import click
 from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.render import json_text
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.reminders import may_send, next_send_time
 from sheets_sync.errors import EXIT_BACKEND
@@ -63,7 +62,7 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
              "state": o.state, "detail": o.detail,
              "at": now.isoformat(sep=" ", timespec="minutes")} for o in outcomes]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_text(rows))
     elif not outcomes:
         app.console.print("Tidak ada pengingat yang perlu dikirim sekarang.")
     else:

@@ -4,6 +4,7 @@ JSON."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sheets_sync.cli.app import App
@@ -65,3 +66,23 @@ def warn_extra_access(app: App, config: Any, store: Any) -> None:
         app.err.print(f"[yellow]Perhatian:[/yellow] {line}")
     if lines:
         app.err.print(REVOKE_HINT)
+
+
+def json_text(data: Any) -> str:
+    """`--format json` output: one list item (a row, an issue) per line. Python's indenting
+    JSON encoder is pure Python (over a second for a 6,400-row recap); each item here goes
+    through the C encoder, and the result is still easy to read and to diff."""
+    def one(value: Any) -> str:
+        return json.dumps(value, default=str, ensure_ascii=False)
+
+    def block(value: Any, indent: str) -> str:
+        inner = indent + "  "
+        if isinstance(value, list) and value:
+            return "[\n" + ",\n".join(inner + one(v) for v in value) + f"\n{indent}]"
+        if isinstance(value, dict) and value:
+            return "{\n" + ",\n".join(f"{inner}{one(str(k))}: {block(v, inner)}"
+                                       for k, v in value.items()) + f"\n{indent}}}"
+        return one(value)
+
+    return block(data, "")
+
