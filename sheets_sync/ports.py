@@ -203,3 +203,12 @@ class WorkbookStore(Protocol):
         `PeriodLocked` naming the holder; a stale lock is taken over. Local: a lock file in
         the workspace; Google: a small file the service keeps on Drive."""
         ...
+
+
+def paces_by_bucket(store: object) -> bool:
+    """Whether `store` paces its calls per quota bucket (Google: Sheets reads, Sheets writes
+    and Drive calls each have a per-minute budget of their own), so that a flow which reads
+    many workbooks and writes into them finishes sooner by writing while it still reads.
+    An optional attribute of a store, `paces_by_bucket`; a store without it (the local one,
+    whose batches of files go to a process pool best whole) does not."""
+    return bool(getattr(store, "paces_by_bucket", False))

@@ -93,7 +93,11 @@ def renamed_message(config: Config, store: WorkbookStore, ref: FileRef) -> str:
 def collect(config: Config, store: WorkbookStore, sections: Iterable[str] | None = None) -> Collected:
     """The period's files (1 call) and every section workbook read (1 call each)."""
     found = index_files(config, store.find(config.period.code))
-    wanted = set(sections) if sections else None
-    refs = [r for s, r in found.refs.items() if wanted is None or s in wanted]
-    found.sheets = read_sections(config, store, refs)
+    found.sheets = read_sections(config, store, wanted_refs(found, sections))
     return found
+
+
+def wanted_refs(found: Collected, sections: Iterable[str] | None) -> list[FileRef]:
+    """The workbooks of `sections` (all when None or empty) among those found."""
+    wanted = set(sections) if sections else None
+    return [r for s, r in found.refs.items() if wanted is None or s in wanted]

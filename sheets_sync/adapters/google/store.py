@@ -95,6 +95,12 @@ class GoogleStore(Locking, Writing, Reading, Sharing):
         store.http.auth_kind = loaded.kind
         return store
 
+    @property
+    def paces_by_bucket(self) -> bool:
+        """Reads, writes and Drive calls wait for separate budgets (see `ports.paces_by_bucket`);
+        not so under one shared `RateLimiter`."""
+        return isinstance(self.http.limiter, QuotaLimiter)
+
     def stats(self) -> dict[str, int]:
         """API calls so far, per endpoint kind (for `--stats`)."""
         return self.http.stats()
