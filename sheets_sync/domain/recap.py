@@ -12,6 +12,7 @@ finding. Every other value is still shown, with the reason it does not count.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -168,6 +169,9 @@ def counting(c: cap.Capaian, issues: list[Issue], implausible: set[str],
     return True, ""
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
     """A typed cell as the recap stores it: the number when it parses unambiguously, the text
     as typed otherwise."""
@@ -178,6 +182,8 @@ def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
     text = str(raw).strip()
     if not text:
         return None
+    if not _DIGIT.search(text):  # an explanation, a link: no number to parse
+        return text
     parsed = parse_number(text, percent_unit=percent_unit)
     return parsed.value if parsed.ok else text
 

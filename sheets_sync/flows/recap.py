@@ -7,6 +7,7 @@ batch write, one sharing check); creating it the first time: <= 3 + sharing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,7 +27,7 @@ from sheets_sync.domain.recap import (
     previous_values,
     recap_patch,
 )
-from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.collect import Collected, index_files, read_sections
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.flows.status import (
@@ -35,7 +36,7 @@ from sheets_sync.flows.status import (
     record_hand_ins,
     timeliness_of,
 )
-from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
+from sheets_sync.ports import FileRef, Grant, Grid, Role, Tags, WorkbookStore
 
 
 @dataclass
@@ -64,7 +65,32 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
           refresh_quarters: bool = False,
           extra_sheets: Sequence[SheetPatch] = ()) -> RecapResult:
     """`extra_sheets` ride in the same write (the watcher's memory: no extra call)."""
-    found = collected or collect(config, store)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="recap-read") as pool:
+        found, earlier = _collect_with_recap(config, store, collected, pool)
+        return _recap(config, store, now, found, earlier, issues=issues,
+                      refresh_quarters=refresh_quarters, extra_sheets=extra_sheets)
+
+
+RECAP_SHEETS = (SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE)
+
+
+def _collect_with_recap(config: Config, store: WorkbookStore, collected: Collected | None,
+                        pool: ThreadPoolExecutor
+                        ) -> tuple[Collected, Future[dict[str, Grid]] | None]:
+    """The sections, read; and the recap's last state, read at the same time (the recap is
+    the largest file: on a folder of .xlsx its read would otherwise wait for the sections'
+    reads, on Google it is one more call among theirs). Same calls as one after the other."""
+    if collected is not None:
+        return collected, None
+    found = index_files(config, store.find(config.period.code))
+    earlier = pool.submit(store.read, found.recap, list(RECAP_SHEETS)) if found.recap else None
+    found.sheets = read_sections(config, store, found.refs.values())
+    return found, earlier
+
+
+def _recap(config: Config, store: WorkbookStore, now: datetime, found: Collected,
+           earlier: Future[dict[str, Grid]] | None, *, issues: list[Issue] | None,
+           refresh_quarters: bool, extra_sheets: Sequence[SheetPatch]) -> RecapResult:
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
 
@@ -90,7 +116,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
 
     ref = found.recap
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE])  # one call
+    grids = earlier.result() if earlier else store.read(ref, list(RECAP_SHEETS))  # one call
     cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
     cache = quarter_rows(config, store, data, cached) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
