@@ -7,7 +7,6 @@ batch write, one sharing check); creating it the first time: <= 3 + sharing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,7 +26,7 @@ from sheets_sync.domain.recap import (
     previous_values,
     recap_patch,
 )
-from sheets_sync.flows.collect import Collected, index_files, read_sections
+from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.flows.status import (
@@ -36,7 +35,7 @@ from sheets_sync.flows.status import (
     record_hand_ins,
     timeliness_of,
 )
-from sheets_sync.ports import FileRef, Grant, Grid, Role, Tags, WorkbookStore
+from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
 
 @dataclass
@@ -65,32 +64,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
           refresh_quarters: bool = False,
           extra_sheets: Sequence[SheetPatch] = ()) -> RecapResult:
     """`extra_sheets` ride in the same write (the watcher's memory: no extra call)."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="recap-read") as pool:
-        found, earlier = _collect_with_recap(config, store, collected, pool)
-        return _recap(config, store, now, found, earlier, issues=issues,
-                      refresh_quarters=refresh_quarters, extra_sheets=extra_sheets)
-
-
-RECAP_SHEETS = (SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE)
-
-
-def _collect_with_recap(config: Config, store: WorkbookStore, collected: Collected | None,
-                        pool: ThreadPoolExecutor
-                        ) -> tuple[Collected, Future[dict[str, Grid]] | None]:
-    """The sections, read; and the recap's last state, read at the same time (the recap is
-    the largest file: on a folder of .xlsx its read would otherwise wait for the sections'
-    reads, on Google it is one more call among theirs). Same calls as one after the other."""
-    if collected is not None:
-        return collected, None
-    found = index_files(config, store.find(config.period.code))
-    earlier = pool.submit(store.read, found.recap, list(RECAP_SHEETS)) if found.recap else None
-    found.sheets = read_sections(config, store, found.refs.values())
-    return found, earlier
-
-
-def _recap(config: Config, store: WorkbookStore, now: datetime, found: Collected,
-           earlier: Future[dict[str, Grid]] | None, *, issues: list[Issue] | None,
-           refresh_quarters: bool, extra_sheets: Sequence[SheetPatch]) -> RecapResult:
+    found = collected or collect(config, store)
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
 
@@ -116,7 +90,7 @@ def _recap(config: Config, store: WorkbookStore, now: datetime, found: Collected
         return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
 
     ref = found.recap
-    grids = earlier.result() if earlier else store.read(ref, list(RECAP_SHEETS))  # one call
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE])  # one call
     cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
     cache = quarter_rows(config, store, data, cached) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
