@@ -113,6 +113,9 @@ def main(ctx: click.Context, config_path: Path, stats: bool) -> None:
 
     Urutan biasa: distribute -> status -> validate -> recap (atau watch).
     """
+    from sheets_sync import holiday_cache
+
+    holiday_cache.use_cache()  # national holidays from disk, not the package, after once
     ctx.obj = App(config_path=config_path, stats=stats,
                   writing=ctx.invoked_subcommand in WRITING_COMMANDS,
                   strict=ctx.invoked_subcommand in SINGLE_WRITE_COMMANDS)

@@ -11,13 +11,30 @@ the N-th working day after the day the previous step was due.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
-
-import holidays
 
 from sheets_sync.domain.models import MONTHS_ID, Config, Sop
+
+HOLIDAY_SET = ("ID", ("public", "government"), "id")  # country, categories, names' language
+
+
+@functools.cache
+def holidays_from_package(year: int) -> dict[date, str]:
+    """One year's national holidays and cuti bersama, from the `holidays` package."""
+    import holidays  # a quarter of a second to import and build: only when asked
+
+    country, categories, language = HOLIDAY_SET
+    found = holidays.country_holidays(country, categories=categories, language=language,
+                                      years=year)
+    return {day: name for day, name in found.items() if day.year == year}
+
+
+# Where national holidays come from. The CLI puts a cache of the package's answers here
+# (`sheets_sync.holiday_cache`); the domain alone asks the package.
+national_holidays: Callable[[int], Mapping[date, str]] = holidays_from_package
 
 _DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
@@ -27,24 +44,26 @@ class WorkingCalendar:
         self.sop = sop
         self._extra_off = set(sop.extra_holidays)
         self._extra_on = set(sop.extra_working_days)
+        self._years: dict[int, Mapping[date, str]] = {}
 
-    @cached_property
-    def _national(self) -> holidays.HolidayBase:
-        # years are filled in lazily by the holidays package as dates are looked up
-        return holidays.country_holidays("ID", categories=("public", "government"),
-                                         language="id")
+    def _national(self, year: int) -> Mapping[date, str]:
+        found = self._years.get(year)
+        if found is None:
+            found = self._years[year] = national_holidays(year)
+        return found
 
     def holiday_name(self, day: date) -> str | None:
         if day in self._extra_on:
             return None
         if day in self._extra_off:
             return "Libur lokal"
-        return self._national.get(day)
+        return self._national(day.year).get(day)
 
     def is_working_day(self, day: date) -> bool:
         if day in self._extra_on:
             return True
-        return day.weekday() < 5 and day not in self._extra_off and day not in self._national
+        return (day.weekday() < 5 and day not in self._extra_off
+                and day not in self._national(day.year))
 
     def next_working_day(self, day: date) -> date:
         day += timedelta(days=1)
