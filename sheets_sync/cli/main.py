@@ -5,6 +5,7 @@ this file only wires them."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from sheets_sync.errors import (
     UsageProblem,
 )
 from sheets_sync.flows.guard import SINGLE_WRITE_COMMANDS, WRITING_COMMANDS
+
+LONG_RUNNING = {"watch"}  # runs for days as a service
 
 lang.install()  # click's own messages ("Usage:", "Missing option") in Indonesian
 
@@ -43,6 +46,7 @@ class _Group(click.Group):
         super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        collecting = gc.isenabled()  # the command may pause the cycle collector (`main`)
         try:
             try:
                 result = super().invoke(ctx)
@@ -64,6 +68,8 @@ class _Group(click.Group):
             _fail(ctx, "Dihentikan", "Perintah dihentikan. Menjalankannya lagi aman: pekerjaan "
                   "dilanjutkan dari keadaan terakhir.", 130)
         finally:
+            if collecting:
+                gc.enable()  # as it was: a caller in the same process (tests) keeps its own
             app = ctx.obj
             if isinstance(app, App) and app._store is not None:
                 app._store.release()  # the period's lock
@@ -116,6 +122,11 @@ def main(ctx: click.Context, config_path: Path, stats: bool) -> None:
     from sheets_sync import holiday_cache
 
     holiday_cache.use_cache()  # national holidays from disk, not the package, after once
+    if ctx.invoked_subcommand not in LONG_RUNNING:
+        # A command builds a few hundred thousand cell values and ends in seconds: Python's
+        # cycle collector would walk them again and again (a tenth of a recap's time) for
+        # garbage that reference counting frees anyway. The watcher keeps collecting.
+        gc.disable()
     ctx.obj = App(config_path=config_path, stats=stats,
                   writing=ctx.invoked_subcommand in WRITING_COMMANDS,
                   strict=ctx.invoked_subcommand in SINGLE_WRITE_COMMANDS)
