@@ -68,7 +68,7 @@ def _sheet_paths(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     return out, date1904
 
 
-def _text(node: Any) -> str:
+def element_text(node: Any) -> str:
     """A string item's text as openpyxl gives it: the plain text, then every run's (not
     the phonetic hints)."""
     parts = []
@@ -86,7 +86,7 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
     root = _xml(zf, "xl/sharedStrings.xml")
-    return [_text(si).replace("x005F_", "") for si in root.iter(f"{NS}si")]
+    return [element_text(si).replace("x005F_", "") for si in root.iter(f"{NS}si")]
 
 
 _QUOTED = re.compile(r'"[^"]*"|\\.')  # literal text in a number format: "%" or \% shows a sign only
@@ -139,7 +139,7 @@ def _number_styles(zf: zipfile.ZipFile) -> dict[int, str | bool]:
     return out
 
 
-def _number(text: str) -> int | float:
+def xml_number(text: str) -> int | float:
     if "." in text or "E" in text or "e" in text:
         return float(text)
     return int(text)
@@ -193,7 +193,7 @@ def _parsed_cells(data: bytes) -> Iterator[RawCell]:
         kind = el.get("t", "n")
         if kind == "inlineStr":
             node = el.find(is_tag)
-            text = _text(node) if node is not None else None
+            text = element_text(node) if node is not None else None
         else:
             text = el.findtext(v_tag)
         yield ref, el.get("s"), kind, text
@@ -212,7 +212,7 @@ def _placed(raw: Iterable[RawCell], strings: list[str], dates: dict[int, str | b
             if value is None:
                 pass
             elif kind == "n":
-                value = _number(value)
+                value = xml_number(value)
                 number_style = dates.get(int(style or 0))
                 if isinstance(number_style, str):
                     value = as_seen(value, number_style)

@@ -56,7 +56,7 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
 
     for (row, col), value in sp.values.items():
         cell = ws.cell(row=row, column=col)
-        if (row, col) in sp.expected and not _same(cell.value, sp.expected[(row, col)]):
+        if (row, col) in sp.expected and not same_value(cell.value, sp.expected[(row, col)]):
             continue  # changed since the flow read it: the section's value stays
         _put(cell, value)
     for rng, fmt in sp.formats:
@@ -144,7 +144,7 @@ def own_note(comment: Any) -> str:
     return text.split(f"\n\n{NOTE_MARK}\n", 1)[0].split(NOTE_MARK, 1)[0].rstrip()
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     return ("" if a is None else str(a).strip()) == ("" if b is None else str(b).strip())
 
 
@@ -171,10 +171,10 @@ def format_cell(cell: Any, fmt: Format) -> None:
             name=old.name, size=old.sz, underline=old.u, strike=old.strike,
             bold=old.b if fmt.bold is None else fmt.bold,
             italic=old.i if fmt.italic is None else fmt.italic,
-            color=_argb(fmt.font_color) if fmt.font_color else old.color,
+            color=argb(fmt.font_color) if fmt.font_color else old.color,
         )
-    if fmt.fill is not None and not (_feedback_fill(fmt.fill) and _their_fill(cell)):
-        cell.fill = (PatternFill(fill_type="solid", fgColor=_argb(fmt.fill))
+    if fmt.fill is not None and not (feedback_fill(fmt.fill) and their_fill(cell)):
+        cell.fill = (PatternFill(fill_type="solid", fgColor=argb(fmt.fill))
                      if fmt.fill else PatternFill(fill_type=None))
     if fmt.number_format is not None:
         cell.number_format = fmt.number_format
@@ -186,12 +186,12 @@ def format_cell(cell: Any, fmt: Format) -> None:
         )
 
 
-def _feedback_fill(fill: str) -> bool:
+def feedback_fill(fill: str) -> bool:
     """Input yellow, an issue highlight, or no fill: what feedback paints and takes back."""
     return not fill or fill.lstrip("#").upper() in SERVICE_FILLS
 
 
-def _their_fill(cell: Any) -> bool:
+def their_fill(cell: Any) -> bool:
     """A solid colour the service does not paint: the section's own, left alone."""
     fill = cell.fill
     if fill is None or fill.fill_type != "solid":
@@ -202,7 +202,7 @@ def _their_fill(cell: Any) -> bool:
     return rgb.upper()[-6:] not in SERVICE_FILLS
 
 
-def _argb(color: str) -> str:
+def argb(color: str) -> str:
     return "FF" + color.lstrip("#").upper()
 
 

@@ -16,7 +16,7 @@ from xml.etree.ElementTree import fromstring
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 
-from sheets_sync.adapters.local.values import _number, _text
+from sheets_sync.adapters.local.values import element_text, xml_number
 from sheets_sync.adapters.local.xml_parts import MAIN_NS, NotHandled, attrs_of, esc_text, format_attrs
 from sheets_sync.domain.patch import Formula, Value
 
@@ -145,14 +145,14 @@ def loaded_value(cell: Cell, shared: Callable[[int], str], is_date: Callable[[in
         node = el.find(f"{{{MAIN_NS}}}is")
         if node is not None and node.find(f"{{{MAIN_NS}}}r") is not None:
             raise NotHandled("rich text")
-        return _text(node) if node is not None else None
+        return element_text(node) if node is not None else None
     raw = el.findtext(f"{{{MAIN_NS}}}v")
     if not raw:  # no value, or an empty <v/>
         return None
     if kind == "n":
         if is_date(cell.style):
             raise NotHandled("a date")
-        return _number(raw)
+        return xml_number(raw)
     if kind == "s":
         return shared(int(raw))
     if kind == "b":

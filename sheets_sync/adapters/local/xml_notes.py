@@ -15,7 +15,7 @@ from xml.etree.ElementTree import fromstring
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.xml.functions import tostring
 
-from sheets_sync.adapters.local.values import _text
+from sheets_sync.adapters.local.values import element_text
 from sheets_sync.adapters.local.xlsx_render import NOTE_MARK, SERVICE_NAME, own_note
 from sheets_sync.adapters.local.xml_cells import MAX_COL, MAX_ROW, checked_string, parse_ref
 from sheets_sync.adapters.local.xml_parts import (
@@ -49,7 +49,7 @@ def read_notes(data: bytes) -> dict[Cell, Note]:
     for comment in listed if listed is not None else []:
         text = comment.find(f"{NS}text")
         notes[parse_ref(comment.get("ref", ""))] = (
-            _text(text) if text is not None else "", authors[int(comment.get("authorId", ""))])
+            element_text(text) if text is not None else "", authors[int(comment.get("authorId", ""))])
     return notes
 
 

@@ -26,8 +26,8 @@ from xml.etree.ElementTree import fromstring
 
 from openpyxl.styles.numbers import is_date_format
 
-from sheets_sync.adapters.local.values import _text
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, _same
+from sheets_sync.adapters.local.values import element_text
+from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, same_value
 from sheets_sync.adapters.local.xml_cells import MAX_COL
 from sheets_sync.adapters.local.xml_notes import SheetNotes
 from sheets_sync.adapters.local.xml_parts import (
@@ -156,7 +156,7 @@ class _Package:
         if self._strings is None:
             root = fromstring(checked_text(self._need(self._part("/sharedStrings"))))
             self._strings = [None if si.find(f"{NS}r") is not None
-                             else _text(si).replace("x005F_", "") for si in root.iter(f"{NS}si")]
+                             else element_text(si).replace("x005F_", "") for si in root.iter(f"{NS}si")]
         found = self._strings[n]
         if found is None:
             raise NotHandled("rich text")
@@ -206,7 +206,7 @@ class _Package:
             check(CellRange.cell(r, c))
             # read first: a formula, rich text or a date there is openpyxl's to replace
             now = ws.read_value(r, c, self.shared_string, self.is_date)
-            if (r, c) in sp.expected and not _same(now, sp.expected[(r, c)]):
+            if (r, c) in sp.expected and not same_value(now, sp.expected[(r, c)]):
                 continue  # changed since the flow read it: the section's value stays
             ws.set_value(r, c, value)
         self._format(ws, sp, check)

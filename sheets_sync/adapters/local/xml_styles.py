@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.fills import Fill
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE
 
-from sheets_sync.adapters.local.xlsx_render import _argb, _feedback_fill, _their_fill
+from sheets_sync.adapters.local.xlsx_render import argb, feedback_fill, their_fill
 from sheets_sync.adapters.local.xml_parts import NS, NotHandled, esc_attr, root_tag
 from sheets_sync.domain.patch import Format
 
@@ -125,13 +125,13 @@ class Styles:
             new_font = Font(name=old.name, size=old.sz, underline=old.u, strike=old.strike,
                             bold=old.b if fmt.bold is None else fmt.bold,
                             italic=old.i if fmt.italic is None else fmt.italic,
-                            color=_argb(fmt.font_color) if fmt.font_color else old.color)
+                            color=argb(fmt.font_color) if fmt.font_color else old.color)
             attrs["fontId"] = str(self._add("fonts", new_font, self.font))
             _applied(attrs, "applyFont")
         if fmt.fill is not None and not (
-                _feedback_fill(fmt.fill)
-                and _their_fill(SimpleNamespace(fill=self.fill(int(key.get("fillId")))))):
-            new_fill = (PatternFill(fill_type="solid", fgColor=_argb(fmt.fill)) if fmt.fill
+                feedback_fill(fmt.fill)
+                and their_fill(SimpleNamespace(fill=self.fill(int(key.get("fillId")))))):
+            new_fill = (PatternFill(fill_type="solid", fgColor=argb(fmt.fill)) if fmt.fill
                         else PatternFill(fill_type=None))
             attrs["fillId"] = str(self._add("fills", new_fill, self.fill))
             _applied(attrs, "applyFill")
