@@ -118,3 +118,25 @@ def test_a_quiet_restart_costs_two_calls_on_google(tmp_path: Path) -> None:
     result = Watcher(env.config, env.store()).cycle(NOW)
     assert result.changed == [] and not result.recap_written
     assert env.fake.count() == 2  # the listing, and the memory read
+
+
+def test_the_service_own_status_is_not_a_change_on_the_next_cycle(env: Env) -> None:
+    env.run("distribute")
+    env.run("watch", "--once")
+    env.run("watch", "--once")  # settles the service's own writes of the first cycle
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 7}}, status="Selesai")
+    assert "berubah: bagian-1;" in env.run("watch", "--once").output  # feedback: a status
+    assert "tidak ada perubahan" in env.run("watch", "--once").output  # ours, not theirs
+
+
+def test_a_damaged_workbook_does_not_stop_the_watcher(tmp_path: Path) -> None:
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    env.run("watch", "--once")
+    path = Path(env.section_ref("bagian-2").id)
+    path.write_bytes(path.read_bytes()[:4000])  # a save cut off halfway
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 7}})
+    out = env.run("watch", "--once", code=4).output  # 4: a section was left alone
+    assert "bagian-2" in out and "rusak" in out and "Traceback" not in out
+    assert "berubah: bagian-1;" in out  # the others carry on
+    assert "bagian-2" in env.run("watch", "--once", code=4).output  # and it is tried again

@@ -145,6 +145,7 @@ class PlannedFeedback:
     section: str
     updates: dict[str, object]  # the hand-in records written with it
     patch: WorkbookPatch
+    status: str | None = None  # the status it sets (None: the section's own stays)
 
 
 def plan_feedback(config: Config, sheets: dict[str, SectionSheet],
@@ -160,18 +161,23 @@ def plan_feedback(config: Config, sheets: dict[str, SectionSheet],
                    if now is not None else {})
         if changed or updates:
             out.append(PlannedFeedback(section, updates, feedback.feedback_patch(
-                config, with_records(sheet, updates), mine)))
+                config, with_records(sheet, updates), mine),
+                feedback.target_status(config, sheet, mine)))
     return out
 
 
 def record_written(store: WorkbookStore, found: Collected,
                    sent: list[PlannedFeedback]) -> list[str]:
     """The sections whose feedback was written (not left alone: open in Excel, damaged),
-    their records kept as the sheets now read."""
+    their records and status kept as the sheets now read (the watcher then does not take
+    the service's own status for a section's change)."""
     skipped = left_alone(store)
     done = [p for p in sent if p.section not in skipped]
     for p in done:
-        found.sheets[p.section].meta.extra.update(p.updates)
+        sheet = found.sheets[p.section]
+        sheet.meta.extra.update(p.updates)
+        if p.status is not None:
+            sheet.status = p.status
     return [p.section for p in done]
 
 

@@ -99,7 +99,9 @@ class Watcher:
         unread = [ref for s, ref in found.refs.items() if s not in sheets]
         if unread:  # a new process: the recap needs every section
             sheets.update(read_sections(self.config, self.store, unread))
-        sheets = {s: sheets[s] for s in found.refs}
+        # a workbook that could not be read (damaged, half-saved) is left out, as in
+        # `sync recap`: the store reported it, and the other sections carry on
+        sheets = {s: sheets[s] for s in found.refs if s in sheets}
         issues = evaluate_all(self.config, sheets)
         subset = Collected(
             refs={s: r for s, r in found.refs.items() if s in changed_ids},
