@@ -242,8 +242,10 @@ def test_fortnight_on_the_google_fake_in_process(tmp_path):
         day(6, 8): ["perlu_konfirmasi:bagian-2:email", "perlu_konfirmasi:bagian-2:webhook"],
         day(7, 8): ["terlambat:bagian-3:email", "terlambat:bagian-3:webhook",
                     "batas_periksa:-:email", "batas_periksa:-:webhook"],
-        day(7, 11): ["semua_masuk:-:email", "semua_masuk:-:webhook"],
-        day(7, 11, 5): ["rekap_lengkap:-:email", "rekap_lengkap:-:webhook"],
+        # the cycle that validates the last sections knows the statuses it set: the recap
+        # it writes is complete, and leadership is told in the same cycle
+        day(7, 11): ["semua_masuk:-:email", "semua_masuk:-:webhook",
+                     "rekap_lengkap:-:email", "rekap_lengkap:-:webhook"],
     }
     assert len(box.messages) == 7 and len(hook.requests) == 7
     keys = [m["X-Sheets-Sync-Key"] for m in box.messages]

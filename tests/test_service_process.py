@@ -90,8 +90,10 @@ def test_the_watcher_runs_a_fortnight_as_a_process(tmp_path):
                 assert at("2026-10-07T08:00")["sent"] == 5  # bagian-3 late; PEP: check due
                 env.type_into("bagian-3", valid["bagian-3"], status="Selesai")  # late
                 env.type_into("bagian-2", {"B2-01": {"keterangan": "anggaran dipotong"}})
-                assert at("2026-10-07T11:00")["sent"] == 6  # all handed in: PEP
-                assert at("2026-10-07T11:05")["sent"] == 7  # all valid: leadership
+                # all handed in (PEP) and, in the same cycle that set them Valid, all valid
+                # (leadership)
+                assert at("2026-10-07T11:00")["sent"] == 7
+                assert at("2026-10-07T11:05")["sent"] == 7
                 settled = at("2026-10-07T11:10")
                 assert at("2026-10-08T09:00") == settled  # nothing more to say or write
 
