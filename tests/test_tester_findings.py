@@ -7,6 +7,7 @@ row 13); Target is column F, Realisasi G, Capaian H.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date
 from pathlib import Path
@@ -232,3 +233,43 @@ def test_backup_times_are_shown_on_the_office_clock(tmp_path: Path) -> None:
     os.utime(backup, (made, made))
     listing = env.run("restore", "bagian-1", "--list").output
     assert "06-10-2026 09:00:00" in listing
+
+
+def _saved_as_excel_would(path: Path, formula: str, result: str) -> None:
+    """Give a formula typed through openpyxl the result Excel saves beside it."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename.startswith("xl/worksheets/"):
+                text = data.decode("utf-8")
+                text = re.sub(rf"<f>{re.escape(formula)}</f><v ?/>",
+                              f"<f>{formula}</f><v>{result}</v>", text)
+                data = text.encode("utf-8")
+            z.writestr(info, data)
+
+
+@pytest.mark.parametrize("command", [["approve", "bagian-1"], ["reopen", "bagian-1"]])
+def test_a_formula_result_survives_the_writes_openpyxl_still_does(
+        tmp_path: Path, command: list[str]) -> None:
+    """Approval and reopening lock or unlock the sheet through openpyxl, which saves every
+    formula without its result: the Realisasi a section typed as =2*4 must still read 8."""
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    filled = {f"B1-0{n}": {"realisasi": 9, "keterangan": "Sesuai rencana",
+                           "bukti": "https://drive.example/bukti.pdf"} for n in range(1, 5)}
+    filled["B1-02"]["realisasi"] = "=2*4"
+    env.type_into("bagian-1", filled, status="Selesai")
+    path = Path(env.section_ref("bagian-1").id)
+    _saved_as_excel_would(path, "2*4", "8")
+    env.run("validate")
+    env.run("approve", "bagian-1")
+    if command[0] == "reopen":
+        env.run("reopen", "bagian-1", "--reason", "perbaiki bukti")
+    rows = json.loads(env.run("recap", "--format", "json").stdout)["rows"]
+    assert next(r for r in rows if r["indicator"] == "B1-02")["realisasi"] == 8
+    wb = load_workbook(path)  # the formula itself is kept too
+    assert any(c.value == "=2*4" for row in wb["Kertas Kerja"].iter_rows() for c in row)

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from sheets_sync.adapters.local import files
 from sheets_sync.adapters.local.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
 from sheets_sync.adapters.local.cleared_sheets import without_cleared
+from sheets_sync.adapters.local.formula_values import with_saved_results
 from sheets_sync.adapters.local.values import Unsupported, as_seen, read_values
 from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, trim
 from sheets_sync.adapters.local.xml_patch import patched
@@ -73,6 +74,7 @@ def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
                 return _damaged(path, exc)
             bulk = render_with_bulk(wb, patch)  # large cleared sheets' cells as XML
             tmp = save_temp(wb, path, bulk)
+            keep_saved_results(read.data, tmp)  # openpyxl drops the section's formula results
         # The save took a while: check again right before replacing (the swap itself also
         # verifies the content, so a section's save is never overwritten).
         busy = files.office_lock(path)
@@ -100,6 +102,14 @@ def save_temp(wb: Any, path: Path, bulk: list[BulkSheet] | None = None) -> Path:
     of `bulk` (`render_with_bulk`) in their sheets."""
     wb.properties.lastModifiedBy = SERVICE_NAME
     return _to_temp(path, lambda tmp: save_with_bulk(wb, tmp, bulk or []))
+
+
+def keep_saved_results(before: bytes, tmp: Path) -> None:
+    """Put back into the saved `tmp` the results Excel had saved for unchanged formulas."""
+    saved = tmp.read_bytes()
+    kept = with_saved_results(before, saved)
+    if kept is not saved:
+        tmp.write_bytes(kept)
 
 
 def write_temp(data: bytes, path: Path) -> Path:
