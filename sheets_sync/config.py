@@ -119,9 +119,10 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: isinya harus berupa pasangan kunci: nilai (mis. 'period: 2026-TW3').")
 
     in_yaml = _yaml_codes(path, text, data.get("indicators"))
+    known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
+    _check_sections_named(path, text, data.get("indicators"), known)
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
-        known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
         data = {**data, "indicators": [*(data.get("indicators") or []),
                                        *load_indicators(file, known or None, in_yaml)]}
     if data.get("history_file"):
@@ -155,6 +156,23 @@ def config_warnings(path: Path, config: Config) -> list[str]:
                    f"{source}; lembar kerjanya akan kosong. Tambahkan indikatornya, atau hapus "
                    "bagian itu dari 'sections'.")
     return out
+
+
+def _check_sections_named(path: Path, text: str, items: Any, known: set[str]) -> None:
+    """An indicator written in the YAML whose section is not in `sections`: refused naming its
+    line, as the indicators file names its row (the model alone could name neither)."""
+    if not known or not isinstance(items, list):
+        return
+    for n, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("section") in (None, ""):
+            continue  # a missing section is the model's finding, with its field
+        if str(item["section"]) not in known:
+            line = _line_of(text, ["indicators", n, "section"])
+            where = f" baris {line}" if line else f" indicators[{n}]"
+            raise ConfigError(
+                f"{path}{where}: indikator {item.get('code', '?')} menyebut bagian "
+                f"'{item['section']}' yang tidak ada di 'sections' (yang ada: "
+                f"{', '.join(sorted(known))}). Periksa ejaannya.")
 
 
 def _yaml_codes(path: Path, text: str, items: Any) -> dict[str, Callable[[], str]]:

@@ -151,3 +151,10 @@ def test_csv_indicator_of_an_unknown_section_names_its_line(tmp_path):
     msg = _csv_error(path)
     assert "indikator.csv" in msg and "baris 3" in msg and "'Unit Kerja'" in msg
     assert "gudang" in msg and "bagian-1" in msg
+
+
+def test_a_misspelt_section_of_an_indicator_in_the_yaml_names_its_line(tmp_path):
+    path = _yaml(tmp_path, "section: bagian-2\n", "section: bagain-2\n")
+    out = _fails(path)
+    assert f"baris {_line_of(path, 'bagain-2')}" in out
+    assert "B2-01" in out and "'bagain-2'" in out and "bagian-2" in out
