@@ -273,3 +273,19 @@ def test_a_formula_result_survives_the_writes_openpyxl_still_does(
     assert next(r for r in rows if r["indicator"] == "B1-02")["realisasi"] == 8
     wb = load_workbook(path)  # the formula itself is kept too
     assert any(c.value == "=2*4" for row in wb["Kertas Kerja"].iter_rows() for c in row)
+
+
+def test_since_when_a_workbook_is_open_is_told_on_the_office_clock(tmp_path: Path) -> None:
+    import os
+    from datetime import UTC, datetime
+
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 91}}, status="Selesai")
+    path = Path(env.section_ref("bagian-1").id)
+    lock = path.parent / f"~${path.name}"
+    lock.write_bytes(bytes([4]) + b"Budi" + b" " * 49)
+    opened = datetime(2026, 10, 6, 2, 0, tzinfo=UTC).timestamp()  # 09:00 WIB
+    os.utime(lock, (opened, opened))
+    out = " ".join(env.run("validate", code=None).output.split())
+    assert "Budi" in out and "06-10-2026 09:00" in out

@@ -20,4 +20,5 @@ def open_store(config: Config, base_dir: Path) -> WorkbookStore:
     local = config.backend.local
     template = (base_dir / local.template).resolve() if local.template else None
     return LocalStore((base_dir / local.workspace).resolve(), template=template,
-                      lock_stale_minutes=config.backend.lock_stale_minutes)
+                      lock_stale_minutes=config.backend.lock_stale_minutes,
+                      zone=config.office.tzinfo)

@@ -21,7 +21,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 SERVICE_DIR = ".sheets-sync"
@@ -72,23 +72,24 @@ def clean_leftovers(period_dir: Path) -> list[Path]:
 # ---------------------------------------------------------------------- office lock files
 
 
-def office_lock(path: Path) -> str | None:
+def office_lock(path: Path, zone: tzinfo | None = None) -> str | None:
     """Who has `path` open in Excel or LibreOffice, from their lock file beside it (None when
     nobody). The text names the person and since when, for the user's message."""
     folder, name = path.parent, path.name
     # Excel: "~$" + the name; long names lose their first two characters.
     for owner in (folder / f"~${name}", folder / f"~${name[2:]}", folder / f"~${name[1:]}"):
         if owner.is_file():
-            return _describe(_excel_owner(owner), owner)
+            return _describe(_excel_owner(owner), owner, zone)
     libre = folder / f".~lock.{name}#"
     if libre.is_file():
-        return _describe(_libre_owner(libre), libre)
+        return _describe(_libre_owner(libre), libre, zone)
     return None
 
 
-def _describe(who: str, lock: Path) -> str:
+def _describe(who: str, lock: Path, zone: tzinfo | None) -> str:
+    """`zone`: the office's (WIB/WITA/WIT); None: this computer's."""
     try:
-        since = datetime.fromtimestamp(lock.stat().st_mtime).strftime("%d-%m-%Y %H:%M")
+        since = datetime.fromtimestamp(lock.stat().st_mtime, zone).strftime("%d-%m-%Y %H:%M")
     except OSError:
         since = "?"
     return f"sedang dibuka oleh {who or 'seseorang'} sejak {since} (berkas kunci {lock.name})"

@@ -21,7 +21,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -59,13 +59,14 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 class LocalStore:
     def __init__(self, workspace: Path, processes: int | None = None, *,
                  template: Path | None = None, lock_wait: float | None = None,
-                 lock_stale_minutes: float = 15) -> None:
+                 lock_stale_minutes: float = 15, zone: tzinfo | None = None) -> None:
         self.workspace = Path(workspace)
         self.template = template
         self.identity: str | None = SERVICE_NAME
         self.processes = processes if processes is not None else min(4, os.cpu_count() or 1)
         self.lock_wait = lock_wait
         self.lock_stale_minutes = lock_stale_minutes
+        self.zone = zone  # the office's clock, for the times in messages
         self._held: dict[str, int] = {}  # period -> depth: a command may nest its flows
 
     def _pool(self, count: int) -> ProcessPoolExecutor | None:
@@ -173,18 +174,18 @@ class LocalStore:
 
     def apply(self, ref: FileRef, patch: WorkbookPatch) -> None:
         """Raises `FilesSkipped` when the workbook was left alone (open, damaged)."""
-        skip = apply_file(Path(ref.id), patch)
+        skip = apply_file(Path(ref.id), patch, self.zone)
         if skip is not None:
             raise FilesSkipped({ref.id: skip.reason})
 
     def apply_many(self, items: Sequence[tuple[FileRef, WorkbookPatch]]) -> None:
         pool = self._pool(len(items))
         if pool is None:
-            results = [apply_file(Path(r.id), p) for r, p in items]
+            results = [apply_file(Path(r.id), p, self.zone) for r, p in items]
         else:
             with pool:
                 results = list(pool.map(apply_file, [Path(r.id) for r, _ in items],
-                                        [p for _, p in items]))
+                                        [p for _, p in items], [self.zone] * len(items)))
         skipped = {ref.id: res.reason for (ref, _), res in zip(items, results, strict=True)
                    if isinstance(res, Skip)}
         if skipped:
@@ -235,7 +236,7 @@ class LocalStore:
     def restore(self, path: Path, backup: Path) -> Path | None:
         """Put `backup` back at `path`; the current file is kept among the backups first.
         Returns where the current file was kept."""
-        busy = files.office_lock(path)
+        busy = files.office_lock(path, self.zone)
         if busy:  # their next save would undo the restore
             raise BackendError(f"{path.name} {busy}.",
                                hint="Minta yang membukanya menutup berkas itu, lalu coba lagi.")

@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,11 @@ def _gone(path: Path) -> BackendError:
                         hint="Jalankan 'sync distribute' untuk membuatnya kembali.")
 
 
-def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
-    """Write `patch` into the workbook at `path` (None), or say why it was left alone."""
+def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> Skip | None:
+    """Write `patch` into the workbook at `path` (None), or say why it was left alone
+    (`zone`: the office's, for the time in a message)."""
     for _attempt in range(ATTEMPTS):
-        busy = files.office_lock(path)
+        busy = files.office_lock(path, zone)
         if busy:
             return Skip(_busy(path, busy))
         try:
@@ -77,7 +79,7 @@ def apply_file(path: Path, patch: WorkbookPatch) -> Skip | None:
             keep_saved_results(read.data, tmp)  # openpyxl drops the section's formula results
         # The save took a while: check again right before replacing (the swap itself also
         # verifies the content, so a section's save is never overwritten).
-        busy = files.office_lock(path)
+        busy = files.office_lock(path, zone)
         if busy:
             tmp.unlink(missing_ok=True)
             return Skip(_busy(path, busy))
