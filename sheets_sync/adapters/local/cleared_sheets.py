@@ -14,10 +14,8 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-import zlib
-from xml.etree.ElementTree import ParseError, fromstring
 
-from sheets_sync.adapters.local.values import NS, PKG_REL_NS, REL_NS
+from sheets_sync.adapters.local.values import UNREADABLE, sheet_parts
 from sheets_sync.domain.patch import WorkbookPatch
 
 EMPTY_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -44,27 +42,15 @@ def without_cleared(data: bytes, patch: WorkbookPatch) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             parts = _sheet_parts(zf, titles)
             return _repacked(zf, parts) if parts else data
-    except (zipfile.BadZipFile, KeyError, ValueError, ParseError, OSError, EOFError,
-            zlib.error):
+    except UNREADABLE:
         return data
 
 
 def _sheet_parts(zf: zipfile.ZipFile, titles: set[str]) -> set[str]:
     """The worksheet parts (not chart sheets) of the sheets named `titles`."""
-    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r for r in rels.iter(f"{PKG_REL_NS}Relationship")}
     names = set(zf.namelist())
-    parts = set()
-    for sheet in fromstring(zf.read("xl/workbook.xml")).iter(f"{NS}sheet"):
-        rel = targets.get(sheet.get(f"{REL_NS}id"))
-        if sheet.get("name") not in titles or rel is None or rel.get("Type") != WORKSHEET_REL:
-            continue
-        target = rel.get("Target") or ""
-        path = posixpath.normpath(target.lstrip("/") if target.startswith("/")
-                                  else posixpath.join("xl", target))
-        if path in names:
-            parts.add(path)
-    return parts
+    return {part for title, (part, kind) in sheet_parts(zf).items()
+            if title in titles and kind == WORKSHEET_REL and part in names}
 
 
 def _rels_of(part: str) -> str:

@@ -11,14 +11,10 @@ result each unchanged formula had is put back into the saved file, as Excel had 
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
-from xml.etree.ElementTree import fromstring
 
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+from sheets_sync.adapters.local.values import UNREADABLE, sheet_parts
 
 # A plain formula with its saved result, as Excel and LibreOffice write one.
 SAVED = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)><f>([^<]*)</f><v>([^<]*)</v></c>')
@@ -26,22 +22,29 @@ SAVED = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)><f>([^<]*)</f><v>([^<]
 WRITTEN = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)><f>([^<]*)</f><v ?/></c>')
 KIND = re.compile(r'\st="([a-z]+)"')
 
+Results = dict[str, dict[str, tuple[str, str | None, str]]]  # sheet -> cell -> saved
 
-def with_saved_results(before: bytes, after: bytes) -> bytes:
-    """`after` (openpyxl's save of the workbook `before`, with a patch written in) with the
-    saved result of every formula it kept as it was. Returns `after` itself when there is
-    nothing to put back, or anything is unexpected."""
+
+def saved_results(package: bytes) -> Results:
+    """Per sheet, cell -> (formula, result type, result) of every formula saved with its
+    result (none for a package that cannot be read: nothing to keep)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(before)) as old:
-            results = {name: found for name, part in _sheet_parts(old).items()
-                       if (found := _results(old.read(part)))}
-        if not results:
-            return after
-        with zipfile.ZipFile(io.BytesIO(after)) as new:
-            parts = _sheet_parts(new)
+        with zipfile.ZipFile(io.BytesIO(package)) as old:
+            return {name: found for name, (part, _kind) in sheet_parts(old).items()
+                    if (found := _results(old.read(part)))}
+    except UNREADABLE:
+        return {}
+
+
+def with_results(package: bytes, results: Results) -> bytes:
+    """`package` (openpyxl's save, with a patch written in) with the saved result of every
+    formula it kept as it was (`saved_results` of the workbook before)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(package)) as new:
+            parts = {name: part for name, (part, _kind) in sheet_parts(new).items()}
             members = [(info, new.read(info)) for info in new.infolist()]
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError):
-        return after
+    except UNREADABLE:
+        return package
     changed = {parts[name]: results[name] for name in results if name in parts}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -74,16 +77,3 @@ def _put_back(xml: str, results: dict[str, tuple[str, str | None, str]]) -> str:
 
     return WRITTEN.sub(one, xml)
 
-
-def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part in the package (openpyxl renumbers the parts when it saves)."""
-    book = fromstring(package.read("xl/workbook.xml"))
-    rels = fromstring(package.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{PKG_REL}Relationship")}
-    out = {}
-    for sheet in book.iter(f"{MAIN}sheet"):
-        target = targets.get(sheet.get(f"{REL}id"))
-        if sheet.get("name") and target:
-            out[sheet.get("name") or ""] = (target.lstrip("/") if target.startswith("/")
-                                            else posixpath.normpath(f"xl/{target}"))
-    return out

@@ -16,9 +16,10 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
-from xml.etree.ElementTree import XMLParser, iterparse
+from xml.etree.ElementTree import ParseError, XMLParser, iterparse
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import column_index_from_string
@@ -46,6 +47,11 @@ class Unsupported(Exception):
     """Something this reader does not handle: the caller reads with openpyxl instead."""
 
 
+# What reading a package that is damaged or not as expected raises, besides `Unsupported`
+UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, ParseError, OSError, EOFError,
+              zlib.error, Unsupported)
+
+
 def _xml(zf: zipfile.ZipFile, name: str) -> Any:
     from xml.etree.ElementTree import fromstring
 
@@ -56,16 +62,24 @@ def _sheet_paths(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     wb = _xml(zf, "xl/workbook.xml")
     pr = wb.find(f"{NS}workbookPr")
     date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+    return {name: part for name, (part, _kind) in sheet_parts(zf, wb).items()}, date1904
+
+
+def sheet_parts(zf: zipfile.ZipFile, workbook: Any = None) -> dict[str, tuple[str, str]]:
+    """Sheet name -> (its part in the package, its relationship type: a worksheet's or a
+    chart sheet's), in the workbook's order. `workbook`: xl/workbook.xml, already parsed."""
+    wb = workbook if workbook is not None else _xml(zf, "xl/workbook.xml")
     rels = _xml(zf, "xl/_rels/workbook.xml.rels")
-    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{PKG_REL_NS}Relationship")}
+    by_id = {r.get("Id"): r for r in rels.iter(f"{PKG_REL_NS}Relationship")}
     out = {}
     for sheet in wb.iter(f"{NS}sheet"):
-        target = targets.get(sheet.get(f"{REL_NS}id"))
-        if not target:
+        rel = by_id.get(sheet.get(f"{REL_NS}id"))
+        target = rel.get("Target") if rel is not None else None
+        if rel is None or not target:
             raise Unsupported("sheet without a target")
         path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        out[sheet.get("name")] = posixpath.normpath(path)
-    return out, date1904
+        out[sheet.get("name") or ""] = (posixpath.normpath(path), rel.get("Type") or "")
+    return out
 
 
 def element_text(node: Any) -> str:

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from sheets_sync.adapters.local import files
 from sheets_sync.adapters.local.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
 from sheets_sync.adapters.local.cleared_sheets import without_cleared
-from sheets_sync.adapters.local.formula_values import with_saved_results
+from sheets_sync.adapters.local.formula_values import saved_results, with_results
 from sheets_sync.adapters.local.values import Unsupported, as_seen, read_values
 from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, trim
 from sheets_sync.adapters.local.xml_patch import patched
@@ -108,10 +108,9 @@ def save_temp(wb: Any, path: Path, bulk: list[BulkSheet] | None = None) -> Path:
 
 def keep_saved_results(before: bytes, tmp: Path) -> None:
     """Put back into the saved `tmp` the results Excel had saved for unchanged formulas."""
-    saved = tmp.read_bytes()
-    kept = with_saved_results(before, saved)
-    if kept is not saved:
-        tmp.write_bytes(kept)
+    results = saved_results(before)
+    if results:
+        tmp.write_bytes(with_results(tmp.read_bytes(), results))
 
 
 def write_temp(data: bytes, path: Path) -> Path:
