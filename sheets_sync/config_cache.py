@@ -62,11 +62,21 @@ def _store(folder: Path, file: Path, data: Any) -> None:
             return
     except (TypeError, ValueError):
         return
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{uuid.uuid4().hex}.tmp"  # whole or not at all, for a racing reader
-        tmp.write_text(encoded, encoding="utf-8")
+    if keep(file, encoded):
+        with contextlib.suppress(OSError):
+            entries = sorted(folder.glob("config-*.json"), key=lambda p: p.stat().st_mtime)
+            for old in entries[:-KEEP]:
+                old.unlink()
+
+
+def keep(file: Path, text: str) -> bool:
+    """Write a cache file whole or not at all (a racing reader never sees half of it);
+    False when the cache folder cannot be written, which only means computing again."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.parent / f".{uuid.uuid4().hex}.tmp"
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, file)
-        entries = sorted(folder.glob("config-*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink()
+        return True
+    except OSError:
+        return False

@@ -14,12 +14,10 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
-import uuid
 from datetime import date
 from pathlib import Path
 
-from sheets_sync.config_cache import cache_folder
+from sheets_sync.config_cache import cache_folder, keep
 from sheets_sync.domain import calendar
 
 
@@ -32,12 +30,7 @@ def national_holidays(year: int) -> dict[date, str]:
             return {date.fromisoformat(day): str(name) for day, name in kept.items()}
     found = calendar.holidays_from_package(year)
     if file is not None:
-        with contextlib.suppress(OSError):
-            file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = file.parent / f".{uuid.uuid4().hex}.tmp"
-            tmp.write_text(json.dumps({d.isoformat(): n for d, n in found.items()},
-                                      ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, file)
+        keep(file, json.dumps({d.isoformat(): n for d, n in found.items()}, ensure_ascii=False))
     return found
 
 
