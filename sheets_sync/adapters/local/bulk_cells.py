@@ -27,16 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.adapters.local.xlsx_render import format_cell, render
+from sheets_sync.adapters.local.xml_cells import cell_content
+from sheets_sync.adapters.local.xml_parts import NotHandled
 from sheets_sync.domain.patch import Formula, SheetPatch, WorkbookPatch
 
 BULK_FROM = 2000  # values; below this openpyxl's own writer costs about as little
-MAX_TEXT = 32767  # characters in a cell; openpyxl cuts longer text there
 # What openpyxl writes for a sheet without cells: the places our cell data goes.
 EMPTY_DATA = (b"<sheetData></sheetData>", b"<sheetData />", b"<sheetData/>")
 EMPTY_DIMENSION = b'<dimension ref="A1:A1" />'
@@ -128,7 +129,7 @@ class _Cells:
             if type(value) is str:
                 tail = texts.get(value)
                 if tail is None:
-                    tail = texts[value] = _text_tail(value, formula=False)
+                    tail = texts[value] = _tail(value)
                 self.tails[key] = tail
             else:
                 self.tails[key] = _tail(value)
@@ -185,52 +186,23 @@ class _Cells:
         return ids
 
 
-def _escaped(text: str) -> str:
-    # as ElementTree writes text: &, < and > (a carriage return goes as it is)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
-def _text_tail(text: str, *, formula: bool) -> str:
-    """The cell XML for text set as a cell's value: a formula when `formula` and it starts
-    with "=", an error code as an error, else an inline string."""
-    text = text[:MAX_TEXT]
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        raise Unsupported("a character XML cannot hold")
-    if formula and len(text) > 1 and text.startswith("="):
-        return f"><f>{_escaped(text[1:])}</f><v /></c>"
-    if text in ERROR_CODES:
-        return f' t="e"><v>{text}</v></c>'
-    if not text:
-        return ' t="inlineStr"/>'
-    stripped = text.strip()
-    space = ' xml:space="preserve"' if stripped and stripped != text else ""
-    return f' t="inlineStr"><is><t{space}>{_escaped(text)}</t></is></c>'
-
-
 def _tail(value: Any) -> str:
-    """The cell XML after its style, as openpyxl writes it after `xlsx_render._put`."""
+    """The cell XML after its style, as openpyxl writes it after `xlsx_render._put`: the
+    in-place writer's `cell_content`, with the shapes only a new sheet meets."""
     kind = type(value)
-    if kind is str:  # the most common first
-        return _text_tail(value, formula=False)
-    if kind is int or kind is float:
+    if kind is int or kind is float:  # the most common first
         return _number_tail(value)
     if value is None:
         return NONE_TAIL
-    if value is True or value is False:
-        return ' t="b"><v>1</v></c>' if value else ' t="b"><v>0</v></c>'
-    if isinstance(value, (int, float)):
-        return _number_tail(value)
-    if isinstance(value, Formula):
-        return _text_tail(str(value.text), formula=True)
-    if isinstance(value, str):
-        return _text_tail(str(value), formula=False)  # str(): as openpyxl takes a subclass
-    raise Unsupported(f"a value of type {type(value).__name__}")
+    text = value.text if isinstance(value, Formula) else value
+    if isinstance(text, str) and text in ERROR_CODES:
+        return f' t="e"><v>{text}</v></c>'  # openpyxl writes these as error values
+    try:
+        t, children = cell_content(value)
+    except NotHandled as exc:
+        raise Unsupported(str(exc)) from None
+    attr = f' t="{t}"' if t else ""
+    return f"{attr}>{children}</c>" if children is not None else f"{attr}/>"
 
 
 def _number_tail(value: float) -> str:
