@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import timezone
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -256,6 +256,9 @@ class Signatory(Strict):
 
 class Reports(Strict):
     signatory: Signatory = Field(default_factory=Signatory)
+    # The paper the office prints on: A4, or F4 (Folio, 215 x 330 mm), common in Indonesian
+    # government offices. Every xlsx the service writes and every PDF report uses it.
+    paper: Literal["A4", "F4"] = "A4"
 
 
 CellValue = Annotated[Any, "a raw cell value: str, int, float, bool, datetime or None"]

@@ -1,0 +1,94 @@
+"""How every face the service writes looks: one description, rendered by each backend.
+
+The recap (Google and .xlsx), the xlsx exports and the PDF reports take their number formats,
+band colours and paper from here, so the same value reads the same everywhere and a change of
+style is made once. Pure: no backend, no library.
+
+Number formats are Excel/Sheets format codes. The separators they show follow the locale of
+the file (Google: the spreadsheet's locale, set to `id_ID`; Excel and LibreOffice: the
+computer's, which in these offices is Indonesian), so `#,##0` reads `1.250.000` there.
+Capaian is kept as a percentage number (87.5, not 0.875): its format appends ` %` literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sheets_sync.domain.models import RatingScheme
+
+# --------------------------------------------------------------------------- number formats
+
+WHOLE = "#,##0"  # counts, targets in units
+DECIMAL = "#,##0.##"  # a realisasi as typed: 12.000 or 87,5
+PERCENT = '0.0" %"'  # capaian, stored as 87.5
+RUPIAH = '"Rp"\\ #,##0'  # pagu and realisasi anggaran
+DATETIME = "dd/mm/yyyy hh:mm"
+DATE = "dd/mm/yyyy"
+
+# --------------------------------------------------------------------------- colours
+
+HEADER_FILL = "#1F4E78"  # dark blue header rows, white bold text
+HEADER_FONT = "#FFFFFF"
+TITLE_FONT = "#1F4E78"
+SUBTLE_FILL = "#F2F2F2"  # summary blocks, group rows
+LINK_FONT = "#0563C1"
+
+# Band colours from best to worst, as the Renja evaluation's five bands read: dark green,
+# green, yellow, orange, red. A config with another number of bands takes colours spread
+# over the same scale, best first, so "green is good" holds for any scheme.
+_BAND_SCALE = (
+    ("#63BE7B", "#000000"),  # Sangat Tinggi
+    ("#C6EFCE", "#006100"),  # Tinggi
+    ("#FFEB9C", "#7F6000"),  # Sedang
+    ("#F8CBAD", "#833C0B"),  # Rendah
+    ("#FF7C80", "#000000"),  # Sangat Rendah
+)
+
+
+@dataclass(frozen=True)
+class BandStyle:
+    label: str
+    min: float  # inclusive lower bound of capaian (%), -inf for the lowest band
+    fill: str  # "#RRGGBB"
+    font: str
+
+
+def band_styles(scheme: RatingScheme) -> list[BandStyle]:
+    """One style per configured band, highest band first (the config's order)."""
+    n = len(scheme.bands)
+    last = len(_BAND_SCALE) - 1
+    styles = []
+    for i, band in enumerate(scheme.bands):
+        pick = 0 if n == 1 else round(i * last / (n - 1))
+        fill, font = _BAND_SCALE[pick]
+        styles.append(BandStyle(band.label, band.min, fill, font))
+    return styles
+
+
+def band_style(scheme: RatingScheme, label: str) -> BandStyle | None:
+    """The style of the band named `label` (a predikat), or None for no predikat."""
+    return next((s for s in band_styles(scheme) if s.label == label), None)
+
+
+# --------------------------------------------------------------------------- paper
+
+# Paper sizes in millimetres (width x height, portrait). F4 ("Folio") is what many
+# Indonesian government offices print on.
+PAPER_MM = {"A4": (210.0, 297.0), "F4": (215.0, 330.0)}
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """A sheet's print setup: what the xlsx renderers write and the PDF export follows.
+
+    Google Sheets has no print settings in its API; the Google recap offers a PDF export link
+    carrying the same choices instead.
+    """
+
+    paper: Literal["A4", "F4"] = "A4"
+    landscape: bool = True
+    fit_width: bool = True  # one page wide, as many pages tall as needed
+    repeat_rows: int = 0  # header rows printed on every page (rows 1..n)
+    margins_cm: float = 1.5
+    footer: str = ""  # left footer text, e.g. "Periode 2026-TW3"; page numbers on the right
