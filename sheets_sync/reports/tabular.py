@@ -18,6 +18,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -48,10 +55,22 @@ def _argb(colour: str) -> str:
     return "FF" + colour.lstrip("#").upper()
 
 
-def _lines(text: str, chars: float) -> int:
-    """Lines a wrapped text takes in a column `chars` characters wide."""
-    per_line = max(1.0, chars * 1.1)  # 10 pt text in a column measured in 11 pt characters
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+def _lines(text: str, chars: float, *, bold: bool = False) -> int:
+    """Lines a text takes wrapped at word boundaries in a column `chars` characters wide."""
+    per_line = max(1.0, chars * (0.95 if bold else 1.1))  # 10 pt text, 11 pt char widths
+    lines = 0
+    for part in text.split("\n"):
+        used, lines = 0.0, lines + 1
+        for word in part.split():
+            need = len(word) if used == 0 else used + 1 + len(word)
+            if need <= per_line:
+                used = need
+            elif used == 0 or len(word) > per_line:  # a word longer than a line breaks
+                lines += math.ceil(len(word) / per_line) - (used == 0)
+                used = len(word) % per_line
+            else:
+                lines, used = lines + 1, len(word)
+    return max(1, lines)
 
 
 def _height(lines: int) -> float:
@@ -63,7 +82,9 @@ def _widths(report: Report) -> list[float]:
     WIDE_TEXT) when its longest cell would otherwise need a row taller than Excel allows."""
     widths = []
     for i, col in enumerate(report.columns):
-        width = max(5.0, col.width * 1.6)
+        # never a header word broken in two (bold letters are wider)
+        word = max((len(w) for w in col.title.split()), default=0) * 1.15 + 1.5
+        width = max(5.0, col.width * 1.6, word)
         if col.kind != "text":  # a number never shows as ####: room for its longest value
             shown = [len(display(r.cells[i])) + (3 if col.kind == "money" else 2)
                      for r in report.rows if i < len(r.cells)
@@ -123,7 +144,7 @@ def _header(ws: Worksheet, report: Report, top: int) -> int:
                                end_column=last + 1)
     widths = _widths(report)
     for r in range(top, bottom + 1):
-        lines = max(_lines(c.group if r == top and two and c.group else c.title, w)
+        lines = max(_lines(c.group if r == top and two and c.group else c.title, w, bold=True)
                     for c, w in zip(report.columns, widths, strict=True))
         ws.row_dimensions[r].height = _height(lines)
     return bottom
@@ -230,6 +251,11 @@ def _chart(ws: Worksheet, report: Report, first: int, last: int, at: int) -> Non
     chart.set_categories(Reference(ws, min_col=report.column("kode") + 1, min_row=first,
                                    max_row=last))
     chart.legend = None
+    # category names slanted, so long section ids never run into each other
+    chart.x_axis.txPr = RichText(
+        bodyPr=RichTextProperties(rot=-2700000, vert="horz"),
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=800)),
+                     endParaRPr=CharacterProperties())])
     chart.y_axis.number_format = "0"
     chart.y_axis.title = report.chart.unit
     chart.width, chart.height = 24, 10
