@@ -329,3 +329,17 @@ def test_renja_renders_in_every_format_with_the_form_header(tmp_path):
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "r.pdf").pages)
     assert "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH" in text
     assert "Faktor penghambat pencapaian kinerja" in text and SIGNATORY["name"] in text
+
+
+@pytest.mark.parametrize("words", [300, 6000])
+def test_pdf_with_a_summary_taller_than_a_page_still_ends_with_the_signature(tmp_path, words):
+    from sheets_sync.reports.pdf import write_pdf
+
+    report = report_of(5)
+    report.summary = [("Faktor penghambat pencapaian kinerja", "kendala anggaran " * words),
+                      ("Tindak lanjut", "(diisi oleh evaluator)")]
+    out = tmp_path / "s.pdf"
+    write_pdf(report, out)
+    pages = [p.extract_text() for p in pypdf.PdfReader(out).pages]
+    assert "Nama Penanda Tangan" in pages[-1]
+    assert sum(t.count("kendala") for t in pages) == words  # nothing of it lost

@@ -247,9 +247,12 @@ def _table(report: Report, size: float, width: float, *, notes_inside: bool = Tr
                     + [""] * (n - sign - 1))
         style += [("SPAN", (sign, r), (-1, r)), ("TOPPADDING", (0, r), (-1, r), 0),
                   ("BOTTOMPADDING", (0, r), (-1, r), 0)]
-    first_kept = max(heads, last_data - keep + 1) if keep else last_data + 1
-    style.append(("NOSPLIT", (0, first_kept), (-1, -1)))
-    return Table(data, colWidths=widths, repeatRows=heads, style=TableStyle(style))
+    if keep >= 0:
+        first_kept = max(heads, last_data - keep + 1) if keep else last_data + 1
+        style.append(("NOSPLIT", (0, first_kept), (-1, -1)))
+    # keep < 0: a tail taller than a page: rows may even split inside (else ReportLab fails)
+    return Table(data, colWidths=widths, repeatRows=heads, style=TableStyle(style),
+                 splitInRow=int(keep < 0))
 
 
 def _columns_for(widths: list[float], room: float, *, from_left: bool) -> int:
@@ -274,22 +277,21 @@ def _fitting_table(report: Report, size: float, width: float, height: float) -> 
     """The table whose unsplittable tail (last rows, summary, notes, signature) fits on one
     page: the notes move after the table when they make it too tall, then fewer rows are
     kept. Returns the table and whether the notes are inside it."""
-    for notes_inside, keep in ((True, TAIL_ROWS), (False, TAIL_ROWS), (False, 1), (False, 0)):
+    for notes_inside, keep in ((True, TAIL_ROWS), (False, TAIL_ROWS), (False, 1)):
         table = _table(report, size, width, notes_inside=notes_inside, keep=keep)
         table.wrap(width, 1e9)  # every row measured (a real height stops at the first page)
         heights = table._rowHeights  # ReportLab's measured rows
         tail = _tail_height(report, heights, notes_inside, keep)
         if tail + sum(heights[: 2 if report.grouped else 1]) <= height * 0.95:
             return table, notes_inside
-    return table, False
+    return _table(report, size, width, notes_inside=False, keep=-1), False
 
 
 def _tail_height(report: Report, heights: list[float], notes_inside: bool, keep: int) -> float:
     extra = len(report.summary) + len(report.signature_lines()) + 1
     if notes_inside and report.notes:
         extra += len(report.notes) + 1
-    data_rows = sum(not r.heading for r in report.rows[-keep:]) if keep else 0
-    return sum(heights[-(extra + min(keep, data_rows)):]) if heights else 0.0
+    return sum(heights[-(extra + min(keep, len(report.rows))):]) if heights else 0.0
 
 
 def _chart(report: Report, width: float) -> Drawing:
