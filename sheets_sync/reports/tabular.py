@@ -91,8 +91,12 @@ def _widths(report: Report) -> list[float]:
                      and isinstance(r.cells[i], (int, float)) and not r.heading]
             width = max([width, *shown])
         else:
-            longest = max((len(str(r.cells[i])) for r in report.rows
-                           if i < len(r.cells) and isinstance(r.cells[i], str)), default=0)
+            texts = [r.cells[i] for r in report.rows if i < len(r.cells) and not r.heading
+                     and isinstance(r.cells[i], str)]
+            # a code or a unit whole on its line (a word longer than 30 letters may break)
+            word = max((len(w) for t in texts for w in str(t).split()), default=0)
+            width = max(width, min(30.0, word * 1.1 + 1))
+            longest = max((len(str(t)) for t in texts), default=0)
             rows_allowed = (MAX_ROW_PT - 3) / LINE_PT
             need = longest / (rows_allowed * 1.1)
             width = max(width, min(WIDE_TEXT, need))
@@ -114,7 +118,8 @@ def _merged_text(ws: Worksheet, row: int, first: int, last: int, text: Cell, cha
                  *, bold: bool = False, kind: str = "text") -> None:
     """`text` in one cell merged over columns first..last, wrapped, its row tall enough."""
     cell = _put(ws, row, first, text, kind)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")  # type: ignore[attr-defined]
+    cell.alignment = Alignment(wrap_text=True, vertical="top",  # type: ignore[attr-defined]
+                               horizontal="left")
     cell.font = Font(bold=bold, size=FONT_SIZE)  # type: ignore[attr-defined]
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
@@ -143,10 +148,16 @@ def _header(ws: Worksheet, report: Report, top: int) -> int:
                                end_row=top if report.columns[first].group else bottom,
                                end_column=last + 1)
     widths = _widths(report)
-    for r in range(top, bottom + 1):
-        lines = max(_lines(c.group if r == top and two and c.group else c.title, w, bold=True)
-                    for c, w in zip(report.columns, widths, strict=True))
-        ws.row_dimensions[r].height = _height(lines)
+    if two:  # a group title wraps over its columns' width together
+        ws.row_dimensions[top].height = _height(max(
+            _lines(title, sum(widths[first:last + 1]), bold=True)
+            for title, first, last in report.header_spans() if report.columns[first].group))
+        ws.row_dimensions[bottom].height = _height(max(
+            _lines(c.title, w, bold=True) - 1 for c, w in zip(report.columns, widths,
+                                                            strict=True) if not c.group) or 1)
+    else:
+        ws.row_dimensions[top].height = _height(max(
+            _lines(c.title, w, bold=True) for c, w in zip(report.columns, widths, strict=True)))
     return bottom
 
 
