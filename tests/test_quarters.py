@@ -239,3 +239,17 @@ def test_history_file_fills_a_quarter_without_workbooks(tmp_path):
     assert number(rows["B1-01"][tw("s.d. TW III")]) == 15 + 25 + 35
     assert rows["B2-01"][tw("TW II")] == "1500"  # read as 1.500 (Indonesian), written plain
     assert rows["B2-01"][tw("TW I")] == MISSING
+
+
+def test_year_to_date_predikat_and_mean_come_from_the_domain(config):
+    from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
+    from sheets_sync.domain.quarters import QuarterFigures, mean_ytd_capaian, ytd_rating
+
+    good = QuarterFigures(current=3, ytd_capaian=95.0)
+    low = QuarterFigures(current=3, ytd_capaian=40.0)
+    none = QuarterFigures(current=3)
+    assert ytd_rating(good, config.rating) == rate(95.0, config.rating) != ytd_rating(
+        low, config.rating)
+    assert ytd_rating(none, config.rating) == ytd_rating(None, config.rating) == NOT_COMPUTABLE
+    assert mean_ytd_capaian([good, low, none, None]) == 67.5  # only those that have one
+    assert mean_ytd_capaian([none]) is None

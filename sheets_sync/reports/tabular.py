@@ -110,7 +110,9 @@ def _put(ws: Worksheet, row: int, col: int, value: Cell, kind: str = "text") -> 
     if isinstance(value, str):
         cell.data_type = "s"  # typed text that starts with '=' stays text
     elif isinstance(value, (int, float)) and kind in FORMATS:
-        cell.number_format = FORMATS[kind]
+        # a whole number as WHOLE: Excel shows `#,##0.##` on 100 as "100," (a dangling comma)
+        whole = kind == "number" and float(value).is_integer()
+        cell.number_format = pres.WHOLE if whole else FORMATS[kind]
     return cell
 
 
