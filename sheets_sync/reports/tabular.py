@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import (
@@ -104,8 +105,9 @@ def _widths(report: Report) -> list[float]:
     return widths
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Cell, kind: str = "text") -> object:
+def _put(ws: Worksheet, row: int, col: int, value: Cell, kind: str = "text") -> XlCell:
     cell = ws.cell(row, col)
+    assert isinstance(cell, XlCell)  # callers write a merged range's first cell only
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # typed text that starts with '=' stays text
@@ -120,9 +122,9 @@ def _merged_text(ws: Worksheet, row: int, first: int, last: int, text: Cell, cha
                  *, bold: bool = False, kind: str = "text") -> None:
     """`text` in one cell merged over columns first..last, wrapped, its row tall enough."""
     cell = _put(ws, row, first, text, kind)
-    cell.alignment = Alignment(wrap_text=True, vertical="top",  # type: ignore[attr-defined]
+    cell.alignment = Alignment(wrap_text=True, vertical="top",
                                horizontal="left")
-    cell.font = Font(bold=bold, size=FONT_SIZE)  # type: ignore[attr-defined]
+    cell.font = Font(bold=bold, size=FONT_SIZE)
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
     lines = _lines(str(text if text is not None else ""), chars)
@@ -176,8 +178,8 @@ def write_xlsx(report: Report, path: Path) -> None:
     row = 1
     for n, line in enumerate([*report.header_lines, f"Tanggal: {report.date_text}"]):
         cell = _put(ws, row, 1, line)
-        cell.font = Font(bold=n < 3, size=13 if n == 0 else 11)  # type: ignore[attr-defined]
-        cell.alignment = Alignment(horizontal="center")  # type: ignore[attr-defined]
+        cell.font = Font(bold=n < 3, size=13 if n == 0 else 11)
+        cell.alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
         row += 1
     head = row + 1
@@ -189,14 +191,14 @@ def write_xlsx(report: Report, path: Path) -> None:
         band = report.band(r.rating)
         for c, (value, col) in enumerate(zip(r.cells, report.columns, strict=False), start=1):
             cell = _put(ws, row, c, value, col.kind)
-            cell.border = BOX  # type: ignore[attr-defined]
-            cell.alignment = Alignment(wrap_text=True, vertical="top")  # type: ignore[attr-defined]
-            cell.font = Font(bold=r.heading, size=FONT_SIZE)  # type: ignore[attr-defined]
+            cell.border = BOX
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(bold=r.heading, size=FONT_SIZE)
             if r.heading:
-                cell.fill = PatternFill(fill_type="solid", fgColor=_argb(pres.SUBTLE_FILL))  # type: ignore[attr-defined]
+                cell.fill = PatternFill(fill_type="solid", fgColor=_argb(pres.SUBTLE_FILL))
             elif col.banded and band is not None:
-                cell.fill = PatternFill(fill_type="solid", fgColor=_argb(band.fill))  # type: ignore[attr-defined]
-                cell.font = Font(color=_argb(band.font), size=FONT_SIZE)  # type: ignore[attr-defined]
+                cell.fill = PatternFill(fill_type="solid", fgColor=_argb(band.fill))
+                cell.font = Font(color=_argb(band.font), size=FONT_SIZE)
             if isinstance(value, str) and not r.heading:
                 lines = max(lines, _lines(value, widths[c - 1]))
         if r.heading:  # its text spans the row (as in the PDF)
@@ -227,7 +229,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     for line in report.signature_lines():
         if line:
             cell = _put(ws, row, sign_col, line)
-            cell.alignment = Alignment(horizontal="center")  # type: ignore[attr-defined]
+            cell.alignment = Alignment(horizontal="center")
             ws.merge_cells(start_row=row, start_column=sign_col, end_row=row, end_column=ncol)
         row += 1
     ws.freeze_panes = ws.cell(first_data, 1)
