@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_recap_render import _filled  # noqa: E402
-from sheets_sync.adapters.local import LocalStore, bulk_cells, values, workbook_io  # noqa: E402
-from sheets_sync.adapters.local.cell_scan import Unsupported  # noqa: E402
-from sheets_sync.adapters.local.values import read_values  # noqa: E402
+from sheets_sync.adapters.local import LocalStore, workbook_io  # noqa: E402
+from sheets_sync.adapters.local.xlsx import bulk_cells, values  # noqa: E402
+from sheets_sync.adapters.local.xlsx.cell_scan import Unsupported  # noqa: E402
+from sheets_sync.adapters.local.xlsx.values import read_values  # noqa: E402
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule  # noqa: E402
 from sheets_sync.domain.models import Config  # noqa: E402
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch  # noqa: E402

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
 
-from sheets_sync.adapters.local import bulk_cells
-from sheets_sync.adapters.local.cell_scan import Unsupported, scan_cells
-from sheets_sync.adapters.local.values import _parsed_cells, _placed, read_values
+from sheets_sync.adapters.local.xlsx import bulk_cells
+from sheets_sync.adapters.local.xlsx.cell_scan import Unsupported, scan_cells
+from sheets_sync.adapters.local.xlsx.values import _parsed_cells, _placed, read_values
 from sheets_sync.domain.patch import Formula, SheetPatch, WorkbookPatch
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

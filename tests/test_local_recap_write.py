@@ -24,9 +24,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from sheets_sync.adapters.local import LocalStore, bulk_cells, workbook_io
-from sheets_sync.adapters.local.cleared_sheets import EMPTY_SHEET, without_cleared
-from sheets_sync.adapters.local.values import read_values
+from sheets_sync.adapters.local import LocalStore, workbook_io
+from sheets_sync.adapters.local.xlsx import bulk_cells
+from sheets_sync.adapters.local.xlsx.cleared_sheets import EMPTY_SHEET, without_cleared
+from sheets_sync.adapters.local.xlsx.values import read_values
 from sheets_sync.domain.numbers import CurrencyValue, PercentValue
 from sheets_sync.domain.patch import (
     CellRange,

@@ -26,8 +26,9 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from sheets_sync.adapters.local import workbook_io, xml_patch
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
+from sheets_sync.adapters.local import workbook_io
+from sheets_sync.adapters.local.xlsx import xml_patch
+from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME
 from sheets_sync.domain.patch import (
     CellRange,
     Chart,

@@ -27,7 +27,6 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from sheets_sync.adapters.local import files
-from sheets_sync.adapters.local.bulk_cells import render_with_bulk
 from sheets_sync.adapters.local.period_lock import PeriodLock
 from sheets_sync.adapters.local.workbook_io import (
     Skip,
@@ -36,7 +35,8 @@ from sheets_sync.adapters.local.workbook_io import (
     read_file,
     save_temp,
 )
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
+from sheets_sync.adapters.local.xlsx.bulk_cells import render_with_bulk
+from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
     BackendError,

@@ -18,12 +18,12 @@ from typing import Any
 from openpyxl import load_workbook
 
 from sheets_sync.adapters.local import files
-from sheets_sync.adapters.local.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
-from sheets_sync.adapters.local.cleared_sheets import without_cleared
-from sheets_sync.adapters.local.formula_values import saved_results, with_results
-from sheets_sync.adapters.local.values import Unsupported, as_seen, read_values
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, trim
-from sheets_sync.adapters.local.xml_patch import patched
+from sheets_sync.adapters.local.xlsx.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
+from sheets_sync.adapters.local.xlsx.cleared_sheets import without_cleared
+from sheets_sync.adapters.local.xlsx.formula_values import saved_results, with_results
+from sheets_sync.adapters.local.xlsx.values import Unsupported, as_seen, read_values
+from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME, trim
+from sheets_sync.adapters.local.xlsx.xml_patch import patched
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import ALL_SHEETS, BackendError, Grid
 

@@ -30,8 +30,8 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-from sheets_sync.adapters.local.cell_scan import Unsupported as ScanUnsupported
-from sheets_sync.adapters.local.cell_scan import scan_cells
+from sheets_sync.adapters.local.xlsx.cell_scan import Unsupported as ScanUnsupported
+from sheets_sync.adapters.local.xlsx.cell_scan import scan_cells
 from sheets_sync.domain.numbers import CurrencyValue, PercentValue
 from sheets_sync.ports import ALL_SHEETS
 

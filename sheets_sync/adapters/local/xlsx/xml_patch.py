@@ -26,11 +26,11 @@ from xml.etree.ElementTree import fromstring
 
 from openpyxl.styles.numbers import is_date_format
 
-from sheets_sync.adapters.local.values import element_text
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, same_value
-from sheets_sync.adapters.local.xml_cells import MAX_COL
-from sheets_sync.adapters.local.xml_notes import SheetNotes
-from sheets_sync.adapters.local.xml_parts import (
+from sheets_sync.adapters.local.xlsx.values import element_text
+from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME, same_value
+from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL
+from sheets_sync.adapters.local.xlsx.xml_notes import SheetNotes
+from sheets_sync.adapters.local.xlsx.xml_parts import (
     NS,
     REL_NS,
     TAG,
@@ -43,8 +43,8 @@ from sheets_sync.adapters.local.xml_parts import (
     prefix_for,
     root_tag,
 )
-from sheets_sync.adapters.local.xml_sheet import SheetXml
-from sheets_sync.adapters.local.xml_styles import Styles, XfKey
+from sheets_sync.adapters.local.xlsx.xml_sheet import SheetXml
+from sheets_sync.adapters.local.xlsx.xml_styles import Styles, XfKey
 from sheets_sync.domain.patch import CellRange, SheetPatch, WorkbookPatch
 
 log = logging.getLogger(__name__)

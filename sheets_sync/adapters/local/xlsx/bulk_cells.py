@@ -32,9 +32,9 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.adapters.local.xlsx_render import format_cell, render
-from sheets_sync.adapters.local.xml_cells import cell_content
-from sheets_sync.adapters.local.xml_parts import NotHandled
+from sheets_sync.adapters.local.xlsx.xlsx_render import format_cell, render
+from sheets_sync.adapters.local.xlsx.xml_cells import cell_content
+from sheets_sync.adapters.local.xlsx.xml_parts import NotHandled
 from sheets_sync.domain.patch import Formula, SheetPatch, WorkbookPatch
 
 BULK_FROM = 2000  # values; below this openpyxl's own writer costs about as little

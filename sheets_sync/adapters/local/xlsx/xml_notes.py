@@ -15,10 +15,10 @@ from xml.etree.ElementTree import fromstring
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.xml.functions import tostring
 
-from sheets_sync.adapters.local.values import element_text
-from sheets_sync.adapters.local.xlsx_render import NOTE_MARK, SERVICE_NAME, own_note
-from sheets_sync.adapters.local.xml_cells import MAX_COL, MAX_ROW, checked_string, parse_ref
-from sheets_sync.adapters.local.xml_parts import (
+from sheets_sync.adapters.local.xlsx.values import element_text
+from sheets_sync.adapters.local.xlsx.xlsx_render import NOTE_MARK, SERVICE_NAME, own_note
+from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL, MAX_ROW, checked_string, parse_ref
+from sheets_sync.adapters.local.xlsx.xml_parts import (
     NS,
     REL_NS,
     ContentTypes,
@@ -26,7 +26,7 @@ from sheets_sync.adapters.local.xml_parts import (
     Rels,
     checked_text,
 )
-from sheets_sync.adapters.local.xml_sheet import SheetXml
+from sheets_sync.adapters.local.xlsx.xml_sheet import SheetXml
 from sheets_sync.domain.patch import CellRange, column_letter
 
 COMMENTS_TYPE = f"{REL_NS}/comments"

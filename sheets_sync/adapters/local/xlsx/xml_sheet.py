@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl.compat import safe_string
 
-from sheets_sync.adapters.local.xml_cells import (
+from sheets_sync.adapters.local.xlsx.xml_cells import (
     MAX_COL,
     MAX_ROW,
     ROW,
@@ -25,7 +25,7 @@ from sheets_sync.adapters.local.xml_cells import (
     parse_row,
     writable,
 )
-from sheets_sync.adapters.local.xml_parts import (
+from sheets_sync.adapters.local.xlsx.xml_parts import (
     REL_NS,
     TAG,
     Element,
