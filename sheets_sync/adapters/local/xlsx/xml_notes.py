@@ -15,6 +15,7 @@ from xml.etree.ElementTree import fromstring
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.xml.functions import tostring
 
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.values import element_text
 from sheets_sync.adapters.local.xlsx.xlsx_render import NOTE_MARK, SERVICE_NAME, own_note
 from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL, MAX_ROW, checked_string, parse_ref
@@ -22,7 +23,6 @@ from sheets_sync.adapters.local.xlsx.xml_parts import (
     NS,
     REL_NS,
     ContentTypes,
-    NotHandled,
     Rels,
     checked_text,
 )

@@ -7,7 +7,7 @@ and the workbook part are edited as text, and every other member is copied uncha
 
 The result is what `xlsx_render.render` and an openpyxl save give the user (the same
 values, formats, notes, views, widths, states and workbook protection). Anything this does
-not handle with certainty makes `patched` return None, and the caller uses openpyxl as before:
+not handle with certainty raises `NotHandled`, and the front door uses openpyxl as before:
 a new sheet, deleted sheets, validations, protection, appended rows, charts, a value over a
 formula, rich text or a date where a value goes, merged cells, a part it cannot parse, ...
 """
@@ -26,6 +26,7 @@ from xml.etree.ElementTree import fromstring
 
 from openpyxl.styles.numbers import is_date_format
 
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.values import element_text
 from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME, same_value
 from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL
@@ -35,7 +36,6 @@ from sheets_sync.adapters.local.xlsx.xml_parts import (
     REL_NS,
     TAG,
     ContentTypes,
-    NotHandled,
     Rels,
     attrs_of,
     checked_text,
@@ -55,15 +55,15 @@ FORMAT_LIMIT = 200_000  # cells one format may cover before openpyxl is as good
 PROTECTED = '<workbookProtection lockStructure="1"/>'  # what render() sets
 
 
-def patched(data: bytes, patch: WorkbookPatch) -> bytes | None:
-    """The workbook `data` with `patch` written in, or None when openpyxl must do it."""
+def write_in_place(data: bytes, patch: WorkbookPatch) -> bytes:
+    """The workbook `data` with `patch` written in; `NotHandled` when openpyxl must do it."""
     if not handles(patch):
-        return None
+        raise NotHandled("the patch asks for more")
     try:
         return _Package(data).apply(patch)
     except Exception as exc:  # anything unforeseen: the openpyxl path decides, as before
         log.debug("fast write not used: %s: %s", type(exc).__name__, exc)
-        return None
+        raise NotHandled(str(exc)) from exc
 
 
 def handles(patch: WorkbookPatch) -> bool:

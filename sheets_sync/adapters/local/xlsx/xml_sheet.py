@@ -13,6 +13,7 @@ from typing import Any
 
 from openpyxl.compat import safe_string
 
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.xml_cells import (
     MAX_COL,
     MAX_ROW,
@@ -29,7 +30,6 @@ from sheets_sync.adapters.local.xlsx.xml_parts import (
     REL_NS,
     TAG,
     Element,
-    NotHandled,
     attrs_of,
     format_attrs,
     prefix_for,

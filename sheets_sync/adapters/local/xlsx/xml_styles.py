@@ -17,8 +17,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.fills import Fill
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE
 
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.xlsx_render import argb, feedback_fill, their_fill
-from sheets_sync.adapters.local.xlsx.xml_parts import NS, NotHandled, esc_attr, root_tag
+from sheets_sync.adapters.local.xlsx.xml_parts import NS, esc_attr, root_tag
 from sheets_sync.domain.patch import Format
 
 
