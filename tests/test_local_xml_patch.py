@@ -27,9 +27,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from sheets_sync.adapters.local import xlsx
-from sheets_sync.adapters.local.xlsx import xml_patch
+from sheets_sync.adapters.local.xlsx import SERVICE_NAME, xml_patch
 from sheets_sync.adapters.local.xlsx.errors import NotHandled
-from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME
 from sheets_sync.domain.patch import (
     CellRange,
     Chart,

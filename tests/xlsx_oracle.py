@@ -11,10 +11,10 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from sheets_sync.adapters.local.xlsx import xml_patch
+from sheets_sync.adapters.local.xlsx import SERVICE_NAME, xml_patch
 from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.values import read_values
-from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME, render
+from sheets_sync.adapters.local.xlsx.xlsx_render import render
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import ALL_SHEETS
 

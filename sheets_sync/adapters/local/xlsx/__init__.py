@@ -41,8 +41,9 @@ from sheets_sync.adapters.local.xlsx import bulk_cells
 from sheets_sync.adapters.local.xlsx.cleared_sheets import without_cleared
 from sheets_sync.adapters.local.xlsx.errors import NotHandled, Unreadable
 from sheets_sync.adapters.local.xlsx.formula_values import saved_results, with_results
+from sheets_sync.adapters.local.xlsx.notes import SERVICE_NAME
 from sheets_sync.adapters.local.xlsx.values import as_seen, read_values
-from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME, trim
+from sheets_sync.adapters.local.xlsx.xlsx_render import trim
 from sheets_sync.adapters.local.xlsx.xml_patch import write_in_place
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import ALL_SHEETS, Grid

@@ -26,9 +26,11 @@ from xml.etree.ElementTree import fromstring
 
 from openpyxl.styles.numbers import is_date_format
 
+from sheets_sync.adapters.local.xlsx import sheet_setup
 from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.notes import SERVICE_NAME
 from sheets_sync.adapters.local.xlsx.values import element_text
-from sheets_sync.adapters.local.xlsx.xlsx_render import SERVICE_NAME, same_value
+from sheets_sync.adapters.local.xlsx.xlsx_render import same_value
 from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL
 from sheets_sync.adapters.local.xlsx.xml_notes import SheetNotes
 from sheets_sync.adapters.local.xlsx.xml_parts import (
@@ -219,13 +221,13 @@ class _Package:
                 notes.set(cell, text)
             notes.save(self.names | set(self.out), self.write, self.types)
         if sp.hidden is not None:
-            self._set_state(sheet, "veryHidden" if sp.hidden else "visible", ws)
+            self._set_state(sheet, sheet_setup.state(sp.hidden), ws)
         if sp.frozen_rows is not None:
             ws.freeze(sp.frozen_rows)
         if sp.column_widths:
             if not all(1 <= c <= MAX_COL for c in sp.column_widths):
                 raise NotHandled("a column outside the sheet")
-            ws.set_widths({c: round(px / 7, 1) for c, px in sp.column_widths.items()})
+            ws.set_widths({c: sheet_setup.column_width(px) for c, px in sp.column_widths.items()})
 
     def _format(self, ws: SheetXml, sp: SheetPatch,
                 check: Callable[[CellRange], None]) -> None:
