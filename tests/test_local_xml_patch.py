@@ -1,4 +1,4 @@
-"""The fast write (adapters/local/xml_patch.py) gives a section exactly the workbook that
+"""The fast write (adapters/local/xlsx/xml_patch.py) gives a section exactly the workbook that
 openpyxl's load, render and save give (issue 12: that took most of a first validate).
 
 A differential oracle: the same patch goes through both paths on the same bytes, and both
