@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.domain.sharing import Grant  # who gets which role: the domain's policy
 
 Grid = list[list[Any]]  # a sheet's values from A1, rows of cells, trailing blanks trimmed
 # Asked of `read` as a sheet name: every sheet of the workbook, where the backend can list
@@ -50,12 +51,6 @@ class FileRef:
     modified_by: str | None = None  # e-mail of the last editor, where the backend knows it
     created: datetime | None = None  # the oldest of two workbooks for one section is kept
     url: str = ""  # where a person opens it: a web link or a file path
-
-
-@dataclass(frozen=True)
-class Grant:
-    email: str
-    role: str  # "writer" | "reader" | "commenter"
 
 
 @dataclass

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 from sheets_sync.domain.models import Config, Issue
-from sheets_sync.domain.notify_config import Channel
 from sheets_sync.domain.reminders import Reminder, SectionState, due_reminders
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.notify.channels import EmailChannel, SendError, WebhookChannel
@@ -31,6 +30,7 @@ from sheets_sync.notify.sentlog import (
     parse_log,
 )
 from sheets_sync.ports import FileRef, WorkbookStore
+from sheets_sync.settings.notify import Channel
 
 log = logging.getLogger("sheets_sync.notify")
 
