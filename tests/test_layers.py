@@ -55,3 +55,11 @@ def test_the_picture_in_the_design_document_is_the_code() -> None:
     assert block is not None, "docs/design.md §4 lost its picture of the layers"
     assert block.group(1).rstrip("\n") == layers.diagram(), (
         "the layers changed: paste `python -m tests.layers --diagram` into docs/design.md §4")
+
+
+def test_the_design_cited_is_the_one_in_the_repository() -> None:
+    outside = "DESIGN" + ".md"  # a document that was never part of the project
+    texts = [REPO / "README.md", *(REPO / "docs").glob("*.md")]
+    for folder in ("sheets_sync", "tests", "benchmarks"):
+        texts += (REPO / folder).rglob("*.py")
+    assert [str(p.relative_to(REPO)) for p in texts if outside in p.read_text(encoding="utf-8")] == []

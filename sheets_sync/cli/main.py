@@ -68,12 +68,11 @@ class _Group(click.Group):
             app = ctx.obj
             if isinstance(app, App) and app._store is not None:
                 app._store.release()  # the period's lock
-            if isinstance(app, App) and app.stats and app._store is not None:
-                stats = getattr(app._store, "stats", None)
-                if callable(stats):
-                    counts = stats()
-                    parts = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-                    app.err.print(f"Panggilan API: {sum(counts.values())} ({parts})")
+            store = app._store if isinstance(app, App) and app.stats else None
+            if store is not None and store.capabilities.counts_calls:
+                counts = store.stats()
+                parts = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+                app.err.print(f"Panggilan API: {sum(counts.values())} ({parts})")
         return None
 
 

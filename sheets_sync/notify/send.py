@@ -160,14 +160,11 @@ class Notifier:
 
 
 def period_lock(store: WorkbookStore, period: str) -> Callable[[], AbstractContextManager[object]]:
-    """The port's period lock where the adapter has one (two computers must not both send)."""
-    lock = getattr(store, "lock", None)
-    if not callable(lock):
-        return nullcontext
+    """The port's period lock (two computers must not both send)."""
 
     @contextmanager
     def held() -> Iterator[None]:
-        with lock(period):
+        with store.lock(period):
             yield
 
     return held

@@ -1,4 +1,4 @@
-"""Credentials for the three supported set-ups (DESIGN.md section 8):
+"""Credentials for the three supported set-ups (docs/design.md §8):
 
 - `oauth`: the PEP account itself. `sync auth login` runs Google's installed-app flow with the
   client secret at `credentials` and stores the token at `token` (authorized_user.json, mode

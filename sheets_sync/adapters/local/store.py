@@ -40,6 +40,7 @@ from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
     BackendError,
+    Capabilities,
     FileRef,
     FilesSkipped,
     Grant,
@@ -57,6 +58,12 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 
 
 class LocalStore:
+    # whole batches go to a process pool; no API calls to count
+    capabilities = Capabilities()
+
+    def stats(self) -> dict[str, int]:
+        return {}  # no API calls: `capabilities.counts_calls` is false
+
     def __init__(self, workspace: Path, processes: int | None = None, *,
                  template: Path | None = None, lock_wait: float | None = None,
                  lock_stale_minutes: float = 15, zone: tzinfo | None = None) -> None:
