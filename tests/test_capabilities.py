@@ -8,9 +8,9 @@ from pathlib import Path
 from sheets_sync.adapters.google import GoogleStore
 from sheets_sync.adapters.google.http import RateLimiter
 from sheets_sync.adapters.local import LocalStore
-from sheets_sync.domain.models import GoogleBackend
 from sheets_sync.flows.guard import GuardedStore
 from sheets_sync.ports import Capabilities, paces_by_bucket
+from sheets_sync.settings.backend import GoogleBackend
 from tests.fakegoogle import FakeGoogle
 from tests.test_google_support import PEP, FakeClock, Sleeps, make_store
 

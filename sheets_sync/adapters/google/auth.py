@@ -33,8 +33,8 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import service_account
 from google.oauth2.credentials import Credentials as UserCredentials
 
-from sheets_sync.domain.models import GoogleBackend
 from sheets_sync.ports import BackendError
+from sheets_sync.settings.backend import GoogleBackend
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",

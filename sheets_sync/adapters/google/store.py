@@ -46,8 +46,8 @@ from sheets_sync.adapters.google.locking import Locking
 from sheets_sync.adapters.google.reading import Reading
 from sheets_sync.adapters.google.sharing import Sharing
 from sheets_sync.adapters.google.writing import Writing
-from sheets_sync.domain.models import GoogleBackend
 from sheets_sync.ports import Capabilities
+from sheets_sync.settings.backend import GoogleBackend
 
 if TYPE_CHECKING:
     from sheets_sync.adapters.google.auth import Mount
