@@ -30,6 +30,7 @@ from sheets_sync.adapters.local.workbook_io import Skip, apply_file, read_file, 
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
     BackendError,
+    Capabilities,
     FileRef,
     FilesSkipped,
     Grant,
@@ -47,6 +48,12 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 
 
 class LocalStore:
+    # whole batches go to a process pool; no API calls to count
+    capabilities = Capabilities()
+
+    def stats(self) -> dict[str, int]:
+        return {}  # no API calls: `capabilities.counts_calls` is false
+
     def __init__(self, workspace: Path, processes: int | None = None, *,
                  template: Path | None = None, lock_wait: float | None = None,
                  lock_stale_minutes: float = 15, zone: tzinfo | None = None) -> None:
