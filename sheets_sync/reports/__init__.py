@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.recap import Recap
-from sheets_sync.errors import UsageProblem
 from sheets_sync.reports.build import REPORTS
 from sheets_sync.reports.csvfile import CSV_LOCALES
 from sheets_sync.reports.model import Report

@@ -18,6 +18,7 @@ from datetime import date
 
 from sheets_sync.domain import glossary
 from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import MONTHS_ID, Config, Indicator, PeriodKind, Polarity, Severity
 from sheets_sync.domain.numbers import format_number
 from sheets_sync.domain.presentation import band_styles
@@ -30,7 +31,6 @@ from sheets_sync.domain.quarters import (
     ytd_rating,
 )
 from sheets_sync.domain.recap import Recap, RecapRow, SectionSummary
-from sheets_sync.errors import UsageProblem
 from sheets_sync.reports.model import BarChart, Cell, Column, Kind, Report, Row
 
 NOT_COUNTED = "tidak dihitung"
