@@ -19,6 +19,7 @@ from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_ISSUES
+from sheets_sync.cli.export_commands import CSV_LOCALE
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import (
     json_text,
@@ -280,20 +281,24 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
               help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
 @click.option("--refresh-quarters", is_flag=True,
               help="Baca ulang data triwulan sebelumnya (setelah ada koreksi di sana).")
+@CSV_LOCALE
 @pass_app
-def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> None:
+def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool,
+          csv_locale: str) -> None:
     """Perbarui rekapitulasi data kinerja (SOP langkah 5)."""
     from sheets_sync.flows.recap import recap as run
 
     config = app.config()
     if export:
-        from sheets_sync.export import export_format, export_report
+        from sheets_sync.reports import export as export_report
+        from sheets_sync.reports import export_format
 
         export_format(export)  # a wrong file name is refused before the recap is written
     result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters)
     warn_duplicates(app, result.duplicates)
     if export:
-        export_report(config, result.recap, export, app.now().date())
+        export_report(config, result.recap, "pengukuran", export_format(export), export,
+                      app.now().date(), csv_locale)
     if fmt == "json":  # {"sections": [...], "rows": [...], "completeness": {...}}
         click.echo(json_text(recap_json(result.recap)))
     elif fmt == "csv":
