@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from sheets_sync.domain.averages import RekapSettings
 from sheets_sync.domain.backend_settings import (
     Backend,
     GoogleBackend,
@@ -283,6 +284,8 @@ class Config(Strict):
     # the cumulative and outlier rules before sheets-sync has recaps of its own.
     history_file: str | None = None
     rating: RatingScheme = Field(default_factory=RatingScheme)
+    # How the recap summarises: the cap on a capaian inside any mean (domain.averages).
+    rekap: RekapSettings = Field(default_factory=RekapSettings)
     sop: Sop = Field(default_factory=Sop)
     labels: Labels = Field(default_factory=Labels)
     # Validation rules as data (see sheets_sync.domain.rules); None = the built-in default set.
