@@ -95,3 +95,36 @@ def test_a_section_that_has_not_handed_in_has_no_mean_and_no_predikat(tmp_path: 
     assert "belum diserahkan" in second[head.index("Predikat")]
     facts = {r[0]: r[1] for r in summary[:top] if len(r) > 1}
     assert facts["Bagian dalam rata-rata kantor"] == "1 dari 3 bagian"
+
+
+def test_validate_writes_nothing_into_a_workbook_nobody_touched(tmp_path: Path):
+    import os
+    import time
+
+    env = LocalEnv(tmp_path, small_config_data(sections=3, indicators=2))
+    env.run("distribute")
+    paths = {s: Path(env.section_ref(s).id) for s in ("bagian-1", "bagian-2", "bagian-3")}
+    old = time.time() - 3600  # distributed an hour ago
+    for p in paths.values():
+        os.utime(p, (old, old))
+    before = {s: (p.read_bytes(), p.stat().st_mtime) for s, p in paths.items()}
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 90, "bukti": LINK}}, status="Selesai")
+    out = json.loads(env.run("validate", "--format", "json", code=None).stdout)
+    assert out["untouched"] == ["bagian-2", "bagian-3"]
+    for s in ("bagian-2", "bagian-3"):
+        assert (paths[s].read_bytes(), paths[s].stat().st_mtime) == before[s], s
+    text = env.run("validate", code=None).output
+    assert "Belum diisi" in text and "bagian-2" in text and "Tidak ada temuan" not in text
+
+    # the section that worked got its feedback; a blank one typing later gets it too
+    assert env.cell("bagian-1", "Validasi", "F2")
+    env.type_into("bagian-2", {"B2-01": {"realisasi": 5}})
+    env.run("validate", code=None)
+    assert paths["bagian-2"].read_bytes() != before["bagian-2"][0]
+
+
+def test_an_untouched_sheet_is_never_told_it_has_no_findings():
+    from sheets_sync.domain.feedback import NO_ISSUES, NOT_FILLED, validation_rows
+
+    assert validation_rows([], blank=True)[0][5] == NOT_FILLED
+    assert "Belum diisi" in NOT_FILLED and validation_rows([])[0][5] == NO_ISSUES

@@ -222,7 +222,7 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     warn_duplicates(app, report.duplicates)
     warn_extra_access(app, config, store)
     if fmt == "json":
-        click.echo(json_text({"summary": report.summary(),
+        click.echo(json_text({"summary": report.summary(), "untouched": report.untouched,
                               "issues": [issue_json(i) for i in report.issues]}))
     elif fmt == "csv":
         _emit(app, "csv", [issue_json(i) for i in report.issues])
@@ -236,6 +236,9 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
             + (f" Umpan balik ditulis ke {len(report.written)} lembar." if report.written else "")
             + (" (uji coba: tidak ada yang ditulis)" if dry_run else "")
         )
+        if report.untouched:
+            app.console.print("Belum diisi (tidak ada yang diperiksa, lembarnya tidak diubah): "
+                              + ", ".join(report.untouched))
         if report.not_distributed:
             app.console.print("Belum didistribusikan: " + ", ".join(report.not_distributed)
                               + " (jalankan 'sync distribute').")
