@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from sheets_sync.adapters.local import files
+from sheets_sync.adapters.local import file_problems, files
 from sheets_sync.adapters.local.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
 from sheets_sync.adapters.local.cleared_sheets import without_cleared
 from sheets_sync.adapters.local.formula_values import saved_results, with_results
@@ -38,9 +38,10 @@ class Skip:
 
 
 def _damaged(path: Path, exc: BaseException) -> Skip:
-    return Skip(f"{path.name} rusak atau belum selesai disimpan ({type(exc).__name__}); "
-                "bukalah di Excel/LibreOffice dan simpan lagi, atau pulihkan dengan "
-                "'sync restore'")
+    """What the file is decides the message (encrypted, .xls, text, mid-sync, damaged), not
+    the parser's exception, whose English name says nothing to the user."""
+    del exc
+    return Skip(file_problems.unreadable(path))
 
 
 def _gone(path: Path) -> BackendError:
@@ -55,12 +56,15 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
         busy = files.office_lock(path, zone)
         if busy:
             return Skip(_busy(path, busy))
+        read_only = file_problems.read_only(path)
+        if read_only:
+            return Skip(read_only)
         try:
             read = files.snapshot(path)
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
-            return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
+            return Skip(file_problems.not_permitted(path))
         # The package edited in place when the patch and the file allow it (xml_patch.py:
         # a few ms instead of ~0.1 s); else openpyxl loads, renders and saves it all.
         fast = patched(read.data, patch)
@@ -87,8 +91,7 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
             if files.swap_in(path, tmp, read, files.backup_folder(path)):
                 return None
         except PermissionError:
-            return Skip(f"{path.name} sedang dibuka dan tidak dapat diganti; tidak ditulis "
-                        "kali ini")
+            return Skip(file_problems.read_only(path) or file_problems.not_permitted(path))
         except OSError as exc:
             raise _unwritable(path, exc) from None
     return Skip(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
@@ -150,7 +153,7 @@ def read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid] | Skip:
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
-            return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
+            return Skip(file_problems.not_permitted(path))
         except Exception as exc:  # damage surfaces lazily, while the rows are parsed
             if attempt == 0 and files.wait_settled(path):
                 continue
