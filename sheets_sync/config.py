@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from sheets_sync import config_cache
+from sheets_sync.config_messages import pydantic_problem, yaml_problem
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.errors import ConfigError
@@ -110,16 +111,17 @@ def load_config(path: Path) -> Config:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(
-            f"{path}{where}: penulisan YAML salah ({problem}). Periksa titik dua, tanda kutip "
-            "dan indentasi (pakai spasi, bukan tab)."
+            f"{path}{where}: penulisan YAML salah: {yaml_problem(exc, text)}. Periksa titik dua, "
+            "tanda kutip dan indentasi (pakai spasi, bukan tab)."
         ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: isinya harus berupa pasangan kunci: nilai (mis. 'period: 2026-TW3').")
 
     in_yaml = _yaml_codes(path, text, data.get("indicators"))
-    known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
+    sections = data.get("sections")
+    known = {str(x.get("id")) for x in sections if isinstance(x, dict)} if isinstance(
+        sections, list) else set()
     _check_sections_named(path, text, data.get("indicators"), known)
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
@@ -249,7 +251,7 @@ def _message(err: Any) -> str:
         return f"jam {str(err.get('input'))!r} tidak dikenali; tulis seperti 08:00"
     if kind.startswith(("date", "datetime")):
         return _date_message(err.get("input"), msg)
-    return msg
+    return pydantic_problem(err)
 
 
 def _date_message(value: Any, msg: str) -> str:
