@@ -291,7 +291,7 @@ def test_distribute_carries_on_past_a_damaged_workbook_and_approve_refuses_it(en
     env.rewrite(env.data)
     out = env.run("distribute", code=4).output
     assert "bagian bagian-2" in out and env.section_ref("bagian-4")
-    out = env.run("approve", "bagian-2", code=3).output  # its one workbook: an error
+    out = env.run("approve", "bagian-2", code=4).output  # its one workbook: not usable
     assert "bagian-2" in out and "rusak" in out and "Traceback" not in out
 
 
