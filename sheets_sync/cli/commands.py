@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.duration import Duration
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import (
     json_text,
@@ -329,12 +330,16 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
 @click.option("--interval", type=click.FloatRange(min=5), default=60, show_default=True,
               help="Detik di antara pemeriksaan.")
 @click.option("--once", is_flag=True, help="Satu putaran saja, lalu berhenti.")
+@click.option("--every", type=Duration(), default=None, metavar="LAMA",
+              help="Dengan --once dari penjadwal (systemd timer, Task Scheduler, cron): "
+                   "seberapa sering penjadwal menjalankannya, mis. 5m, 1h, 300 (detik). "
+                   "'sync status' baru memperingatkan setelah dua kali tidak berjalan.")
 @click.option("--log-file", type=click.Path(path_type=Path),
               help="Berkas log (bergilir); bawaan: sheets-sync-watch.log di samping detak.")
 @click.option("--heartbeat", type=click.Path(path_type=Path),
               help="Berkas detak yang dibaca 'sync status' (bawaan: di folder kerja).")
 @pass_app
-def watch(app: App, interval: float, once: bool, log_file: Path | None,
+def watch(app: App, interval: float, once: bool, every: float | None, log_file: Path | None,
           heartbeat: Path | None) -> None:
     """Pantau perubahan terus-menerus: periksa yang berubah, perbarui rekap, kirim pengingat.
     Ctrl+C (atau SIGTERM) berhenti dengan rapi di antara putaran."""
@@ -346,7 +351,11 @@ def watch(app: App, interval: float, once: bool, log_file: Path | None,
     # once at the start: the watcher's cycles stay one listing call each
     warn_duplicates(app, duplicate_notes(config, store,
                                          index_files(config, store.find(config.period.code))))
-    run_watch(app, interval=interval, once=once, log_file=log_file, heartbeat=heartbeat)
+    if once and every is None and click.get_current_context().get_parameter_source(
+            "interval") is not click.core.ParameterSource.DEFAULT:
+        every = interval  # `--once --interval 300` from cron, as written before --every
+    run_watch(app, interval=interval, once=once, every=every, log_file=log_file,
+              heartbeat=heartbeat)
 
 
 # --------------------------------------------------------------------------- demo

@@ -34,6 +34,7 @@ from sheets_sync.service.clock import Clock
 from sheets_sync.service.heartbeat import (
     FAILING,
     RUNNING,
+    SERVICE,
     STOPPED,
     Heartbeat,
     write_heartbeat,
@@ -90,6 +91,7 @@ class Service:
     interval: float
     heartbeat: Path
     notifier: Notifier | None = None
+    mode: str = SERVICE  # heartbeat.SERVICE, TIMER (`--once --every`) or MANUAL (`--once`)
     # told the cycle's own time: the clock is not read again (a test's clock may move on)
     on_cycle: Callable[[datetime, CycleResult, list[Outcome]], None] = lambda *_: None
     on_error: Callable[[datetime, str, float], None] = lambda *_: None
@@ -99,7 +101,7 @@ class Service:
 
     def run(self, *, once: bool = False) -> None:
         watcher = Watcher(self.config, self.store)
-        beat = Heartbeat.start(self.config.period.code, self.interval)
+        beat = Heartbeat.start(self.config.period.code, self.interval, self.mode)
         failures = 0
         explained: set[str] = set()  # a failure (e.g. an expired login) is explained once
         log.info("pemantau mulai: periode %s, setiap %g detik", beat.period, self.interval)
