@@ -69,9 +69,9 @@ def progress_bar(app: App, label: str, total: int) -> Iterator[Any]:
 @pass_app
 def init(app: App, folder: Path, force: bool) -> None:
     """Buat konfigurasi contoh (backend lokal) di FOLDER/config."""
-    from sheets_sync.scaffold import write_example
+    from sheets_sync.scaffold import init_time, write_example
 
-    written = write_example(folder, force=force)
+    written = write_example(folder, force=force, now=init_time())
     for path in written:
         app.console.print(f"ditulis: {path}")
     cfg = folder / "config" / "sync.yaml"
