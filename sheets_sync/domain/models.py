@@ -26,6 +26,7 @@ from sheets_sync.domain.backend_settings import (
 from sheets_sync.domain.issues import Issue, Severity
 from sheets_sync.domain.labels import Labels
 from sheets_sync.domain.notify_config import NotifySettings
+from sheets_sync.domain.numbers import LIMIT, TOO_LARGE
 from sheets_sync.domain.period import MONTHS_ID, Period, PeriodKind
 from sheets_sync.domain.rules.spec import RuleList
 from sheets_sync.domain.sop_settings import Opening, Sop, SopDurations
@@ -168,9 +169,13 @@ class Indicator(Strict):
     def yearly_target(self) -> float | None:
         return self.annual_target if self.annual_target is not None else self.target
 
-    @field_validator("target", "target_min", "target_max", "budget")
+    @field_validator("target", "target_min", "target_max", "budget", "target_tw1", "target_tw2",
+                     "target_tw3", "target_tw4")
     @classmethod
     def _not_negative(cls, v: float | None) -> float | None:
+        if v is not None and not abs(v) < LIMIT:  # 1e308 would fail in every report
+            raise ValueError(f"angka terlalu besar (tertulis {v:g}): {TOO_LARGE}; tulis "
+                             "target atau pagu yang sebenarnya")
         if v is not None and v < 0:
             raise ValueError(f"tidak boleh negatif (tertulis {_num(v)}); untuk indikator yang "
                              "makin kecil makin baik tulis target positif dan polaritas 'negatif'")

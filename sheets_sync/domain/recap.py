@@ -30,7 +30,7 @@ from sheets_sync.domain.handin import (
     timeliness_json,
 )
 from sheets_sync.domain.models import Config, Issue, Labels, Polarity, Severity
-from sheets_sync.domain.numbers import is_percent_unit, parse_number
+from sheets_sync.domain.numbers import LIMIT, is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.quarters import QUARTER_HEADERS, QuarterFigures
 from sheets_sync.domain.review import AUDIT_HEADERS
@@ -205,8 +205,8 @@ def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
     as typed otherwise."""
     if raw is None or isinstance(raw, bool):
         return raw
-    if isinstance(raw, (int, float)):
-        return raw
+    if isinstance(raw, (int, float)):  # an absurd number (1e308) is shown as typed, not used
+        return raw if abs(raw) < LIMIT else f"{raw:g}"
     text = str(raw).strip()
     if not text:
         return None
