@@ -22,6 +22,7 @@ from sheets_sync.config_messages import pydantic_problem, yaml_problem
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.errors import ConfigError
+from sheets_sync.os_words import why
 
 # libyaml's loader when PyYAML has it (10x faster on large indicator lists), else pure Python.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -205,7 +206,7 @@ def _read_text(path: Path, what: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{what} {path} tidak dapat dibaca ({exc.strerror or exc}).") from None
+        raise ConfigError(f"{what} {path} tidak dapat dibaca ({why(exc)}).") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -193,3 +193,12 @@ def test_a_wrong_kind_of_value_is_told_in_indonesian(tmp_path, old, new, words):
     out = _fails(path)
     assert words in out, out
     assert "Input should" not in out and "valid" not in out.replace("Valid", ""), out
+
+
+def test_an_os_error_on_the_config_is_told_in_indonesian(tmp_path):
+    folder = tmp_path / "sync.yaml"
+    folder.mkdir()  # a folder where the config file should be
+    result = CliRunner().invoke(main, ["--config", str(folder), "status"])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 2 and "folder, bukan berkas" in out, out
+    assert "Is a directory" not in out and "Errno" not in out

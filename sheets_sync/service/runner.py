@@ -29,6 +29,7 @@ from sheets_sync.flows.collect import index_files
 from sheets_sync.flows.validate import evaluate_all
 from sheets_sync.flows.watch import CycleResult, Watcher
 from sheets_sync.notify.send import Notifier, Outcome, section_states
+from sheets_sync.os_words import why
 from sheets_sync.ports import BackendError, FileRef, Role, WorkbookStore
 from sheets_sync.service.clock import Clock
 from sheets_sync.service.heartbeat import (
@@ -181,6 +182,6 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, BackendError):
         return exc.message + (f" {exc.hint}" if exc.hint else "")
     if isinstance(exc, OSError):
-        return f"jaringan atau berkas tidak dapat dijangkau ({exc.strerror or type(exc).__name__})"
+        return f"jaringan atau berkas tidak dapat dijangkau ({why(exc)})"
     text: Any = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}"

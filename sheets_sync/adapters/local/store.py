@@ -38,6 +38,7 @@ from sheets_sync.adapters.local.workbook_io import (
 )
 from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
 from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.os_words import why
 from sheets_sync.ports import (
     BackendError,
     FileRef,
@@ -162,7 +163,7 @@ class LocalStore:
     @staticmethod
     def _uncreatable(path: Path, exc: OSError) -> BackendError:
         return BackendError(
-            f"{path} tidak dapat dibuat ({exc.strerror or type(exc).__name__}).",
+            f"{path} tidak dapat dibuat ({why(exc)}).",
             hint="Periksa bahwa folder kerja (backend.local.workspace) dapat ditulis dan "
                  "bukan sebuah berkas.",
         )
@@ -243,7 +244,7 @@ class LocalStore:
         try:
             return files.restore(path, backup)
         except OSError as exc:
-            raise BackendError(f"{path.name} tidak dapat dipulihkan ({exc.strerror or exc}).",
+            raise BackendError(f"{path.name} tidak dapat dipulihkan ({why(exc)}).",
                                hint="Tutup berkas itu bila sedang dibuka, lalu coba lagi.") from None
 
     # ------------------------------------------------------------------ the period lock

@@ -25,6 +25,7 @@ from sheets_sync.adapters.local.values import Unsupported, as_seen, read_values
 from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, trim
 from sheets_sync.adapters.local.xml_patch import patched
 from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.os_words import why
 from sheets_sync.ports import ALL_SHEETS, BackendError, Grid
 
 ATTEMPTS = 5  # a section saving again and again meanwhile: start again from its version
@@ -136,7 +137,7 @@ def _to_temp(path: Path, write: Callable[[Path], object]) -> Path:
 
 def _unwritable(path: Path, exc: OSError) -> BackendError:
     what = ("mungkin sedang dibuka di Excel" if isinstance(exc, PermissionError)
-            else exc.strerror or type(exc).__name__)
+            else why(exc))
     return BackendError(
         f"{path} tidak dapat ditulis ({what}).",
         hint="Tutup berkas itu bila sedang dibuka, periksa bahwa folder kerja dapat "
