@@ -310,8 +310,9 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
         for s in result.recap.summaries:
             at = s.timeliness.handed_in_at if s.timeliness else None
             table.add_row(s.name, s.status, f"{s.filled}/{s.total}",
-                          "-" if s.mean_capaian is None else f"{format_number(s.mean_capaian)}%",
-                          s.rating, str(s.errors), at.strftime("%d-%m-%Y %H:%M") if at else "-",
+                          "—" if s.mean_capaian is None else f"{format_number(s.mean_capaian)}%",
+                          s.rating or f"— {s.no_mean_reason}".strip(), str(s.errors),
+                          at.strftime("%d-%m-%Y %H:%M") if at else "-",
                           f"[red]{glossary.YES}[/red]" if s.late else glossary.NO)
         app.console.print(table)
         print_completeness(app, result.recap.completeness)
