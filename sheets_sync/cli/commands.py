@@ -238,7 +238,7 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
             + (" (uji coba: tidak ada yang ditulis)" if dry_run else "")
         )
         if report.untouched:
-            app.console.print("Belum diisi (tidak ada yang diperiksa, lembarnya tidak diubah): "
+            app.console.print("Belum diisi (lembarnya dibiarkan seperti saat dikirim): "
                               + ", ".join(report.untouched))
         if report.not_distributed:
             app.console.print("Belum didistribusikan: " + ", ".join(report.not_distributed)

@@ -1,5 +1,5 @@
-"""The one rule every mean of capaian follows (docs/design.md: summaries a single value cannot
-lift). Pure.
+"""The one rule every mean of capaian follows, so that no summary can be lifted by a single
+value. Pure.
 
 A capaian enters a mean capped at `rekap.batas_capaian` (e.g. 120 %): one confirmed
 over-achievement (10.000 %) must not hide every other indicator of its section, or the
