@@ -379,11 +379,11 @@ def _read_xlsx(file: Path) -> list[list[Any]]:
 
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ConfigError(
-            f"berkas indikator {file} tidak dapat dibuka sebagai .xlsx ({type(exc).__name__}); "
-            "simpan ulang dari Excel sebagai 'Excel Workbook (.xlsx)', atau pakai .csv."
-        ) from None
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        from sheets_sync.adapters.local.file_problems import unreadable
+
+        why = unreadable(file, "pakai salinan yang baik")
+        raise ConfigError(f"berkas indikator (indicators_file) {file}: {why}. Atau pakai .csv.") from None
     try:
         return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     finally:

@@ -95,3 +95,19 @@ def test_the_cli_names_the_real_cause_and_exits_with_the_skipped_code(tmp_path: 
     result = env.run("recap", code=4)
     assert "kata sandi" in result.output and "Traceback" not in result.output
     assert "BadZipFile" not in result.output
+
+
+def test_an_indicators_file_that_is_no_xlsx_is_named_for_what_it_is(tmp_path: Path):
+    from sheets_sync.config import load_config
+    from sheets_sync.errors import ConfigError
+    from tests.conftest import write_config
+
+    data = small_config_data(sections=1, indicators=1)
+    data.pop("indicators")
+    data["indicators_file"] = "indikator.xlsx"
+    path = write_config(tmp_path, data)
+    (path.parent / "indikator.xlsx").write_bytes(KINDS["encrypted"][0])
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert "kata sandi" in err.value.message and "indicators_file" in err.value.message
+    assert "sync restore" not in err.value.message

@@ -88,8 +88,9 @@ def growing(path: Path, pause: float = 0.3) -> bool:
     return (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size)
 
 
-def unreadable(path: Path) -> str:
-    """Why `path` could not be read as a workbook, and what to do."""
+def unreadable(path: Path, restore: str = RESTORE) -> str:
+    """Why `path` could not be read as a workbook, and what to do (`restore`: how to get a
+    good copy back; the service's backups for its own workbooks)."""
     name = path.name
     what = kind(path)
     if what == "encrypted":
@@ -99,10 +100,10 @@ def unreadable(path: Path) -> str:
     if what == "xls":
         return (f"{name} berformat Excel lama (.xls), walau namanya .xlsx. Buka di Excel atau "
                 "LibreOffice dan simpan sebagai 'Buku Kerja Excel (*.xlsx)' dengan nama yang "
-                f"sama, atau {RESTORE}")
+                f"sama, atau {restore}")
     if what == "text":
         return (f"{name} berisi teks (misalnya CSV), bukan buku kerja Excel. Buka di Excel, "
-                f"simpan sebagai 'Buku Kerja Excel (*.xlsx)' dengan nama yang sama, atau {RESTORE}")
+                f"simpan sebagai 'Buku Kerja Excel (*.xlsx)' dengan nama yang sama, atau {restore}")
     partial = partial_sibling(path)
     if partial is not None or growing(path):
         beside = f" (berkas sementara {partial.name} ada di sampingnya)" if partial else ""
@@ -110,9 +111,9 @@ def unreadable(path: Path) -> str:
                 "Coba lagi sebentar lagi, setelah sinkronisasinya selesai")
     if what == "empty":
         return (f"{name} kosong (0 byte): penyimpanan atau penyalinannya gagal. Tunggu "
-                f"sebentar dan jalankan lagi; bila tetap kosong, {RESTORE}")
+                f"sebentar dan jalankan lagi; bila tetap kosong, {restore}")
     return (f"{name} rusak: isinya bukan buku kerja Excel yang utuh. Bukalah di Excel atau "
-            f"LibreOffice (yang dapat memperbaikinya) dan simpan lagi, atau {RESTORE}")
+            f"LibreOffice (yang dapat memperbaikinya) dan simpan lagi, atau {restore}")
 
 
 def read_only(path: Path) -> str | None:
