@@ -128,3 +128,26 @@ def test_an_untouched_sheet_is_never_told_it_has_no_findings():
 
     assert validation_rows([], blank=True)[0][5] == NOT_FILLED
     assert "Belum diisi" in NOT_FILLED and validation_rows([])[0][5] == NO_ISSUES
+
+
+@pytest.mark.parametrize("kind", ["local", "google"])
+def test_the_last_change_status_shows_is_always_the_sections_own(tmp_path: Path, kind: str):
+    from tests.backends import GoogleEnv
+
+    env = (LocalEnv if kind == "local" else GoogleEnv)(tmp_path, small_config_data(
+        sections=2, indicators=2))
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, at="2026-10-06T11:15")
+    env.run("validate", code=None)  # the service writes feedback into bagian-1 afterwards
+    rows = {s["section"]: s for s in json.loads(env.run("status", "--format", "json",
+                                                        code=None).stdout)["sections"]}
+    assert rows["bagian-1"]["last_change"] == "2026-10-06T11:15:00"
+    assert rows["bagian-1"]["changed_by"] not in (None, "sheets-sync", "pep@setwan.example")
+    # nobody has touched bagian-2: no last change at all, not the service's distribution
+    assert (rows["bagian-2"]["last_change"], rows["bagian-2"]["changed_by"]) == (None, None)
+    env.run("recap", code=None)
+    summary = env.recap_grid("Ringkasan")
+    top = next(n for n, r in enumerate(summary) if r and r[0] == "Kode Bagian")
+    col = summary[top].index("Perubahan Terakhir")
+    changed = {r[0]: r[col] for r in summary[top + 1:] if r and r[0]}
+    assert changed["bagian-1"] == "2026-10-06 11:15" and changed["bagian-2"] in ("", None)
