@@ -33,6 +33,28 @@ KINDS = {
 }
 
 
+def package(*parts: tuple[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for part, data in parts:
+            z.writestr(part, data)
+    return buf.getvalue()
+
+
+KINDS.update({
+    "ods": (package(("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+                    ("content.xml", b"<x/>")), (".ods", "simpan sebagai")),
+    "xlsb": (package(("[Content_Types].xml", b"<x/>"), ("xl/workbook.bin", b"\0")),
+             (".xlsb", "simpan sebagai")),
+    "docx": (package(("[Content_Types].xml", b"<x/>"), ("word/document.xml", b"<x/>")),
+             ("Word",)),
+    "zip": (package(("foto.jpg", b"\xff\xd8")), ("arsip zip",)),
+})
+
+
 @pytest.mark.parametrize("name", sorted(KINDS))
 def test_a_file_that_is_not_an_xlsx_is_named_for_what_it_is(tmp_path: Path, name: str):
     data, words = KINDS[name]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+import zipfile
 from pathlib import Path
 
 CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: old .xls, or an encrypted .xlsx
@@ -26,7 +27,8 @@ RESTORE = "pulihkan versi terakhir yang baik dengan 'sync restore <bagian>'"
 
 
 def kind(path: Path) -> str:
-    """`xlsx` (a zip package), `encrypted`, `xls`, `text`, `empty`, or `other`."""
+    """`xlsx` (a zip package, or one too damaged to tell), `ods`, `docx`, `xlsb`, `zip` (some
+    other package), `encrypted`, `xls`, `text`, `empty`, or `other`."""
     try:
         with path.open("rb") as f:
             head = f.read(4096)
@@ -35,7 +37,7 @@ def kind(path: Path) -> str:
     if not head:
         return "empty"
     if head.startswith(ZIP):
-        return "xlsx"
+        return _package(path)
     if head.startswith(CFB):
         return "encrypted" if _has_encrypted_stream(path) else "xls"
     if head[:2] in BIFF:
@@ -48,6 +50,25 @@ def kind(path: Path) -> str:
                 return "other"
         return "text"
     return "other"
+
+
+def _package(path: Path) -> str:
+    """Which zip package it is, from its list of parts (nothing is parsed)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            mime = z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
+        return "xlsx"  # too damaged to list: the caller says damaged or still arriving
+    if "opendocument" in mime:
+        return "ods"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
+        return "zip"
+    return "xlsx"
 
 
 def _has_encrypted_stream(path: Path) -> bool:
@@ -101,6 +122,15 @@ def unreadable(path: Path, restore: str = RESTORE) -> str:
         return (f"{name} berformat Excel lama (.xls), walau namanya .xlsx. Buka di Excel atau "
                 "LibreOffice dan simpan sebagai 'Buku Kerja Excel (*.xlsx)' dengan nama yang "
                 f"sama, atau {restore}")
+    if what in ("ods", "xlsb"):
+        kind_name = ("LibreOffice/OpenDocument (.ods)" if what == "ods"
+                     else "Excel biner (.xlsb)")
+        return (f"{name} berformat {kind_name}, walau namanya .xlsx. Buka dan simpan sebagai "
+                f"'Buku Kerja Excel (*.xlsx)' dengan nama yang sama, atau {restore}")
+    if what in ("docx", "zip"):
+        kind_name = "dokumen Word" if what == "docx" else "arsip zip"
+        return (f"{name} berisi {kind_name}, bukan buku kerja Excel. Kembalikan kertas kerjanya: "
+                f"{restore}")
     if what == "text":
         return (f"{name} berisi teks (misalnya CSV), bukan buku kerja Excel. Buka di Excel, "
                 f"simpan sebagai 'Buku Kerja Excel (*.xlsx)' dengan nama yang sama, atau {restore}")
