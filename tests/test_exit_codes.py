@@ -87,3 +87,23 @@ def test_approve_and_reopen_agree_on_a_step_that_does_not_fit_the_state(env: Loc
 def test_validate_findings_are_1(env: LocalEnv):
     env.type_into("bagian-1", {"B1-01": {"realisasi": -5}}, status="Selesai")
     env.run("validate", code=1)
+
+
+@pytest.mark.parametrize("args", [("approve", "bagian-1"), ("restore", "bagian-1"),
+                                  ("reopen", "bagian-1", "--reason", "revisi"), ("validate",)],
+                         ids=lambda c: c[0])
+def test_a_workbook_open_in_another_program_is_4_for_every_command(env: LocalEnv, args):
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 100, "bukti": LINK},
+                               "B1-02": {"realisasi": 10, "bukti": LINK}}, status="Selesai")
+    env.run("validate", code=None)
+    if args[0] == "reopen":
+        env.run("approve", "bagian-1")
+    if args[0] == "restore":  # a backup to restore from
+        env.type_into("bagian-1", {"B1-01": {"realisasi": 99}}, status="Selesai")
+        env.run("validate", code=None)
+    if args[0] == "validate":  # new feedback to write (a warning: no exit 1)
+        env.type_into("bagian-1", {"B1-01": {"realisasi": 50}}, status="Selesai")
+    path = Path(env.section_ref("bagian-1").id)
+    (path.parent / f"~${path.name}").write_bytes(b"\x04Budi" + b" " * 49)
+    out = env.run(*args, code=4).output
+    assert "sedang dibuka" in out and "Traceback" not in out

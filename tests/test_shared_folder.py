@@ -314,7 +314,7 @@ def test_backups_are_kept_outside_and_restore_loses_nothing(env):
     assert any(p.read_bytes() == damaged for p in files.backups_of(path))  # kept too
     env.run("restore", "bagian-1", "--from", "9", code=2)
     (path.parent / f".~lock.{path.name}#").write_text("Budi,budi,PC-1,02.12.2026 09:00,;")
-    assert "Budi" in env.run("restore", "bagian-1", code=3).output  # open: not under them
+    assert "Budi" in env.run("restore", "bagian-1", code=4).output  # open: not under them
     env.run("restore", "tidak-ada", code=2)
 
 

@@ -238,9 +238,9 @@ class LocalStore:
         """Put `backup` back at `path`; the current file is kept among the backups first.
         Returns where the current file was kept."""
         busy = files.office_lock(path, self.zone)
-        if busy:  # their next save would undo the restore
-            raise BackendError(f"{path.name} {busy}.",
-                               hint="Minta yang membukanya menutup berkas itu, lalu coba lagi.")
+        if busy:  # their next save would undo the restore; exit 4, as any unusable workbook
+            raise FilesSkipped({str(path): f"{path.name} {busy}; minta yang membukanya "
+                                           "menutup berkas itu, lalu coba lagi"})
         try:
             return files.restore(path, backup)
         except OSError as exc:
