@@ -41,3 +41,19 @@ def test_an_absurd_target_in_the_config_is_refused_plainly(tmp_path: Path):
     env = LocalEnv(tmp_path, data)
     out = env.run("status", code=2).output
     assert "terlalu besar" in out and "target" in out
+
+
+def test_the_login_times_doctor_shows_are_on_the_office_clock():
+    from datetime import datetime, timedelta, timezone
+    from pathlib import Path as P
+    from types import SimpleNamespace
+
+    from sheets_sync.adapters.google.doctor import token_checks
+
+    loaded = SimpleNamespace(credentials=SimpleNamespace(scopes=None), account=None,
+                             kind="oauth", source=P("x.json"),
+                             issued_at="2026-10-01T02:00:00+00:00")
+    wit = timezone(timedelta(hours=9))  # Asia/Jayapura
+    lines = [c.detail for c in token_checks(loaded, datetime(2026, 10, 3, tzinfo=wit), wit)
+             if c.label.startswith("Login dibuat")]
+    assert lines and "01-10-2026 11:00" in lines[0] and "08-10-2026 11:00" in lines[0]
