@@ -315,6 +315,11 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
                           at.strftime("%d-%m-%Y %H:%M") if at else "-",
                           f"[red]{glossary.YES}[/red]" if s.late else glossary.NO)
         app.console.print(table)
+        o = result.recap.office
+        if o.get("mean_capaian") is not None:  # the office's, and what it covers
+            app.console.print(f"Rata-rata capaian kantor: {format_number(o['mean_capaian'])}% "
+                              f"({o['rating']}), mencakup {o['sections_counted']} dari "
+                              f"{o['sections_total']} bagian.")
         print_completeness(app, result.recap.completeness)
         app.console.print(("Rekap dibuat: " if result.created else "Rekap diperbarui: ")
                           + result.ref.url
