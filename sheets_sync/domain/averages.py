@@ -32,13 +32,6 @@ class Mean:
     count: int  # how many values it covers
     capped: int = 0  # how many of them were capped
 
-    def note(self, what: str = "nilai") -> str:
-        """The Indonesian line saying what the mean covers, e.g. for the recap's Ringkasan."""
-        if self.value is None:
-            return f"tidak ada {what} yang dihitung"
-        text = f"dari {self.count} {what}"
-        return text + (f", {self.capped} dibatasi" if self.capped else "")
-
 
 def capped(value: float, cap: float | None) -> tuple[float, bool]:
     """The value a capaian counts with in a mean, and whether the cap applied."""
