@@ -147,7 +147,7 @@ def test_every_export_agrees_with_the_recap_and_its_json(office, tmp_path):
     summary = office.recap_grid("Ringkasan")
     top = next(n for n, r in enumerate(summary) if r and r[0] == "Kode Bagian")
     col = summary[top].index("Rata-rata Capaian (%)")
-    assert means == {r[0]: (None if r[col] in ("", None) else r[col]) for r in summary[top + 1:]
+    assert means == {r[0]: (None if r[col] in ("", None, "—") else r[col]) for r in summary[top + 1:]
                      if r and r[0]}
 
 

@@ -9,6 +9,7 @@ import click
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
+from sheets_sync.domain.os_words import why
 from sheets_sync.reports import CSV_LOCALES, FORMATS, REPORTS
 
 CSV_LOCALE = click.option(
@@ -57,6 +58,6 @@ def export_command(app: App, report: str, fmt: str | None, output: Path | None,
     try:
         export(config, data, report, fmt, path, now.date(), csv_locale)
     except OSError as exc:
-        raise click.UsageError(f"{path} tidak dapat ditulis ({exc.strerror or exc}); "
+        raise click.UsageError(f"{path} tidak dapat ditulis ({why(exc)}); "
                                "tutup berkas itu bila sedang dibuka, atau pilih --output lain.") from None
     app.console.print(f"Laporan disimpan: {path.resolve()}")

@@ -18,12 +18,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sheets_sync.domain import averages, glossary
 from sheets_sync.domain import capaian as cap
-from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import SopStep, format_datetime_id
-from sheets_sync.domain.handin import Completeness, Timeliness, completeness, judge, timeliness_json
+from sheets_sync.domain.handin import (
+    Completeness,
+    Timeliness,
+    completeness,
+    judge,
+    submitted_statuses,
+    timeliness_json,
+)
 from sheets_sync.domain.models import Config, Issue, Labels, Polarity, Severity
-from sheets_sync.domain.numbers import is_percent_unit, parse_number
+from sheets_sync.domain.numbers import LIMIT, is_percent_unit, parse_number
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.quarters import QUARTER_HEADERS, QuarterFigures
 from sheets_sync.domain.review import AUDIT_HEADERS
@@ -77,6 +84,8 @@ class RecapRow:
     counts: bool = False  # enters the section's average and has a predikat
     not_counted_reason: str = ""  # why not (Indonesian), empty when it counts
     quarters: QuarterFigures | None = None  # TW I-IV and year to date (quarterly periods)
+    capped: bool = False  # counts in its section's mean at rekap.batas_capaian, not as shown
+    cap_note: str = ""  # said so where the reason column is (the typed Keterangan is theirs)
 
     def as_row(self, period: str) -> list[Value]:
         row: list[Value] = [
@@ -84,13 +93,14 @@ class RecapRow:
             self.indicator, self.unit, self.target, self.realisasi, self.capaian,
             self.rating, self.keterangan, self.bukti, self.budget, self.budget_real,
             self.budget_capaian, self.status, "Ya" if self.counts else "Tidak",
-            self.not_counted_reason]
+            self.not_counted_reason or self.cap_note]
         return row + self.quarters.as_cells() if self.quarters else row
 
     def as_json(self) -> dict[str, Any]:
         out = {"section": self.section, "indicator": self.code, "target": self.target,
                "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating,
-               "counts": self.counts, "not_counted_reason": self.not_counted_reason or None}
+               "counts": self.counts, "not_counted_reason": self.not_counted_reason or None,
+               "capped": self.capped, "cap_note": self.cap_note or None}
         return {**out, **self.quarters.as_json()} if self.quarters else out
 
 
@@ -112,6 +122,8 @@ class SectionSummary:
     distributed: bool
     counted: int = 0  # values in `mean_capaian`
     timeliness: Timeliness | None = None  # hand-in time, on time / late (domain.handin)
+    capped: int = 0  # values in `mean_capaian` counted at the cap (domain.averages)
+    no_mean_reason: str = ""  # why there is no mean and no predikat (Indonesian)
 
 
 def section_json(s: SectionSummary) -> dict[str, Any]:
@@ -120,8 +132,22 @@ def section_json(s: SectionSummary) -> dict[str, Any]:
               else {"handed_in_at": None, "on_time": None, "late": s.late})
     return {"section": s.section, "name": s.name, "state": s.status, "filled": s.filled,
             "total": s.total, "late": s.late, "errors": s.errors, "warnings": s.warnings,
-            "counted": s.counted, "mean_capaian": s.mean_capaian, "rating": s.rating or None,
-            **timely}
+            "counted": s.counted, "capped": s.capped, "mean_capaian": s.mean_capaian,
+            "rating": s.rating or None, "no_mean_reason": s.no_mean_reason or None, **timely}
+
+
+def office_mean(config: Config, summaries: list[SectionSummary]) -> averages.Mean:
+    """The office's mean capaian: over the sections that have a mean (handed in, something
+    counted), each already capped; `count` says how many sections it covers."""
+    return averages.mean_of((s.mean_capaian for s in summaries if s.mean_capaian is not None),
+                            config.rekap.batas_capaian)
+
+
+def office_json(config: Config, summaries: list[SectionSummary]) -> dict[str, Any]:
+    m = office_mean(config, summaries)
+    return {"mean_capaian": m.value, "rating": cap.rate(m.value, config.rating) or None,
+            "sections_counted": m.count, "sections_total": len(summaries),
+            "cap": config.rekap.batas_capaian}
 
 
 @dataclass
@@ -129,9 +155,11 @@ class Recap:
     rows: list[RecapRow] = field(default_factory=list)
     summaries: list[SectionSummary] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    office: dict[str, Any] = field(default_factory=dict)  # office_json, set by build_recap
 
     def as_json(self) -> dict[str, Any]:
         return {"sections": [section_json(s) for s in self.summaries],
+                "office": self.office,
                 "rows": [r.as_json() for r in self.rows],
                 "completeness": self.completeness.as_json()}
 
@@ -177,8 +205,8 @@ def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
     as typed otherwise."""
     if raw is None or isinstance(raw, bool):
         return raw
-    if isinstance(raw, (int, float)):
-        return raw
+    if isinstance(raw, (int, float)):  # an absurd number (1e308) is shown as typed, not used
+        return raw if abs(raw) < LIMIT else f"{raw:g}"
     text = str(raw).strip()
     if not text:
         return None
@@ -202,6 +230,8 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
     """`unreadable`: sections whose workbook exists but could not be read this run (damaged,
     open): said so, never shown as not distributed."""
     recap = Recap(issues=issues)
+    limit = config.rekap.batas_capaian
+    handed_in = submitted_statuses(config.labels)
     implausible = implausibility_rules(config)
     by_indicator: dict[tuple[str, str | None], list[Issue]] = {}
     for issue in issues:
@@ -224,8 +254,10 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
                 filled += 1
             counts, why = counting(c, by_indicator.get((section.id, ind.code), []),
                                    implausible, config.labels)
+            was_capped = False
             if counts and c.value is not None:
                 capaians.append(c.value)
+                was_capped = averages.capped(c.value, limit)[1]
             budget_real = typed_value(cells.get("budget_real"))
             budget_c = None
             if ind.budget and isinstance(budget_real, (int, float)):
@@ -239,10 +271,16 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
                 keterangan=typed_value(cells.get("keterangan")),
                 bukti=typed_value(cells.get("bukti")), budget=ind.budget,
                 budget_real=budget_real, budget_capaian=budget_c, status=status,
-                counts=counts, not_counted_reason=why,
+                counts=counts, not_counted_reason=why, capped=was_capped,
+                cap_note=averages.cap_note(limit) if was_capped and limit else "",
             ))
         mine = [i for i in issues if i.section == section.id and not i.confirmed]
-        mean = round(sum(capaians) / len(capaians), 2) if capaians else None
+        # a section that has not handed in has drafts, not figures: no mean, no predikat
+        mean = (averages.mean_of(capaians, limit) if status in handed_in
+                else averages.Mean(None, 0))
+        no_mean = ("" if mean.value is not None else
+                   f"belum diserahkan (status: {status})" if status not in handed_in
+                   else "tidak ada nilai yang dihitung")
         t = (timeliness or {}).get(section.id)
         recap.summaries.append(SectionSummary(
             section=section.id, name=section.name, head=section.head, status=status,
@@ -250,10 +288,12 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
             late=t.late if t else is_late(config, status, deadline, now),
             errors=sum(i.severity is Severity.error for i in mine),
             warnings=sum(i.severity is Severity.warning for i in mine),
-            mean_capaian=mean, rating=cap.rate(mean, config.rating),
+            mean_capaian=mean.value, rating=cap.rate(mean.value, config.rating),
             modified=sheet.modified if sheet else None, url=sheet.url if sheet else "",
-            distributed=sheet is not None, counted=len(capaians), timeliness=t,
+            distributed=sheet is not None, counted=mean.count, timeliness=t,
+            capped=mean.capped, no_mean_reason=no_mean,
         ))
+    recap.office = office_json(config, recap.summaries)
     return recap
 
 
@@ -302,6 +342,20 @@ def current_values(recap: Recap) -> dict[tuple[str, str, str], Any]:
 
 # --------------------------------------------------------------------------- layout
 
+NO_MEAN = "—"
+
+
+def office_facts(recap: Recap) -> list[tuple[str, Value]]:
+    """The office mean on the Ringkasan, saying how many sections it covers."""
+    o = recap.office
+    if not o:
+        return []
+    mean = NO_MEAN if o["mean_capaian"] is None else o["mean_capaian"]
+    return [("Rata-rata capaian kantor (%)", mean),
+            ("Predikat kantor", o["rating"] or NO_MEAN),
+            ("Bagian dalam rata-rata kantor",
+             f"{o['sections_counted']} dari {o['sections_total']} bagian")]
+
 
 def _header(sp: SheetPatch, row: int, headers: tuple[str, ...]) -> None:
     sp.put_row(row, 1, list(headers))
@@ -331,7 +385,8 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
              ("Valid / disetujui", sum(x.status in {config.labels.status_valid,
                                                     config.labels.status_approved} for x in s)),
              (f"{glossary.SEVERITY[Severity.error]} terbuka", sum(x.errors for x in s)),
-             ("Peringatan terbuka", sum(x.warnings for x in s))]
+             ("Peringatan terbuka", sum(x.warnings for x in s)),
+             *office_facts(recap)]
     for n, (label, value) in enumerate(facts):
         summary.put_row(3 + n, 1, [label, value])
     top = 3 + len(facts) + 1
@@ -340,7 +395,8 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
         row = top + 1 + n
         summary.put_row(row, 1, [
             x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
-            x.errors, x.warnings, x.mean_capaian, x.rating,
+            x.errors, x.warnings, NO_MEAN if x.mean_capaian is None else x.mean_capaian,
+            x.rating or f"{NO_MEAN} {x.no_mean_reason}".strip(),
             x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url,
             *timeliness_cells(x.timeliness),
             round(x.filled / x.total * 100, 1) if x.total else None])

@@ -31,8 +31,8 @@ from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.flows.status import (
+    edit_time,
     identity_of,
-    office_time,
     record_hand_ins,
     timeliness_of,
 )
@@ -66,8 +66,10 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness,
                        unreadable=set(found.refs) - set(found.sheets))
-    for summary in data.summaries:  # shown in the office's time, as the hand-in times are
-        summary.modified = office_time(config, summary.modified)
+    identity = identity_of(store)
+    for summary in data.summaries:  # the section's own last change, in the office's time
+        sheet = found.sheets.get(summary.section)
+        summary.modified = edit_time(config, sheet, identity) if sheet else None
     schedule = sop_schedule(config)
     quarterly = needs_quarters(config)
 

@@ -20,6 +20,8 @@ from sheets_sync.domain.handin import (
     hand_in_time,
     judge,
     last_edit_time,
+    last_editor,
+    same_person,
     service_records,
 )
 from sheets_sync.domain.models import Config
@@ -68,6 +70,12 @@ def office_time(config: Config, when: datetime | None) -> datetime | None:
     if when is None:
         return None
     return when.astimezone(config.office.tzinfo).replace(tzinfo=None)
+
+
+def section_editor(sheet: SectionSheet, identity: str | None) -> str | None:
+    """Who last changed the workbook other than the service; None when nobody has."""
+    who = last_editor(sheet, identity)
+    return None if who and same_person(who, identity) else who
 
 
 def edit_time(config: Config, sheet: SectionSheet, identity: str | None) -> datetime | None:
@@ -132,7 +140,8 @@ def record_hand_ins(config: Config, store: WorkbookStore, found: Collected,
 def status_report(config: Config, store: WorkbookStore, now: datetime) -> StatusReport:
     found = collect(config, store)
     deadline = fill_deadline(config)
-    timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
+    identity = identity_of(store)
+    timeliness = timeliness_of(config, found.sheets, identity, now)
     out = []
     for s in config.sections:
         sheet = found.sheets.get(s.id)
@@ -143,8 +152,9 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
             section=s.id, name=s.name, state=state,
             filled=sheet.filled({i.code for i in config.indicators_of(s.id)}) if sheet else 0,
             total=len(config.indicators_of(s.id)),
-            modified=office_time(config, sheet.modified) if sheet else None,
-            modified_by=sheet.modified_by if sheet else None, deadline=deadline,
+            # the section's own last change, never the service's write (feedback, distribute)
+            modified=edit_time(config, sheet, identity) if sheet else None,
+            modified_by=section_editor(sheet, identity) if sheet else None, deadline=deadline,
             late=t.late, url=sheet.url if sheet else "",
             handed_in_at=t.handed_in_at, on_time=t.on_time,
         ))
