@@ -23,7 +23,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "notify": frozenset({"ports", "domain", "settings"}),
     "flows": frozenset({"ports", "domain", "settings"}),
     "adapters": frozenset({"ports", "domain", "settings"}),
-    "config": frozenset({"caches", "domain", "settings"}),
+    # config reads the indicators file, an .xlsx among others: a file that cannot be read is
+    # named as the local adapter names its workbooks (adapters.local.file_problems)
+    "config": frozenset({"caches", "adapters", "domain", "settings"}),
     "caches": frozenset({"domain", "settings"}),
     "ports": frozenset({"domain", "settings"}),
     "domain": frozenset({"settings"}),
