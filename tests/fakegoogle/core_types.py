@@ -80,6 +80,7 @@ class Permission:
     display_name: str | None = None
     allow_file_discovery: bool | None = None
     inherited_from: str | None = None
+    expiration_time: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "drive#permission", "id": self.id, "type": self.type}
@@ -92,6 +93,8 @@ class Permission:
             out["displayName"] = self.display_name
         if self.allow_file_discovery is not None:
             out["allowFileDiscovery"] = self.allow_file_discovery
+        if self.expiration_time:
+            out["expirationTime"] = self.expiration_time
         out["deleted"] = False
         out["pendingOwner"] = False
         return out

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .core import FOLDER_MIME, ROLE_RANK, SPREADSHEET_MIME, DriveFile, rfc3339
 from .errors import GoogleError, drive_error, drive_not_found
 from .masks import apply_mask, parse_mask
+from .rules_drive import check_property_counts
 
 if TYPE_CHECKING:
     from .core import FakeGoogle
@@ -234,15 +235,26 @@ def _str_map(name: str, value: Any) -> dict[str, str | None]:
     return out
 
 
-def _apply_props(f: DriveFile, body: dict[str, Any]) -> None:
+def merged_props(f: DriveFile | None, body: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The file's appProperties and properties once the body is applied (a null value
+    removes a key), checked against Drive's limits before anything is stored."""
+    out: dict[str, dict[str, str]] = {}
     for key, attr in (("appProperties", "app_properties"), ("properties", "properties")):
+        target: dict[str, str] = dict(getattr(f, attr)) if f is not None else {}
         if key in body and body[key] is not None:
-            target: dict[str, str] = getattr(f, attr)
             for k, v in _str_map(key, body[key]).items():
                 if v is None:
                     target.pop(k, None)
                 else:
                     target[k] = v
+        out[attr] = target
+    check_property_counts(out["app_properties"], out["properties"])
+    return out
+
+
+def _apply_props(f: DriveFile, body: dict[str, Any]) -> None:
+    for attr, values in merged_props(f, body).items():
+        setattr(f, attr, values)
     if "description" in body:
         f.description = body["description"]
     if body.get("writersCanShare") is not None:

@@ -25,13 +25,17 @@ from .drive_common import (
     file_json,
     insufficient,
     invalid_value,
+    merged_props,
 )
+from .rules_drive import check_parents
 
 
 # ---------------------------------------------------------------- files
 def files_create(fake: FakeGoogle, user: str, params: dict[str, Any], body: dict[str, Any]) -> Any:
     body = _check_file_body(fake, body)
     mime = body.get("mimeType") or "application/octet-stream"
+    check_parents(list(body.get("parents") or []))  # one parent (rules_drive.py)
+    merged_props(None, body)  # property limits, before anything is created
     parents, drive_id = check_can_create(fake, user, list(body.get("parents") or []))
     name = body.get("name") or ("Untitled spreadsheet" if mime == SPREADSHEET_MIME else "Untitled")
     if mime == SPREADSHEET_MIME:
@@ -51,10 +55,12 @@ def files_copy(fake: FakeGoogle, user: str, fid: str, params: dict[str, Any], bo
     if src.mime_type == FOLDER_MIME:
         raise drive_error(403, "This file cannot be copied by the user.", "cannotCopyFile")
     wanted = list(body.get("parents") or [])
+    check_parents(wanted)  # one parent (rules_drive.py)
+    merged_props(None, body)  # the copy gets only the body's properties
     if not wanted:
         # "If not specified as part of a copy request, the file inherits any discoverable
         # parents of the source file" (Drive v3 docs): those the caller may add files to.
-        wanted = [p for p in src.parents if _can_add_to(fake, user, p)]
+        wanted = [p for p in src.parents if _can_add_to(fake, user, p)][:1]
     parents, drive_id = check_can_create(fake, user, wanted)
     name = body.get("name") or f"Copy of {src.name}"
     f = fake._new_file(name, src.mime_type, user, parents, drive_id)
@@ -156,7 +162,7 @@ def files_list(fake: FakeGoogle, user: str, params: dict[str, Any]) -> Any:
             raise invalid_value("orderBy", f"Invalid sort key: {key}")
         hits.sort(key=keyfn, reverse=desc)
     page_size = params.get("pageSize") or 100
-    if page_size < 1 or page_size > 1000:
+    if page_size < 1:  # above 1000 the schema check has coerced it (schema._coerce)
         raise invalid_value("pageSize")
     sig = json.dumps([q, corpora, drive_id, all_drives, order])
     offset = _untoken(params["pageToken"], sig) if params.get("pageToken") else 0
@@ -191,6 +197,12 @@ def files_update(fake: FakeGoogle, user: str, fid: str, params: dict[str, Any], 
                 "The resource body includes fields which are not directly writable.",
                 "fieldNotWritable",
             )
+    add = [p for p in (params.get("addParents") or "").split(",") if p]
+    remove = [p for p in (params.get("removeParents") or "").split(",") if p]
+    # a file keeps one parent: addParents only with the old one removed (rules_drive.py)
+    if add:
+        check_parents([p for p in f.parents if p not in remove] + [p for p in add if p not in f.parents])
+    merged_props(f, body)  # property limits, before anything changes
     if body.get("trashed") is not None and body["trashed"] != f.trashed:
         if role not in ("owner", "organizer", "fileOrganizer"):
             raise insufficient(fid)
@@ -200,8 +212,6 @@ def files_update(fake: FakeGoogle, user: str, fid: str, params: dict[str, Any], 
         if fid in fake.spreadsheets:
             fake.spreadsheets[fid].props["title"] = f.name
     _apply_props(f, body)
-    add = [p for p in (params.get("addParents") or "").split(",") if p]
-    remove = [p for p in (params.get("removeParents") or "").split(",") if p]
     if add:
         new_parents, drive_id = check_can_create(fake, user, add)
         if drive_id != f.drive_id and f.drive_id is not None:

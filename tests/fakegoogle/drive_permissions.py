@@ -21,6 +21,7 @@ from .drive_common import (
     invalid_value,
 )
 from .drive_files import _token, _untoken
+from .rules_drive import check_permission_params
 
 
 # ---------------------------------------------------------------- permissions
@@ -59,13 +60,8 @@ def permissions_create(
             location="permission.role",
             location_type="other",
         )
-    if prole == "owner" and not params.get("transferOwnership"):
-        raise drive_error(
-            403,
-            "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
-            "forbidden",
-            location="transferOwnership",
-        )
+    # owner needs transferOwnership; notification and expiration rules (rules_drive.py)
+    check_permission_params(fake, body, params, ptype, prole, update=False)
     if prole == "organizer" and not f.drive_id:
         raise invalid_value("permission.role")
     email = body.get("emailAddress")
@@ -115,8 +111,10 @@ def permissions_create(
             allow_file_discovery=disc,
         )
         existing = next((p for p in f.permissions if p.type == "anyone"), None)
+    perm.expiration_time = body.get("expirationTime") if ptype in ("user", "group") else None
     if existing is not None:
         existing.role = prole
+        existing.expiration_time = perm.expiration_time
         perm = existing
     else:
         f.permissions.append(perm)
@@ -184,13 +182,26 @@ def permissions_update(
     if ROLE_RANK[role] < ROLE_RANK["writer"]:
         raise insufficient(fid)
     p = _find_perm(f, pid)
-    new_role = (body or {}).get("role")
+    body = _strip_nulls(body or {})
+    new_role = body.get("role")
+    if new_role and new_role not in ROLE_RANK:
+        raise invalid_value("permission.role")
+    # an ownership change needs transferOwnership; expiration only on users and groups
+    check_permission_params(fake, body, params, p.type, new_role or p.role, update=True)
     if new_role:
-        if new_role not in ROLE_RANK:
-            raise invalid_value("permission.role")
         if p.role == "owner" and new_role != "owner":
             raise drive_error(403, "The owner of a file cannot be downgraded.", "forbidden")
+        if new_role == "owner" and p.role != "owner" and p.email_address:
+            old = f.owner  # "downgrade the current owner to a writer" (transferOwnership)
+            for q in f.permissions:
+                if q.email_address == old and q.role == "owner":
+                    q.role = "writer"
+            f.owner = p.email_address
         p.role = new_role
+    if "expirationTime" in body:
+        p.expiration_time = body["expirationTime"]
+    if params.get("removeExpiration"):
+        p.expiration_time = None
     f.version += 1  # sharing changes do not move modifiedTime
     return apply_mask(p.to_json(), parse_mask(params.get("fields") or _DEFAULT_PERM_FIELDS))
 

@@ -18,6 +18,7 @@ from .errors import PROTECTED_MESSAGE
 from .masks import Mask, parse_mask
 from .model import Sheet, Spreadsheet
 from .proto import normalize
+from .rules_sheets import check_grid_growth, check_request_rules, check_request_state, grid_cells
 from .semantics import SemanticError, check_request
 
 if TYPE_CHECKING:
@@ -111,9 +112,14 @@ def apply_request(ctx: BatchContext, kind: str, body: dict[str, Any]) -> dict[st
         raise RequestError(f"request kind '{kind}' is not supported by fakegoogle")
     try:
         check_request(kind, body)  # what Google refuses beyond the schema (semantics.py)
+        check_request_rules(kind, body)  # limits and semantics (rules_sheets.py)
+        check_request_state(ctx.ss, kind, body)
+        before = grid_cells(ctx.ss)
+        reply = fn(ctx, body)
+        check_grid_growth(ctx.ss, before)  # the batch is rolled back by the caller
     except SemanticError as e:
         raise RequestError(str(e)) from None
-    return fn(ctx, body)
+    return reply
 
 
 # ---------------------------------------------------------------- helpers

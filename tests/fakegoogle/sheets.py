@@ -20,6 +20,8 @@ from .errors import (
 from .masks import apply_mask, mask_wants, parse_mask
 from .model import Sheet, Spreadsheet, grid_json
 from .requests_impl import BatchContext, RequestError, apply_request
+from .rules_sheets import check_grid_growth, check_new_spreadsheet, grid_cells
+from .semantics import SemanticError
 
 if TYPE_CHECKING:
     from .core import FakeGoogle
@@ -97,6 +99,10 @@ def create(fake: FakeGoogle, user: str, params: dict[str, Any], body: dict[str, 
     if u is not None and u.service_account:
         # a service account has no Drive of its own to hold the new spreadsheet
         raise sheets_error(403, "The user's Drive storage quota has been exceeded.")
+    try:
+        check_new_spreadsheet(body)  # titles, grid and cell limits (rules_sheets.py)
+    except SemanticError as e:
+        raise bad_request(str(e)) from None
     props = body.get("properties", {})
     title = props.get("title", "Untitled spreadsheet")
     sid = fake.create_spreadsheet(title, owner=user)
@@ -236,6 +242,10 @@ def batch_update(fake: FakeGoogle, user: str, sid: str, params: dict[str, Any], 
     ss, f, role = open_ss(fake, user, sid, write=True)
     backup = ss.clone(ss.id)
     ctx = BatchContext(fake, ss, f, user, is_exempt(fake, f, role))
+    if not body.get("requests"):
+        # BatchUpdateSpreadsheetRequest.requests: "A list of updates to apply to the
+        # spreadsheet." Google refuses an empty list (spreadsheets/batchUpdate)
+        raise bad_request("Must specify at least one request.")
     replies = []
     try:
         for i, req in enumerate(body.get("requests", [])):
@@ -280,7 +290,13 @@ def copy_to(fake: FakeGoogle, user: str, sid: str, sheet_id: int, body: dict[str
         n += 1
     new.props["title"] = title
     new.protected = []
+    before = grid_cells(dest)
     dest.sheets.append(new)
+    try:
+        check_grid_growth(dest, before)  # the copy counts in the destination's limit
+    except SemanticError as e:
+        dest.sheets.remove(new)
+        raise bad_request(str(e)) from None
     dest.reindex()
     fake.touch(df, user)
     return copy.deepcopy(new.props)

@@ -17,6 +17,7 @@ from .model import Sheet, Spreadsheet
 if TYPE_CHECKING:
     from .core import FakeGoogle
 
+from .rules_sheets import CELL_TEXT_MESSAGE, MAX_CELL_CHARS
 from .sheets_access import Rect, protected_conflict, rect_of
 
 
@@ -190,6 +191,10 @@ def write_values(
         raise bad_request(
             f"Range ({quoted}!{cells}) exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}"
         )
+    for line in rows:
+        for v in line:
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+                raise bad_request(CELL_TEXT_MESSAGE)  # rules_sheets.py
     touched = [(r0 + i, c0 + j) for i, line in enumerate(rows) for j, v in enumerate(line) if v is not None]
     if protected_conflict(fake, ss, sheet, (r0, r0 + n_rows, c0, c0 + n_cols), user, exempt, touched):
         raise bad_request(PROTECTED_MESSAGE)

@@ -16,6 +16,8 @@ from .model import Sheet, Spreadsheet
 if TYPE_CHECKING:
     from .core import FakeGoogle
 
+from .rules_sheets import check_cell_text, check_resize
+from .semantics import SemanticError
 from .sheets_access import Rect, is_exempt, open_ss
 from .sheets_ranges import (
     check_protected_rect,
@@ -205,6 +207,14 @@ def values_append(
     at_row = table[1] if table else r0
     at_col = table[2] if table else c0
     insert = params.get("insertDataOption") == "INSERT_ROWS"
+    new_rows = sheet.rows + n_rows if insert else max(sheet.rows, at_row + n_rows)
+    try:  # the append grows the grid: within the workbook's limits first (rules_sheets.py)
+        for line in rows:
+            for v in line:
+                check_cell_text(v)
+        check_resize(ss, sheet, new_rows, max(sheet.cols, at_col + n_cols))
+    except SemanticError as e:
+        raise bad_request(str(e)) from None
     if insert and n_rows:
         if at_row < sheet.rows:
             sheet.shift_rows(at_row, n_rows)
