@@ -270,3 +270,34 @@ def test_r1c1_ranges_are_valid_wherever_a1_is(fake: FakeGoogle, sid: str) -> Non
     cleared = session.post(f"{SHEETS}/{sid}/values:batchClear", json={"ranges": ["Sheet1!R2C2"]})
     assert cleared.ok
     assert fake.spreadsheet(sid).get_values("B2:C3") == [["", "2"], ["3", "4"]]
+
+
+def test_grid_properties_only_on_grid_sheets(fake: FakeGoogle, sid: str) -> None:
+    _refused(_batch(fake, sid, {"addSheet": {"properties": {"title": "Grafik", "sheetType": "OBJECT",
+                                                            "gridProperties": {"rowCount": 5}}}}),
+             "Grid properties")
+    assert _batch(fake, sid, {"addSheet": {"properties": {"title": "Data", "gridProperties": {
+        "rowCount": 5}}}}).ok
+
+
+def test_duplicate_sheet_id_must_not_conflict(fake: FakeGoogle, sid: str) -> None:
+    assert _batch(fake, sid, {"addSheet": {"properties": {"sheetId": 9, "title": "Dua"}}}).ok
+    _refused(_batch(fake, sid, {"duplicateSheet": {"sourceSheetId": 0, "newSheetId": 9}}),
+             "already exists")
+    assert _batch(fake, sid, {"duplicateSheet": {"sourceSheetId": 0, "newSheetId": 10}}).ok
+
+
+def test_insert_dimension_range_must_be_bounded(fake: FakeGoogle, sid: str) -> None:
+    _refused(_batch(fake, sid, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS",
+                                                              "startIndex": 2}}}), "bounded")
+    assert _batch(fake, sid, {"insertDimension": {"range": {
+        "sheetId": 0, "dimension": "ROWS", "startIndex": 2, "endIndex": 3}}}).ok
+
+
+def test_number_format_needs_its_type_when_written(fake: FakeGoogle, sid: str) -> None:
+    def fmt(number: dict[str, Any]) -> dict[str, Any]:
+        return {"repeatCell": {"range": _grid(), "fields": "userEnteredFormat.numberFormat",
+                               "cell": {"userEnteredFormat": {"numberFormat": number}}}}
+
+    _refused(_batch(fake, sid, fmt({"pattern": "0.00"})), "NumberFormat.type")
+    assert _batch(fake, sid, fmt({"type": "NUMBER", "pattern": "0.00"})).ok

@@ -130,10 +130,18 @@ def check_request_state(ss: Spreadsheet, kind: str, body: dict[str, Any]) -> Non
         title = (body.get("properties") or {}).get("title")
         if title is not None and ss.by_title(str(title)) is not None:
             raise _duplicate_title(str(title))
+        _grid_props_on_grid((body.get("properties") or {}).get("sheetType", "GRID"),
+                            body.get("properties") or {})
     elif kind == "duplicateSheet":
         title = body.get("newSheetName")
         if title is not None and ss.by_title(str(title)) is not None:
             raise _duplicate_title(str(title))
+        # DuplicateSheetRequest.newSheetId: "the ID must not conflict with any existing
+        # sheet ID" (spreadsheets/request#DuplicateSheetRequest)
+        new_id = body.get("newSheetId")
+        if new_id is not None and ss.by_id(new_id) is not None:
+            raise SemanticError(f"A sheet with the id {new_id} already exists. Please enter "
+                                "another id.")
     elif kind == "updateSheetProperties":
         props = body.get("properties") or {}
         mask = {p.strip() for p in str(body.get("fields") or "").split(",")}
@@ -144,9 +152,18 @@ def check_request_state(ss: Spreadsheet, kind: str, body: dict[str, Any]) -> Non
             other = ss.by_title(str(props["title"]))
             if other is not None and other is not sheet:
                 raise _duplicate_title(str(props["title"]))
+        if "gridProperties" in props or any(m.startswith("gridProperties") for m in mask):
+            _grid_props_on_grid(sheet.props.get("sheetType", "GRID"), props)
         new_type = props.get("sheetType") if ("sheetType" in mask or "*" in mask) else None
         if new_type is not None and new_type != sheet.props.get("sheetType", "GRID"):
             raise SemanticError("The sheetType of a sheet cannot be changed once set.")
+
+
+def _grid_props_on_grid(sheet_type: str, props: dict[str, Any]) -> None:
+    """SheetProperties.gridProperties: "When writing it is an error to set any grid
+    properties on non-grid sheets." (spreadsheets/sheets#SheetProperties)."""
+    if sheet_type != "GRID" and props.get("gridProperties"):
+        raise SemanticError(f"Grid properties cannot be set on a {sheet_type} sheet.")
 
 
 # ---------------------------------------------------------------- stateless
@@ -172,6 +189,12 @@ def check_request_rules(kind: str, body: dict[str, Any]) -> None:
         if not banded.get("rowProperties") and not banded.get("columnProperties"):
             raise SemanticError("At least one of row_properties or column_properties must be "
                                 "specified.")
+    if kind == "insertDimension":
+        # InsertDimensionRequest.range: "Both the start and end indexes must be bounded."
+        rng = body.get("range") or {}
+        if rng.get("startIndex") is None or rng.get("endIndex") is None:
+            raise SemanticError("Both the start and end indexes of the range to insert must be "
+                                "bounded.")
     # InsertDimensionRequest.inheritFromBefore: "True to inherit from the dimensions before
     # (in which case the start index must be greater than 0)" (spreadsheets/request)
     at_start = not (body.get("range") or {}).get("startIndex")
@@ -190,10 +213,13 @@ def _cells_of(kind: str, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _cell_rules(cell: dict[str, Any], use: str) -> None:
-    for key in ("userEnteredValue", "effectiveValue"):
-        value = cell.get(key) or {}
-        check_cell_text(value.get("stringValue"))
-        check_cell_text(value.get("formulaValue"))
+    value = cell.get("userEnteredValue") or {}  # what is written; effectiveValue is output
+    check_cell_text(value.get("stringValue"))
+    check_cell_text(value.get("formulaValue"))
+    # NumberFormat.type: "When writing, this field must be set." (spreadsheets/cells#NumberFormat)
+    number = (cell.get("userEnteredFormat") or {}).get("numberFormat")
+    if number and not number.get("type"):
+        raise SemanticError("NumberFormat.type must be set when writing a number format.")
     dv = cell.get("dataValidation")
     if dv:
         _condition_use(dv.get("condition"), use)
