@@ -69,6 +69,14 @@ def test_ownership_transfer_must_notify(fake: FakeGoogle) -> None:
     assert _share(fake, fid, owner, transferOwnership="true").ok
 
 
+def test_only_a_user_can_be_owner(fake: FakeGoogle) -> None:
+    fid = fake.create_spreadsheet("Rekap")
+    group = {"type": "group", "role": "owner", "emailAddress": "tim@example.go.id"}
+    _refused(_share(fake, fid, group, transferOwnership="true"), 400, "invalidSharingRequest")
+    assert fake.file(fid).owner == USER
+    assert _share(fake, fid, {**group, "role": "writer"}).ok
+
+
 def test_expiration_only_on_user_and_group_permissions_in_the_future(fake: FakeGoogle) -> None:
     fid = fake.create_spreadsheet("Rekap")
     user = {"type": "user", "role": "reader", "emailAddress": OTHER}

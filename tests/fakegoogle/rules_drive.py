@@ -45,6 +45,10 @@ def check_permission_params(fake: FakeGoogle, body: dict[str, Any], params: dict
     transfer = bool(params.get("transferOwnership"))
     if role == "owner" and not transfer:
         raise drive_error(403, OWNER_MESSAGE, "forbidden", location="transferOwnership")
+    if role == "owner" and ptype not in (None, "user"):
+        # only a user can own a file (https://developers.google.com/drive/api/guides/ref-roles)
+        raise _bad(f"The owner role can only be granted to a user, not to a {ptype}.",
+                   "invalidSharingRequest", "permission.role", "other")
     person = ptype in ("user", "group")
     notify = params.get("sendNotificationEmail")
     if not update:
