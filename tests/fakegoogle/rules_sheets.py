@@ -36,7 +36,9 @@ MAX_CELL_CHARS = 50_000
 CELL_TEXT_MESSAGE = (
     f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters in a single cell."
 )
-_CONDITIONS = "https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/other#ConditionType"
+# The reference pages cited below as "(v4: <page>)" are under REF.
+REF = "https://developers.google.com/sheets/api/reference/rest/v4/"
+_CONDITIONS = REF + "spreadsheets/other#ConditionType"
 
 
 # ---------------------------------------------------------------- limits
@@ -137,7 +139,7 @@ def check_request_state(ss: Spreadsheet, kind: str, body: dict[str, Any]) -> Non
         if title is not None and ss.by_title(str(title)) is not None:
             raise _duplicate_title(str(title))
         # DuplicateSheetRequest.newSheetId: "the ID must not conflict with any existing
-        # sheet ID" (spreadsheets/request#DuplicateSheetRequest)
+        # sheet ID" (v4: spreadsheets/request#DuplicateSheetRequest)
         new_id = body.get("newSheetId")
         if new_id is not None and ss.by_id(new_id) is not None:
             raise SemanticError(f"A sheet with the id {new_id} already exists. Please enter "
@@ -161,7 +163,7 @@ def check_request_state(ss: Spreadsheet, kind: str, body: dict[str, Any]) -> Non
 
 def _grid_props_on_grid(sheet_type: str, props: dict[str, Any]) -> None:
     """SheetProperties.gridProperties: "When writing it is an error to set any grid
-    properties on non-grid sheets." (spreadsheets/sheets#SheetProperties)."""
+    properties on non-grid sheets." (v4: spreadsheets/sheets#SheetProperties)."""
     if sheet_type != "GRID" and props.get("gridProperties"):
         raise SemanticError(f"Grid properties cannot be set on a {sheet_type} sheet.")
 
@@ -185,7 +187,7 @@ def check_request_rules(kind: str, body: dict[str, Any]) -> None:
     if kind == "addBanding":
         banded = body.get("bandedRange") or {}
         # BandedRange.rowProperties: "At least one of row_properties or column_properties
-        # must be specified." (spreadsheets/sheets#BandedRange)
+        # must be specified." (v4: spreadsheets/sheets#BandedRange)
         if not banded.get("rowProperties") and not banded.get("columnProperties"):
             raise SemanticError("At least one of row_properties or column_properties must be "
                                 "specified.")
@@ -196,7 +198,7 @@ def check_request_rules(kind: str, body: dict[str, Any]) -> None:
             raise SemanticError("Both the start and end indexes of the range to insert must be "
                                 "bounded.")
     # InsertDimensionRequest.inheritFromBefore: "True to inherit from the dimensions before
-    # (in which case the start index must be greater than 0)" (spreadsheets/request)
+    # (in which case the start index must be greater than 0)" (v4: spreadsheets/request)
     at_start = not (body.get("range") or {}).get("startIndex")
     if kind == "insertDimension" and body.get("inheritFromBefore") and at_start:
         raise SemanticError("Cannot inherit properties from before the first row or "
@@ -216,7 +218,7 @@ def _cell_rules(cell: dict[str, Any], use: str) -> None:
     value = cell.get("userEnteredValue") or {}  # what is written; effectiveValue is output
     check_cell_text(value.get("stringValue"))
     check_cell_text(value.get("formulaValue"))
-    # NumberFormat.type: "When writing, this field must be set." (spreadsheets/cells#NumberFormat)
+    # NumberFormat.type: "When writing, this field must be set." (v4: spreadsheets/cells#NumberFormat)
     number = (cell.get("userEnteredFormat") or {}).get("numberFormat")
     if number and not number.get("type"):
         raise SemanticError("NumberFormat.type must be set when writing a number format.")
@@ -227,7 +229,7 @@ def _cell_rules(cell: dict[str, Any], use: str) -> None:
 
 def _only_one(obj: dict[str, Any], fields: tuple[str, ...], what: str) -> None:
     """"When writing, only one of range or named_range_id or table_id may be set."
-    (spreadsheets/sheets#ProtectedRange, #FilterView, #BasicFilter)."""
+    (v4: spreadsheets/sheets#ProtectedRange, #FilterView, #BasicFilter)."""
     given = [f for f in fields if obj.get(f) is not None]
     if len(given) > 1:
         raise SemanticError(f"{what}: only one of {', '.join(fields)} may be set; got "
@@ -245,7 +247,7 @@ def _filter(flt: dict[str, Any], fields: tuple[str, ...]) -> None:
 
 def _conditional_format(rule: dict[str, Any]) -> None:
     """ConditionalFormatRule.ranges: "All the ranges must be on the same grid."
-    (spreadsheets/sheets#ConditionalFormatRule)."""
+    (v4: spreadsheets/sheets#ConditionalFormatRule)."""
     sheets = {(r or {}).get("sheetId") or 0 for r in rule.get("ranges") or []}
     if len(sheets) > 1:
         raise SemanticError("All the ranges of a conditional format rule must be on the same "
@@ -268,7 +270,7 @@ def _supported_uses() -> dict[str, str]:
 
 # ConditionValue.relativeDate: "Valid only if the type is DATE_BEFORE, DATE_AFTER,
 # DATE_ON_OR_BEFORE or DATE_ON_OR_AFTER. Relative dates are not supported in data
-# validation." (spreadsheets/other#ConditionValue)
+# validation." (v4: spreadsheets/other#ConditionValue)
 _RELATIVE_DATE_TYPES = ("DATE_BEFORE", "DATE_AFTER", "DATE_ON_OR_BEFORE", "DATE_ON_OR_AFTER")
 
 
