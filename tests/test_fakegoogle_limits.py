@@ -301,3 +301,26 @@ def test_number_format_needs_its_type_when_written(fake: FakeGoogle, sid: str) -
 
     _refused(_batch(fake, sid, fmt({"pattern": "0.00"})), "NumberFormat.type")
     assert _batch(fake, sid, fmt({"type": "NUMBER", "pattern": "0.00"})).ok
+
+
+def test_ids_of_added_ranges_must_be_new(fake: FakeGoogle, sid: str) -> None:
+    band = {"rowProperties": {"firstBandColorStyle": {"rgbColor": {"red": 1}}}}
+    assert _batch(fake, sid, {"addBanding": {"bandedRange": {"bandedRangeId": 4, "range": _grid(0, 2),
+                                                             **band}}}).ok
+    _refused(_batch(fake, sid, {"addBanding": {"bandedRange": {"bandedRangeId": 4, "range": _grid(5, 6),
+                                                               **band}}}), "already exists")
+    assert _batch(fake, sid, {"addNamedRange": {"namedRange": {"namedRangeId": "n1", "name": "Satu",
+                                                               "range": _grid()}}}).ok
+    _refused(_batch(fake, sid, {"addNamedRange": {"namedRange": {"namedRangeId": "n1", "name": "Dua",
+                                                                 "range": _grid()}}}), "already exists")
+    assert _batch(fake, sid, {"addFilterView": {"filter": {"filterViewId": 8, "range": _grid()}}}).ok
+    _refused(_batch(fake, sid, {"addFilterView": {"filter": {"filterViewId": 8, "range": _grid()}}}),
+             "already exists")
+
+
+def test_banding_on_a_range_that_has_banding_is_refused(fake: FakeGoogle, sid: str) -> None:
+    band = {"rowProperties": {"firstBandColorStyle": {"rgbColor": {"red": 1}}}}
+    assert _batch(fake, sid, {"addBanding": {"bandedRange": {"range": _grid(0, 2), **band}}}).ok
+    _refused(_batch(fake, sid, {"addBanding": {"bandedRange": {"range": _grid(1, 3), **band}}}),
+             "already has alternating colors")
+    assert _batch(fake, sid, {"addBanding": {"bandedRange": {"range": _grid(2, 4), **band}}}).ok

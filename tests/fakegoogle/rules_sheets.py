@@ -159,6 +159,51 @@ def check_request_state(ss: Spreadsheet, kind: str, body: dict[str, Any]) -> Non
         new_type = props.get("sheetType") if ("sheetType" in mask or "*" in mask) else None
         if new_type is not None and new_type != sheet.props.get("sheetType", "GRID"):
             raise SemanticError("The sheetType of a sheet cannot be changed once set.")
+    elif kind in ("addBanding", "addFilterView", "addNamedRange"):
+        _new_ids(ss, kind, body)
+
+
+# The add request kinds whose object may name its id: "It is an error to specify the ID of a
+# range that already exists." (v4: spreadsheets/request#AddBandingRequest,
+# #AddFilterViewRequest, #AddNamedRangeRequest; addSheet, addProtectedRange and addChart
+# are checked by their handlers).
+_IDS = {"addBanding": ("bandedRange", "bandedRangeId"),
+        "addFilterView": ("filter", "filterViewId"),
+        "addNamedRange": ("namedRange", "namedRangeId")}
+
+
+def _new_ids(ss: Spreadsheet, kind: str, body: dict[str, Any]) -> None:
+    key, id_field = _IDS[kind]
+    obj = body.get(key) or {}
+    new_id = obj.get(id_field)
+    if kind == "addNamedRange":
+        taken = [n.get("namedRangeId") for n in ss.named_ranges]
+    elif kind == "addFilterView":
+        taken = [f.get("filterViewId") for s in ss.sheets for f in s.filter_views]
+    else:
+        taken = [b.get("bandedRangeId") for s in ss.sheets for b in s.banded]
+    if new_id is not None and new_id in taken:
+        raise SemanticError(f"An object with id {new_id} already exists.")
+    if kind == "addBanding":
+        # a range takes one set of alternating colors (Sheets: "You can't add alternating
+        # colors to a range that already has alternating colors")
+        mine = obj.get("range") or {}
+        for sheet in ss.sheets:
+            for banded in sheet.banded:
+                if _overlap(mine, banded.get("range") or {}):
+                    raise SemanticError("You can't add alternating colors to a range that "
+                                        "already has alternating colors.")
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two GridRanges share a cell (a missing bound is unbounded)."""
+    if (a.get("sheetId") or 0) != (b.get("sheetId") or 0):
+        return False
+    big = 1 << 62
+    for lo, hi in (("startRowIndex", "endRowIndex"), ("startColumnIndex", "endColumnIndex")):
+        if max(a.get(lo) or 0, b.get(lo) or 0) >= min(a.get(hi, big), b.get(hi, big)):
+            return False
+    return True
 
 
 def _grid_props_on_grid(sheet_type: str, props: dict[str, Any]) -> None:
