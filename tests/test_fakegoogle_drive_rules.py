@@ -143,3 +143,21 @@ def test_page_size_above_the_maximum_is_coerced(fake: FakeGoogle) -> None:
     perms = session.get(f"{DRIVE}/{fid}/permissions", params={"pageSize": "500"})
     assert perms.status_code == 200, perms.text
     _refused(session.get(DRIVE, params={"pageSize": "-1"}), 400, "invalid")
+
+
+def test_search_terms_of_the_reference_are_accepted(fake: FakeGoogle) -> None:
+    fid = fake.create_spreadsheet("Rekap")
+    session = fake.session(USER)
+
+    def ids(q: str) -> list[str]:
+        listed = session.get(DRIVE, params={"q": q})
+        assert listed.status_code == 200, (q, listed.text)
+        return [f["id"] for f in listed.json()["files"]]
+
+    assert ids("visibility = 'limited'") == [fid]
+    assert ids("visibility = 'anyoneWithLink'") == []
+    assert _share(fake, fid, {"type": "anyone", "role": "reader"}).ok
+    assert ids("visibility = 'anyoneWithLink'") == [fid]
+    assert ids("viewedByMeTime > '2024-01-01T00:00:00Z'") == []
+    assert ids("shortcutDetails.targetId = 'x'") == []
+    _refused(session.get(DRIVE, params={"q": "visibility = 'everyone'"}), 400, "invalid")
