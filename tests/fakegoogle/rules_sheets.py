@@ -96,12 +96,13 @@ def check_new_spreadsheet(body: dict[str, Any]) -> None:
     (https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/create)."""
     seen: set[str] = set()
     total = 0
-    for i, sheet in enumerate(body.get("sheets") or []):
+    for sheet in body.get("sheets") or []:
         props = sheet.get("properties") or {}
-        title = str(props.get("title", f"Sheet{i + 1}"))
-        if title.casefold() in seen:
-            raise _duplicate_title(title)
-        seen.add(title.casefold())
+        if props.get("title") is not None:  # a title left out is chosen by Google
+            title = str(props["title"])
+            if title.casefold() in seen:
+                raise _duplicate_title(title)
+            seen.add(title.casefold())
         grid = props.get("gridProperties") or {}
         if props.get("sheetType", "GRID") == "GRID":
             cols = int(grid.get("columnCount", 26))
