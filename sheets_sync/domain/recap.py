@@ -41,7 +41,7 @@ SHEET_INDICATORS = "Rekap Indikator"
 SHEET_ISSUES = "Validasi"
 SHEET_SCHEDULE = "Jadwal SOP"
 SHEET_AUDIT = "Audit"
-SHEET_AUDITED = "_audit"  # hidden: per section, the last review record already in Audit
+SHEET_AUDITED = "_audit"  # hidden: per section, the last review record in Audit; its hand-in
 RECAP_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_ISSUES, SHEET_SCHEDULE, SHEET_AUDIT)
 
 INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Indikator Kinerja",
@@ -371,7 +371,9 @@ def audited_records(grid: list[list[Any]] | None) -> dict[str, str]:
 
 def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: datetime,
                 audit_rows: list[list[Value]], *, with_audit_header: bool,
-                audited: dict[str, str]) -> WorkbookPatch:
+                audited: dict[str, str],
+                hand_ins: dict[str, str] | None = None) -> WorkbookPatch:
+    """`hand_ins`: per section, the first hand-in record the recap keeps (flows/handins.py)."""
     period = config.period.code
     summary = SheetPatch(SHEET_SUMMARY, clear=True, index=0)
     summary.values[(1, 1)] = f"REKAPITULASI DATA KINERJA {config.period.label.upper()}"
@@ -454,5 +456,7 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
         _header(audit, 1, AUDIT_HEADERS)
     audit.append_rows = audit_rows
     state = SheetPatch(SHEET_AUDITED, clear=True, hidden=True, index=5)
-    state.put_table(1, 1, [[s, key] for s, key in sorted(audited.items())])
+    kept = hand_ins or {}
+    state.put_table(1, 1, [[s, audited.get(s), kept.get(s)]
+                           for s in sorted(set(audited) | set(kept))])
     return WorkbookPatch(sheets=[summary, indicators, issues, sched, audit, state])

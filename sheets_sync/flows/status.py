@@ -3,7 +3,8 @@ and completeness and timeliness as DHIS2 reports them.
 
 `sync status` only reads: it judges each section from its hand-in record, or, for a hand-in
 not recorded yet, from what it sees now (the record itself is written by the commands that
-write anyway: validate, recap, watch). The helpers here are shared by those commands.
+write anyway: validate, approve and the watcher in the section's meta, the recap in its own
+workbook, flows/handins.py). The helpers here are shared by those commands.
 """
 
 from __future__ import annotations
@@ -25,12 +26,10 @@ from sheets_sync.domain.handin import (
     service_records,
 )
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.patch import WorkbookPatch
-from sheets_sync.domain.review import records_patch
 from sheets_sync.domain.worksheet import SectionSheet
-from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.collect import collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.ports import BackendError, WorkbookStore
+from sheets_sync.ports import WorkbookStore
 
 NOT_DISTRIBUTED = glossary.NOT_DISTRIBUTED
 UNREADABLE = glossary.UNREADABLE
@@ -103,42 +102,11 @@ def hand_in_updates(config: Config, sheet: SectionSheet, identity: str | None, n
                            now, writing=writing)
 
 
-def record_hand_ins(config: Config, store: WorkbookStore, found: Collected,
-                    now: datetime) -> list[str]:
-    """Write the first-hand-in record of every sheet handed in but not recorded yet (only
-    the meta sheet's records: never a cell a section types). Returns the sections written;
-    a later run writes nothing (the record is never overwritten)."""
-    identity = identity_of(store)
-    todo = []
-    for section, sheet in sorted(found.sheets.items()):
-        if section not in found.refs:
-            continue
-        updates = hand_in_updates(config, sheet, identity, now, writing=False)
-        if updates:
-            patch = WorkbookPatch(sheets=[records_patch(config, sheet.meta, updates)])
-            todo.append((section, updates, patch))
-    written: list[tuple[str, dict[str, object], WorkbookPatch]] = []
-    if not todo:
-        return []
-    try:
-        store.apply_many([(found.refs[s], patch) for s, _, patch in todo])
-        written = todo
-    except BackendError:
-        # one workbook open in Excel, say, must not stop the recap: record the others; the
-        # record missed is written on a later run (until then it is computed, not stored)
-        for item in todo:
-            try:
-                store.apply(found.refs[item[0]], item[2])
-                written.append(item)
-            except BackendError:
-                continue
-    for section, updates, _ in written:
-        found.sheets[section].meta.extra.update(updates)  # as it now reads
-    return [s for s, _, _ in written]
-
-
 def status_report(config: Config, store: WorkbookStore, now: datetime) -> StatusReport:
+    from sheets_sync.flows.handins import adopt_from_recap  # it builds on this module
+
     found = collect(config, store)
+    adopt_from_recap(config, store, found)  # hand-ins the recap recorded (one read)
     deadline = fill_deadline(config)
     identity = identity_of(store)
     timeliness = timeliness_of(config, found.sheets, identity, now)

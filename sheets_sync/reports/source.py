@@ -13,6 +13,7 @@ from sheets_sync.domain.models import Config
 from sheets_sync.domain.quarters import attach
 from sheets_sync.domain.recap import Recap, build_recap
 from sheets_sync.flows.collect import collect
+from sheets_sync.flows.handins import adopt_from_recap
 from sheets_sync.flows.quarters import load_quarters, needs_quarters
 from sheets_sync.flows.status import identity_of, timeliness_of
 from sheets_sync.flows.validate import evaluate_all
@@ -22,7 +23,8 @@ from sheets_sync.ports import WorkbookStore
 def current_recap(config: Config, store: WorkbookStore, now: datetime) -> Recap:
     found = collect(config, store)
     # on time / late from the hand-in records, as the recap judges it (read only: nothing
-    # is recorded here)
+    # is recorded here; those the recap keeps are read from it)
+    adopt_from_recap(config, store, found)
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, evaluate_all(config, found.sheets),
                        fill_deadline(config), now, timeliness,
