@@ -120,9 +120,8 @@ def test_the_cli_names_the_real_cause_and_exits_with_the_skipped_code(tmp_path: 
 
 
 def test_an_indicators_file_that_is_no_xlsx_is_named_for_what_it_is(tmp_path: Path):
-    from sheets_sync.domain.errors import ConfigError
-
     from sheets_sync.config import load_config
+    from sheets_sync.domain.errors import ConfigError
     from tests.conftest import write_config
 
     data = small_config_data(sections=1, indicators=1)
