@@ -24,8 +24,8 @@ from sheets_sync.domain.recap import (
     build_recap,
     current_values,
     previous_values,
-    recap_patch,
 )
+from sheets_sync.domain.recap_layout import recap_patch
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
