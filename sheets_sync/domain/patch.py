@@ -213,6 +213,10 @@ class SheetPatch:
 class WorkbookPatch:
     sheets: list[SheetPatch] = field(default_factory=list)
     delete_sheets: list[str] = field(default_factory=list)  # e.g. the default "Sheet1"
+    # The spreadsheet's locale where the backend keeps one (Google), e.g. "id_ID": how the
+    # number formats show separators. Only for workbooks people read, not ones they type in
+    # (the locale also changes how typed text becomes numbers).
+    locale: str | None = None
 
     def sheet(self, title: str) -> SheetPatch:
         for s in self.sheets:

@@ -111,7 +111,7 @@ def page_setup(paper: str, *, repeat_rows: int = 0, repeat_from: int = 1, footer
 # --------------------------------------------------------------------------- row heights
 
 LINE_PX = 20  # one line of 11 pt text (15 pt)
-CHAR_PX = 7.5  # an average character of 11 pt Calibri/Carlito, a little generous
+CHAR_PX = 7.0  # an average character of 11 pt Calibri/Carlito, a little generous
 PAD_PX = 10  # cell padding left and right
 
 

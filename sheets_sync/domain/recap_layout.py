@@ -94,6 +94,8 @@ def _table(sp: SheetPatch, top: int, bottom: int, width: int,
     sp.filter = CellRange(top, 1, max(bottom, top + 1), width)
     if bottom <= top:
         return
+    # every cell top-aligned, as the wrapped ones are: a row reads as one line of text
+    sp.formats.append((CellRange(top + 1, 1, bottom, width), Format(align="left")))
     for col, pattern in formats.items():
         if pattern:
             sp.formats.append((CellRange(top + 1, col, bottom, col),
@@ -286,7 +288,9 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
     audit.append_rows = audit_rows
     state = SheetPatch(SHEET_AUDITED, clear=True, hidden=True, index=5)
     state.put_table(1, 1, [[s, key] for s, key in sorted(audited.items())])
+    # id_ID: thousands '.', decimals ',' on Google, as the office reads numbers
     return WorkbookPatch(sheets=[summary_sheet(config, recap, now),
                                  indicators_sheet(config, recap),
                                  issues_sheet(config, recap),
-                                 schedule_sheet(config, schedule, now), audit, state])
+                                 schedule_sheet(config, schedule, now), audit, state],
+                         locale="id_ID")

@@ -202,8 +202,8 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
             "properties": {"sheetId": default.sheet_id, "title": first.title},
             "fields": "title"}})
 
-    if any(sp.page_setup for sp in patch.sheets):
-        reqs.append(present.locale_request())  # a workbook people read: Indonesian numbers
+    if patch.locale:
+        reqs.append(present.locale_request(patch.locale))
     setups = {sp.title: sp.page_setup for sp in patch.sheets}
     ids = _planned_ids(patch, book)
     for sp in patch.sheets:

@@ -17,14 +17,13 @@ from sheets_sync.adapters.google.render_cells import Request, _color, _grid, cel
 from sheets_sync.domain.patch import BandRule, CellRange, SheetPatch, column_letter
 from sheets_sync.domain.presentation import PageSetup
 
-LOCALE = "id_ID"  # thousands '.', decimals ',': the number formats read as in the office
 # Export sizes Google's PDF export knows; F4 (215 x 330 mm) is its "folio" (8.5 x 13 in).
 PDF_SIZE = {"A4": "A4", "F4": "folio"}
 CM_PER_INCH = 2.54
 
 
-def locale_request() -> Request:
-    return {"updateSpreadsheetProperties": {"properties": {"locale": LOCALE},
+def locale_request(locale: str) -> Request:
+    return {"updateSpreadsheetProperties": {"properties": {"locale": locale},
                                             "fields": "locale"}}
 
 
