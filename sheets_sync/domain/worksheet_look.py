@@ -20,7 +20,6 @@ LEGEND_ROW = 2  # the empty row under the title of the generated template
 WIDTHS = {"no": 95, "code": 80, "sasaran": 220, "indicator": 300, "unit": 90, "target": 90,
           "realisasi": 100, "capaian": 90, "keterangan": 220, "bukti": 200, "budget": 130,
           "budget_real": 150, "budget_capaian": 110}
-WRAPPED = ("sasaran", "indicator", "keterangan", "bukti")
 
 
 def status_hint(labels: Labels) -> str:
@@ -45,16 +44,18 @@ def decorate_sheet(ws: SheetPatch, config: Config, status_cell: tuple[int, int] 
     if status_cell is not None:
         row, col = status_cell
         ws.formats.append((CellRange.cell(row, col), Format(bold=True, fill=STATUS_FILL)))
-        ws.values[(row, col + 1)] = status_hint(labels)
-        ws.formats.append((CellRange.cell(row, col + 1), Format(italic=True,
+        # two columns on: the status itself ("Perlu Konfirmasi") shows whole beside it
+        ws.values[(row, col + 2)] = status_hint(labels)
+        ws.formats.append((CellRange.cell(row, col + 2), Format(italic=True,
                                                                  font_color="#7F6000")))
     if header_row > LEGEND_ROW + 1:
         ws.values[(LEGEND_ROW, 1)] = legend(labels)
         ws.formats.append((CellRange.cell(LEGEND_ROW, 1), Format(italic=True)))
-    for key in WRAPPED:
-        if key in columns:
-            ws.formats.append((CellRange(first, columns[key], last, columns[key]),
-                               Format(wrap=True)))
+    if columns:
+        # every table cell wraps and sits at the top: a row reads as one line of text, and
+        # long text grows the row instead of running over its neighbours
+        ws.formats.append((CellRange(first, 1, last, max(columns.values())),
+                           Format(wrap=True)))
     for row, cells in texts.items():
         height = look.fitted_height([(t, WIDTHS.get(k, 100)) for k, t in cells if t])
         if height > look.LINE_PX + 4:
