@@ -57,9 +57,9 @@ def decorate_sheet(ws: SheetPatch, config: Config, status_cell: tuple[int, int] 
         ws.formats.append((CellRange(first, 1, last, max(columns.values())),
                            Format(wrap=True)))
     for row, cells in texts.items():
-        height = look.fitted_height([(t, WIDTHS.get(k, 100)) for k, t in cells if t])
-        if height > look.LINE_PX + 4:
-            ws.row_heights[row] = height
+        # at least two lines: room for a Keterangan or a link the section types later
+        ws.row_heights[row] = look.fitted_height(
+            [(t, WIDTHS.get(k, 100)) for k, t in cells if t], minimum_lines=2)
     ws.page_setup = look.page_setup(config.reports.paper, repeat_rows=header_row,
                                     repeat_from=header_row,
                                     footer=f"{ws.title} — {config.period.label}")
