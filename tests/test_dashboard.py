@@ -178,6 +178,7 @@ def test_service_still_writes_its_own_states_and_validasi_rows_fit(tmp_path: Pat
     long_rows = [r for r in range(2, validasi.max_row + 1)
                  if len(str(validasi.cell(r, 7).value or "")) > 60]
     assert long_rows
+    assert validasi.page_setup.orientation == "landscape" and validasi.print_title_rows
     for r in long_rows:
         need = look.lines_needed(str(validasi.cell(r, 7).value), 360)
         assert validasi.row_dimensions[r].height >= need * look.LINE_PX * 0.75

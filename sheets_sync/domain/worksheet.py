@@ -103,6 +103,7 @@ def template_patch(config: Config) -> WorkbookPatch:
     validation = SheetPatch(labels.sheet_validation, index=1)
     validation.put_row(1, 1, list(VALIDATION_HEADERS))
     validation.formats.append((CellRange(1, 1, 1, len(VALIDATION_HEADERS)), Format(bold=True)))
+    look.validation_sheet_print(validation, config)
 
     meta = SheetPatch(labels.sheet_meta, hidden=True, index=3)
     meta.put_row(1, 1, ["template_version", TEMPLATE_VERSION])

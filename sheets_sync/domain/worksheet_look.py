@@ -105,11 +105,15 @@ def instructions_sheet(config: Config, index: int) -> SheetPatch:
 
 def validation_rows_look(sp: SheetPatch, config: Config, rows: list[list[Any]],
                          widths: tuple[int, ...]) -> None:
-    """The Validasi sheet: heights that show every wrapped message whole, printable."""
+    """The Validasi sheet: heights that show every wrapped message whole. (Its print setup
+    comes with the template and stays when the sheet is rewritten.)"""
     for n, row in enumerate(rows, start=2):
         height = look.fitted_height([(str(v), w) for v, w in zip(row, widths, strict=False)
                                      if isinstance(v, str)])
         if height > look.LINE_PX + 4:
             sp.row_heights[n] = height
+
+
+def validation_sheet_print(sp: SheetPatch, config: Config) -> None:
     sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=1,
                                     footer=f"{sp.title} — {config.period.label}")

@@ -4,6 +4,7 @@ runs, formats, validations, charts, column widths. Pure; `render` assembles them
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from sheets_sync.domain.patch import (
@@ -97,7 +98,8 @@ def _color(hex_color: str) -> dict[str, float]:
 
 def _number_format(pattern: str) -> dict[str, str]:
     low = pattern.lower()
-    kind = ("PERCENT" if "%" in pattern else
+    bare = re.sub(r'"[^"]*"|\\.', "", pattern)  # a quoted or escaped "%" is only text
+    kind = ("PERCENT" if "%" in bare else
             "DATE" if any(t in low for t in ("yy", "dd", "mmm")) else "NUMBER")
     return {"type": kind, "pattern": pattern}
 
