@@ -51,6 +51,7 @@ from sheets_sync.domain.review import AUDIT_HEADERS
 TARGET_HEADER = "Target Capaian (%)"  # the 100 % line of the capaian chart
 TARGET_PERCENT = 100
 NO_RATING = "Tanpa predikat"
+LATE_FILL = "#E4DFEC"  # pale lilac
 PDF_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_ISSUES, SHEET_SCHEDULE)
 HEADER = Format(bold=True, fill=look.HEADER_FILL, font_color=look.HEADER_FONT, wrap=True,
                 align="center")
@@ -190,8 +191,8 @@ def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
         if x.url:
             del sp.values[(row, 13)]
             sp.links[(row, 13)] = Link(x.url, "Buka")
-        if x.late:
-            sp.formats.append((CellRange(row, 1, row, 9), Format(fill="#F8CBAD")))
+        if x.late:  # a colour no rating band uses, so "late" never reads as a predikat
+            sp.formats.append((CellRange(row, 1, row, 9), Format(fill=LATE_FILL)))
     _table(sp, top, bottom, width, SUMMARY_FORMATS, wrap=(2, 3, 4))
     _fit_rows(sp, top + 1, bottom, SUMMARY_WIDTHS, (2, 3, 4))
     if s:
