@@ -26,6 +26,7 @@ from sheets_sync.domain.recap import (
     previous_values,
 )
 from sheets_sync.domain.recap_layout import recap_patch
+from sheets_sync.domain.sharing import recap_grants
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
@@ -35,7 +36,7 @@ from sheets_sync.flows.status import (
     record_hand_ins,
     timeliness_of,
 )
-from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
+from sheets_sync.ports import FileRef, Role, Tags, WorkbookStore
 
 
 @dataclass
@@ -49,14 +50,6 @@ class RecapResult:
 
 def recap_name(config: Config) -> str:
     return f"Rekapitulasi Data Kinerja {config.period.code}"
-
-
-def recap_grants(config: Config) -> list[Grant]:
-    sharing = config.backend.google.sharing
-    grants = {e: Grant(e, sharing.pep_role) for e in config.office.pep_accounts}
-    for e in config.office.leadership_accounts:
-        grants.setdefault(e, Grant(e, sharing.leadership_role))
-    return list(grants.values())
 
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,

@@ -15,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from sheets_sync.adapters.local.xlsx import sheet_setup
 from sheets_sync.domain.patch import BandRule, SheetPatch, column_letter
 from sheets_sync.domain.presentation import (
     LINK_FONT,
@@ -23,7 +24,6 @@ from sheets_sync.domain.presentation import (
     PageSetup,
 )
 
-PT_PER_PX = 0.75
 CM_PER_INCH = 2.54
 # Excel's paper size codes (ECMA-376 pageSetup@paperSize): 9 = A4, 14 = Folio 8.5 x 13 in,
 # the F4 of Indonesian offices (215 x 330 mm).
@@ -32,7 +32,7 @@ PAPER_SIZE = {"A4": 9, "F4": 14}
 
 def present(ws: Any, sp: SheetPatch) -> None:
     for row, pixels in sp.row_heights.items():
-        ws.row_dimensions[row].height = round(pixels * PT_PER_PX, 1)
+        ws.row_dimensions[row].height = sheet_setup.row_height(pixels)
     merged = {str(r) for r in ws.merged_cells.ranges}
     for rng in sp.merges:
         if rng.a1 not in merged:
