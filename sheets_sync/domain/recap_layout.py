@@ -4,7 +4,7 @@
 on top, one row per section, the charts), Rekap Indikator, Validasi, Jadwal SOP and Audit:
 number formats on every numeric column, band colours as conditional formatting (they follow
 the live values), short "Buka" links, wrapped headers with fitting heights, filters, frozen
-headers, and the print setup of `docs/design.md` (A4 or F4 landscape, one page wide). Pure.
+headers, and the print setup (A4 or F4 landscape, one page wide). Pure.
 """
 
 from __future__ import annotations
