@@ -294,3 +294,23 @@ def test_the_fake_refuses_malformed_presentation_requests(request_body: dict[str
             {"updateSpreadsheetProperties": {"properties": {"locale": "id_ID"},
                                              "fields": "locale"}}]
     assert fake.session(user).post(url, json={"requests": good}).status_code == 200
+
+
+def test_an_office_template_keeps_its_own_text_where_the_hint_would_go(tmp_path: Path) -> None:
+    env = LocalEnv(tmp_path, _data())
+    env.use_office_template([
+        ["SEKRETARIAT DPRD PROVINSI JAMBI"],
+        ["Formulir isian kinerja kantor"],  # where the generated template has its legend
+        [None, "Status:", None, "Catatan kantor"],  # two cells right of the Status value
+        [None, "Unit Kerja:", None],
+        [None, "Periode:", None],
+        [None, "Batas Waktu:", None],
+        [None, "Instansi:", None],
+        [],
+        ["No", "Kode", "Sasaran", "Indikator Kinerja", "Satuan", "Target", "Realisasi",
+         "Capaian (%)", "Keterangan", "Bukti Dukung"],
+    ])
+    env.run("distribute")
+    assert env.cell("bagian-1", "Kertas Kerja", "A2") == "Formulir isian kinerja kantor"
+    assert env.cell("bagian-1", "Kertas Kerja", "D3") == "Catatan kantor"
+    assert env.cell("bagian-1", "Kertas Kerja", "C3") == env.config.labels.status_empty

@@ -130,6 +130,7 @@ class Layout:
     header_row: int = 0
     columns: dict[str, int] = field(default_factory=dict)  # column key -> column number
     problems: list[str] = field(default_factory=list)
+    taken: set[tuple[int, int]] = field(default_factory=set)  # non-empty cells above the table
 
     @property
     def first_row(self) -> int:
@@ -157,6 +158,8 @@ def locate(grid: list[list[Any]], labels: Labels) -> Layout:
     stop = layout.header_row - 1 if layout.header_row else len(grid)
     for r, row in enumerate(grid[:stop], start=1):
         for c, v in enumerate(row, start=1):
+            if _norm(v):
+                layout.taken.add((r, c))
             key = wanted_header.get(_norm(v).rstrip(":").strip())
             if key and key not in layout.header_cells:
                 layout.header_cells[key] = (r, c + 1)
@@ -236,7 +239,7 @@ def prefill_patch(config: Config, section: Section, layout: Layout, deadline: st
     texts = {first + n: [("sasaran", ind.sasaran), ("indicator", ind.name)]
              for n, ind in enumerate(indicators)}
     look.decorate_sheet(ws, config, layout.header_cells.get("status"), layout.header_row,
-                        first, last, cols, texts)
+                        first, last, cols, texts, layout.taken)
     return WorkbookPatch(sheets=[ws, meta_patch(config, section, layout, indicators,
                                                 distributed_at)])
 

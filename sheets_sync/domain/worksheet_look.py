@@ -6,6 +6,7 @@ Validasi sheet call it, so the contract's columns stay where `worksheet.py` defi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sheets_sync.domain import presentation as look
@@ -37,18 +38,21 @@ def legend(labels: Labels) -> str:
 
 def decorate_sheet(ws: SheetPatch, config: Config, status_cell: tuple[int, int] | None,
                    header_row: int, first: int, last: int, columns: dict[str, int],
-                   texts: dict[int, list[tuple[str, str]]]) -> None:
+                   texts: dict[int, list[tuple[str, str]]],
+                   taken: Collection[tuple[int, int]] = ()) -> None:
     """The section's Kertas Kerja as a reader meets it. `texts`: per table row, the
-    (column key, text) of the prefilled long texts, for the row heights."""
+    (column key, text) of the prefilled long texts, for the row heights. The hint and the
+    legend go only into cells the template leaves empty (`taken`: an office's own template
+    may have its text there)."""
     labels = config.labels
-    if status_cell is not None:
+    if status_cell is not None and (status_cell[0], status_cell[1] + 2) not in taken:
         row, col = status_cell
         ws.formats.append((CellRange.cell(row, col), Format(bold=True, fill=STATUS_FILL)))
         # two columns on: the status itself ("Perlu Konfirmasi") shows whole beside it
         ws.values[(row, col + 2)] = status_hint(labels)
         ws.formats.append((CellRange.cell(row, col + 2), Format(italic=True,
                                                                  font_color="#7F6000")))
-    if header_row > LEGEND_ROW + 1:
+    if header_row > LEGEND_ROW + 1 and (LEGEND_ROW, 1) not in taken:
         ws.values[(LEGEND_ROW, 1)] = legend(labels)
         ws.formats.append((CellRange.cell(LEGEND_ROW, 1), Format(italic=True)))
     if columns:
