@@ -32,6 +32,7 @@ from sheets_sync.domain.worksheet import (
     VALIDATION_HEADERS,
     SectionSheet,
 )
+from sheets_sync.domain.worksheet_look import validation_rows_look
 
 SEVERITY_LABELS = SEVERITY  # one word per severity, on screen and in the sheet
 _RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
@@ -202,6 +203,7 @@ def feedback_patch(config: Config, sheet: SectionSheet, issues: list[Issue]) -> 
             validation.formats.append((CellRange.cell(n, 2),
                                        Format(fill=ISSUE_FILLS[issue.severity.value])))
     validation.column_widths = {c: w for c, w in enumerate(_WIDTHS[:width], start=1)}
+    validation_rows_look(validation, config, plan["rows"], _WIDTHS[:width])
 
     ws = SheetPatch(labels.sheet_worksheet)
     bounds = _table_bounds(sheet)

@@ -1,8 +1,8 @@
 """The consolidated recap (SOP step 5), computed from what the sections typed. Pure.
 
 `build_recap` turns parsed section sheets + validation issues into rows and summaries;
-`recap_patch` lays them out as the recap workbook (Ringkasan, Rekap Indikator, Validasi,
-Jadwal SOP, Audit). Capaian is always computed here from realisasi and the *configured*
+`recap_layout.recap_patch` lays them out as the recap workbook (Ringkasan, Rekap Indikator,
+Validasi, Jadwal SOP, Audit). Capaian is always computed here from realisasi and the *configured*
 target; the sheet's own formula is never trusted.
 
 Which values count (`counting`): a capaian enters a section's average and gets a predikat only
@@ -20,7 +20,6 @@ from typing import Any
 
 from sheets_sync.domain import averages, glossary
 from sheets_sync.domain import capaian as cap
-from sheets_sync.domain.calendar import SopStep, format_datetime_id
 from sheets_sync.domain.handin import (
     Completeness,
     Timeliness,
@@ -31,10 +30,9 @@ from sheets_sync.domain.handin import (
 )
 from sheets_sync.domain.models import Config, Issue, Labels, Polarity, Severity
 from sheets_sync.domain.numbers import LIMIT, is_percent_unit, parse_number
-from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
-from sheets_sync.domain.quarters import QUARTER_HEADERS, QuarterFigures
-from sheets_sync.domain.review import AUDIT_HEADERS
-from sheets_sync.domain.worksheet import HEADER_FILL, SectionSheet
+from sheets_sync.domain.patch import Value
+from sheets_sync.domain.quarters import QuarterFigures
+from sheets_sync.domain.worksheet import SectionSheet
 
 SHEET_SUMMARY = "Ringkasan"
 SHEET_INDICATORS = "Rekap Indikator"
@@ -340,123 +338,9 @@ def current_values(recap: Recap) -> dict[tuple[str, str, str], Any]:
     return out
 
 
-# --------------------------------------------------------------------------- layout
-
-NO_MEAN = "—"
-
-
-def office_facts(recap: Recap) -> list[tuple[str, Value]]:
-    """The office mean on the Ringkasan, saying how many sections it covers."""
-    o = recap.office
-    if not o:
-        return []
-    mean = NO_MEAN if o["mean_capaian"] is None else o["mean_capaian"]
-    return [("Rata-rata capaian kantor (%)", mean),
-            ("Predikat kantor", o["rating"] or NO_MEAN),
-            ("Bagian dalam rata-rata kantor",
-             f"{o['sections_counted']} dari {o['sections_total']} bagian")]
-
-
-def _header(sp: SheetPatch, row: int, headers: tuple[str, ...]) -> None:
-    sp.put_row(row, 1, list(headers))
-    sp.formats.append((CellRange(row, 1, row, len(headers)),
-                       Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True)))
-    sp.frozen_rows = row
+NO_MEAN = "—"  # no mean: nothing counts yet, or the section has not handed in
 
 
 def audited_records(grid: list[list[Any]] | None) -> dict[str, str]:
     """Section -> last review record already audited, from the hidden `_audit` sheet."""
     return {str(r[0]): str(r[1]) for r in (grid or []) if len(r) >= 2 and r[0] and r[1]}
-
-
-def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: datetime,
-                audit_rows: list[list[Value]], *, with_audit_header: bool,
-                audited: dict[str, str],
-                hand_ins: dict[str, str] | None = None) -> WorkbookPatch:
-    """`hand_ins`: per section, the first hand-in record the recap keeps (flows/handins.py)."""
-    period = config.period.code
-    summary = SheetPatch(SHEET_SUMMARY, clear=True, index=0)
-    summary.values[(1, 1)] = f"REKAPITULASI DATA KINERJA {config.period.label.upper()}"
-    summary.values[(2, 1)] = f"{config.office.name} — diperbarui {format_datetime_id(now)}"
-    summary.formats.append((CellRange(1, 1, 1, 1), Format(bold=True)))
-    s = recap.summaries
-    rates = recap.completeness
-    # handed in = first seen Selesai (the hand-in record), as DHIS2 counts it: one number
-    facts = [("Jumlah bagian", len(s)), *completeness_facts(rates),
-             ("Terlambat", sum(x.late for x in s)),
-             ("Valid / disetujui", sum(x.status in {config.labels.status_valid,
-                                                    config.labels.status_approved} for x in s)),
-             (f"{glossary.SEVERITY[Severity.error]} terbuka", sum(x.errors for x in s)),
-             ("Peringatan terbuka", sum(x.warnings for x in s)),
-             *office_facts(recap)]
-    for n, (label, value) in enumerate(facts):
-        summary.put_row(3 + n, 1, [label, value])
-    top = 3 + len(facts) + 1
-    _header(summary, top, SUMMARY_HEADERS)
-    for n, x in enumerate(s):
-        row = top + 1 + n
-        summary.put_row(row, 1, [
-            x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
-            x.errors, x.warnings, NO_MEAN if x.mean_capaian is None else x.mean_capaian,
-            x.rating or f"{NO_MEAN} {x.no_mean_reason}".strip(),
-            x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url,
-            *timeliness_cells(x.timeliness),
-            round(x.filled / x.total * 100, 1) if x.total else None])
-        if x.late:
-            summary.formats.append((CellRange(row, 1, row, len(SUMMARY_HEADERS)),
-                                    Format(fill="#F8CBAD")))
-    if s:
-        summary.charts.append(Chart(
-            "Rata-rata capaian per bagian (%)",
-            categories=CellRange(top, 1, top + len(s), 1),  # the short section codes
-            series=CellRange(top, 10, top + len(s), 10),
-            anchor=(top + len(s) + 2, 2),
-        ))
-        # links wrap inside their column instead of running across the printed page
-        summary.formats.append((CellRange(top + 1, 13, top + len(s), 13), Format(wrap=True)))
-        filled_col = len(SUMMARY_HEADERS)  # indicators filled (%), for its chart
-        summary.charts.append(Chart(
-            "Indikator terisi per bagian (%)",
-            categories=CellRange(top, 1, top + len(s), 1),
-            series=CellRange(top, filled_col, top + len(s), filled_col),
-            anchor=(top + len(s) + 25, 2),
-        ))
-    summary.column_widths = {1: 130, 2: 230, 3: 170, 4: 120, 5: 60, 6: 80, 7: 80, 8: 55,
-                             9: 80, 10: 100, 11: 100, 12: 130, 13: 300, 14: 130, 15: 90,
-                             16: 90}
-
-    indicators = SheetPatch(SHEET_INDICATORS, clear=True, index=1)
-    quarterly = any(r.quarters for r in recap.rows)
-    _header(indicators, 1, INDICATOR_HEADERS + (QUARTER_HEADERS if quarterly else ()))
-    indicators.put_table(2, 1, [r.as_row(period) for r in recap.rows])
-    indicators.column_widths = {3: 180, 5: 220, 6: 300, 12: 220, 13: 200}
-
-    issues = SheetPatch(SHEET_ISSUES, clear=True, index=2)
-    _header(issues, 1, ISSUE_HEADERS)
-    open_issues = sorted(recap.issues, key=lambda i: (i.section, i.severity != Severity.error,
-                                                      i.row or 0))
-    issues.put_table(2, 1, [[i.section, SEVERITY_ID[i.severity], i.cell, i.indicator, i.column,
-                             i.message, i.suggestion,
-                             "Dikonfirmasi" if i.confirmed else "Terbuka"]
-                            for i in open_issues])
-    issues.column_widths = {6: 420, 7: 300}
-
-    sched = SheetPatch(SHEET_SCHEDULE, clear=True, index=3)
-    sched.values[(1, 1)] = (f"Surat Sekda: {config.opening.letter_number or '-'} tanggal "
-                            f"{config.opening.letter_date or '-'}")
-    _header(sched, 2, SCHEDULE_HEADERS)
-    for n, step in enumerate(schedule):
-        state = "-" if step.due is None else ("Lewat batas" if now > step.due else "Berjalan")
-        sched.put_row(3 + n, 1, [step.number, step.activity, step.actor, step.standard,
-                                 format_datetime_id(step.due), state])
-    sched.column_widths = {2: 380, 3: 180, 5: 260}
-
-    audit = SheetPatch(SHEET_AUDIT, index=4)
-    if with_audit_header:
-        _header(audit, 1, AUDIT_HEADERS)
-    audit.append_rows = audit_rows
-    state = SheetPatch(SHEET_AUDITED, clear=True, hidden=True, index=5)
-    kept = hand_ins or {}
-    state.put_table(1, 1, [[s, audited.get(s), kept.get(s)]
-                           for s in sorted(set(audited) | set(kept))])
-    return WorkbookPatch(sheets=[summary, indicators, issues, sched, audit, state])

@@ -25,8 +25,8 @@ from sheets_sync.domain.recap import (
     build_recap,
     current_values,
     previous_values,
-    recap_patch,
 )
+from sheets_sync.domain.recap_layout import recap_patch
 from sheets_sync.domain.sharing import recap_grants
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
