@@ -33,6 +33,7 @@ from sheets_sync.adapters.local.workbook_io import (
     Skip,
     apply_file,
     last_modified_by,
+    print_setup,
     read_file,
     save_temp,
 )
@@ -135,9 +136,7 @@ class LocalStore:
         if default is not None and default.title not in {s.title for s in patch.sheets}:
             wb.remove(default)
         for ws in wb.worksheets:  # offices print these: landscape, one page wide
-            ws.page_setup.orientation = "landscape"
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            print_setup(ws)
         self._create_from(save_temp(wb, path, bulk), path)
         return self._ref(path, tags)
 

@@ -75,8 +75,14 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
                     continue
                 return _damaged(path, exc)
             bulk = render_with_bulk(wb, patch)  # large cleared sheets' cells as XML
+            for sheet in patch.sheets:  # rebuilt from nothing: printed as when created
+                if sheet.clear and sheet.title in wb.sheetnames:
+                    print_setup(wb[sheet.title])
             tmp = save_temp(wb, path, bulk)
             keep_saved_results(read.data, tmp)  # openpyxl drops the section's formula results
+        if same_content(read.data, tmp):  # nothing changed: no write, no backup pushed out
+            tmp.unlink(missing_ok=True)
+            return None
         # The save took a while: check again right before replacing (the swap itself also
         # verifies the content, so a section's save is never overwritten).
         busy = files.office_lock(path, zone)
@@ -94,9 +100,33 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
     return Skip(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
 
 
+# Rewritten on every save whatever else changed (the save time): not a change of content.
+VOLATILE_PARTS = frozenset({"docProps/core.xml"})
+
+
+def same_content(before: bytes, tmp: Path) -> bool:
+    """Whether the workbook in `tmp` holds exactly what `before` held, part by part (the save
+    time aside): then writing it would only push a useful backup out."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(before)) as old, zipfile.ZipFile(tmp) as new:
+            names = set(old.namelist())
+            if names != set(new.namelist()):
+                return False
+            return all(old.read(n) == new.read(n) for n in names - VOLATILE_PARTS)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+
+
 def _busy(path: Path, holder: str) -> str:
     return (f"{path.name} {holder}; tidak ditulis kali ini (bila tidak ada yang membukanya, "
             "misalnya setelah komputer mati mendadak, hapus berkas kunci itu)")
+
+
+def print_setup(ws: Any) -> None:
+    """How offices print the service's sheets: landscape, one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
 def save_temp(wb: Any, path: Path, bulk: list[BulkSheet] | None = None) -> Path:

@@ -1,0 +1,147 @@
+"""Issue 20: the last windows where a section's workbook could be lost (local backend).
+
+A save killed at any file-system step, a write that changes nothing, backups kept by age."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from sheets_sync.adapters.local import files, period_lock
+from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+from tests.backends import LocalEnv
+from tests.conftest import small_config_data
+
+# every call that changes something on disk during a save
+STEPS: tuple[tuple[Any, str], ...] = (
+    (os, "link"), (os, "replace"), (os, "rename"), (os, "unlink"), (os, "chmod"),
+    (os, "chown"), (os, "mkdir"), (os, "utime"), (shutil, "copyfile"),
+)
+
+
+class Killed(BaseException):
+    """The process dies here: nothing after it runs, no `except Exception` catches it."""
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> LocalEnv:
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    return env
+
+
+@pytest.fixture(autouse=True)
+def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(period_lock, "DEFAULT_WAIT", 0.3)
+
+
+@contextmanager
+def kill_at(step: int, after: bool) -> Iterator[list[str]]:
+    """Die at the `step`-th file-system change (before it, or right after it is done)."""
+    seen: list[str] = []
+    real: dict[tuple[Any, str], Callable[..., Any]] = {}
+
+    def wrap(owner: Any, name: str) -> Callable[..., Any]:
+        fn = real[(owner, name)] = getattr(owner, name)
+
+        def step_(*args: Any, **kwargs: Any) -> Any:
+            seen.append(name)
+            if len(seen) == step and not after:
+                raise Killed(name)
+            out = fn(*args, **kwargs)
+            if len(seen) == step:
+                raise Killed(name)
+            return out
+        return step_
+
+    try:
+        for owner, name in STEPS:
+            setattr(owner, name, wrap(owner, name))
+        yield seen
+    finally:
+        for (owner, name), fn in real.items():
+            setattr(owner, name, fn)
+
+
+def patch_g10(value: Any) -> WorkbookPatch:
+    return WorkbookPatch([SheetPatch("Validasi", clear=True, values={(1, 1): value})])
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["in-place", "openpyxl"])
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "no-links"])
+def test_a_save_killed_at_any_step_leaves_the_old_or_the_new_workbook(env, monkeypatch,
+                                                                      fast, links):
+    from sheets_sync.adapters.local import workbook_io
+
+    if not fast:  # the path that loads and saves the whole workbook
+        monkeypatch.setattr(workbook_io, "patched", lambda data, patch: None)
+    if not links:  # a share without hard links
+        def no_link(src: Any, dst: Any) -> None:
+            raise OSError(errno.EPERM, "no hard links here")
+        monkeypatch.setattr(os, "link", no_link)
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 77}})
+    ref = env.section_ref("bagian-1")
+    path = Path(ref.id)
+    store = env.store()
+    step, kills = 0, 0
+    while True:
+        step += 1
+        old = path.read_bytes()
+        killed = False
+        for after in (False, True):
+            with kill_at(step, after) as seen:
+                try:
+                    store.apply(ref, patch_g10(f"tulisan {step}{after}"))
+                except Killed:
+                    killed = True
+            wb = load_workbook(path)  # whole and openable, whatever the instant
+            assert wb["Kertas Kerja"]["G10"].value == 77  # the section's value, always
+            now = wb["Validasi"]["A1"].value
+            assert path.read_bytes() == old or now == f"tulisan {step}{after}"
+            old = path.read_bytes()
+        kills += killed
+        if not killed:
+            break
+        assert step < 60, seen
+    assert kills >= 4  # the steps of a save were all tried
+    env.run("validate", code=None)  # and the office carries on
+    assert load_workbook(path)["Kertas Kerja"]["G10"].value == 77
+
+
+def test_a_write_that_changes_nothing_makes_no_write_and_no_backup(env):
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 77}})
+    env.run("validate", code=None)
+    env.run("recap", code=None)
+    path = Path(env.section_ref("bagian-1").id)
+    from sheets_sync.ports import Role
+    (recap,) = env.store().find(env.config.period.code, Role.recap)
+    before = {p: p.read_bytes() for p in (path, Path(recap.id))}
+    kept = {p: files.backups_of(p) for p in before}
+    for _ in range(3):
+        env.run("validate", code=None)
+        env.run("recap", code=None)
+    for p, data in before.items():
+        assert p.read_bytes() == data, p.name  # not even the save time changed
+        assert files.backups_of(p) == kept[p], p.name
+
+
+def test_backups_are_kept_by_day_not_only_the_last_three(tmp_path):
+    folder = tmp_path / "cadangan"
+    folder.mkdir()
+    names = [f"202610{d:02d}-{h:02d}0000-000000-1.xlsx" for d in (1, 2, 3) for h in (8, 9, 10)]
+    names += [f"20261004-{h:02d}0000-000000-1.xlsx" for h in range(8, 18)]  # ten idle ones
+    for n in names:
+        (folder / n).write_bytes(b"x")
+    files.prune(folder)
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == ["20261001-100000-000000-1.xlsx", "20261002-100000-000000-1.xlsx",
+                    "20261003-100000-000000-1.xlsx", "20261004-150000-000000-1.xlsx",
+                    "20261004-160000-000000-1.xlsx", "20261004-170000-000000-1.xlsx"]
