@@ -5,6 +5,7 @@ A save killed at any file-system step, a write that changes nothing, backups kep
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -16,7 +17,9 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_sync.adapters.local import files, period_lock
+from sheets_sync.domain import glossary
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+from sheets_sync.ports import Role
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
 
@@ -121,7 +124,6 @@ def test_a_write_that_changes_nothing_makes_no_write_and_no_backup(env):
     env.run("validate", code=None)
     env.run("recap", code=None)
     path = Path(env.section_ref("bagian-1").id)
-    from sheets_sync.ports import Role
     (recap,) = env.store().find(env.config.period.code, Role.recap)
     before = {p: p.read_bytes() for p in (path, Path(recap.id))}
     kept = {p: files.backups_of(p) for p in before}
@@ -145,3 +147,44 @@ def test_backups_are_kept_by_day_not_only_the_last_three(tmp_path):
     assert left == ["20261001-100000-000000-1.xlsx", "20261002-100000-000000-1.xlsx",
                     "20261003-100000-000000-1.xlsx", "20261004-150000-000000-1.xlsx",
                     "20261004-160000-000000-1.xlsx", "20261004-170000-000000-1.xlsx"]
+
+
+def test_a_deleted_workbook_is_named_never_made_blank_and_restored_as_it_was(env):
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 77}}, status="Selesai",
+                  at="2026-10-05T09:30")
+    env.run("validate", code=None)
+    before = {d["section"]: d for d in json.loads(
+        env.run("status", "--format", "json").stdout)["sections"]}["bagian-1"]
+    path = Path(env.section_ref("bagian-1").id)
+    newest = files.backups_of(path)[0]
+    path.unlink()  # deleted by hand
+    for command in ("status", "validate", "distribute"):
+        out = " ".join(env.run(command, code=4).output.split())
+        assert "bagian bagian-1" in out and "hilang" in out, command
+        assert newest.name in out and "sync restore bagian-1" in out, command
+        assert "Traceback" not in out
+        assert not path.exists(), command  # never a blank one in its place
+    rows = {d["section"]: d for d in json.loads(
+        env.run("status", "--format", "json", code=4).stdout)["sections"]}
+    assert rows["bagian-1"]["state"] == glossary.MISSING
+    env.run("recap", code=4)
+    assert not path.exists()
+    out = env.run("restore", "bagian-1").output
+    assert "dipulihkan" in out and "Dilewati" not in out
+    after = {d["section"]: d for d in json.loads(
+        env.run("status", "--format", "json").stdout)["sections"]}["bagian-1"]
+    assert env.cell("bagian-1", "Kertas Kerja", "G10") == 77
+    assert after["handed_in_at"] == before["handed_in_at"] is not None  # its time kept
+    assert after["state"] == before["state"]
+
+
+def test_a_deleted_recap_is_not_made_again_blank(env):
+    env.run("recap")
+    (ref,) = env.store().find(env.config.period.code, Role.recap)
+    env.run("recap")  # a rewrite keeps a backup
+    Path(ref.id).unlink()
+    out = " ".join(env.run("recap", code=3).output.split())
+    assert "hilang" in out and "sync restore rekap" in out and "Traceback" not in out
+    env.run("restore", "rekap")
+    assert Path(ref.id).exists()
+    env.run("recap")

@@ -38,17 +38,21 @@ from sheets_sync.domain.worksheet import (
 )
 from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.collect import Collected, index_files
+from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.history import load_history, needs_history
 from sheets_sync.ports import BackendError, FileRef, Grant, Role, Tags, WorkbookStore
 
 Progress = Callable[[str, str], None]  # (section id, what happened)
 
 
+GONE = "hilang: pulihkan dengan 'sync restore'"  # made before, deleted since: not made blank
+
+
 @dataclass
 class SectionOutcome:
     section: str
     name: str
-    action: str  # "dibuat" | "dilengkapi" | "sudah ada"
+    action: str  # "dibuat" | "dilengkapi" | "sudah ada" | GONE
     url: str
     shared_with: list[str] = field(default_factory=list)
     unshared: list[str] = field(default_factory=list)
@@ -188,6 +192,7 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     cells; `revoke_extra`: withdraw access beyond the config (on the template and the recap
     too), without it such access is only reported."""
     found = index_files(config, store.find(config.period.code))
+    gone = left_alone(store) - set(found.refs)  # named by the guard, with their backup
     template, layout = ensure_template(config, store, found)
     deadline = format_datetime_id(fill_deadline(config))
     editors = tuple(config.office.pep_accounts)
@@ -223,6 +228,8 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     def one(section: Section) -> SectionOutcome:
         ref = existing.get(section.id)
         action = "sudah ada"
+        if ref is None and section.id in gone:  # deleted: restored, never made blank
+            return SectionOutcome(section.id, section.name, GONE, "")
         if ref is None:
             ref = store.copy(template, workbook_name(config, section),
                              Tags(Role.section, config.period.code, section.id))

@@ -136,7 +136,20 @@ class GuardedStore:
 
     def find(self, period: str, role: Role | None = None) -> list[FileRef]:
         self._enter()
-        return self.inner.find(period, role)
+        refs = self.inner.find(period, role)
+        self._note_missing(period)
+        return refs
+
+    def _note_missing(self, period: str) -> None:
+        """A workbook the service made and someone deleted is an event: every command names
+        it, with the backup that restores it (exit code 4), until it is back."""
+        missing = getattr(self.inner, "missing", None)  # the local store knows its backups
+        if self.strict or not callable(missing):
+            return
+        for section, name, reason in missing(period):
+            entry = Skipped(section, name, reason)
+            if entry not in self.skipped:
+                self.skipped.append(entry)
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         # The watcher's cheap look (it only lists): no lock, so an idle cycle stays one

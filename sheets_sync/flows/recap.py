@@ -28,6 +28,7 @@ from sheets_sync.domain.recap import (
 )
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
+from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.flows.status import (
     identity_of,
@@ -72,7 +73,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     record_hand_ins(config, store, found, now)  # first hand-ins, once (meta sheet only)
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness,
-                       unreadable=set(found.refs) - set(found.sheets))
+                       unreadable=(set(found.refs) - set(found.sheets))
+                       | left_alone(store))  # deleted ones too: never "not distributed"
     for summary in data.summaries:  # shown in the office's time, as the hand-in times are
         summary.modified = office_time(config, summary.modified)
     schedule = sop_schedule(config)

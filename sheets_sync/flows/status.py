@@ -28,6 +28,7 @@ from sheets_sync.domain.review import records_patch
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
+from sheets_sync.flows.guard import left_alone
 from sheets_sync.ports import BackendError, WorkbookStore
 
 NOT_DISTRIBUTED = glossary.NOT_DISTRIBUTED
@@ -130,13 +131,15 @@ def record_hand_ins(config: Config, store: WorkbookStore, found: Collected,
 
 def status_report(config: Config, store: WorkbookStore, now: datetime) -> StatusReport:
     found = collect(config, store)
+    gone = left_alone(store) - set(found.refs)  # deleted workbooks, named by the guard
     deadline = fill_deadline(config)
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     out = []
     for s in config.sections:
         sheet = found.sheets.get(s.id)
         state = ((sheet.status or config.labels.status_empty) if sheet
-                 else UNREADABLE if s.id in found.refs else NOT_DISTRIBUTED)
+                 else UNREADABLE if s.id in found.refs
+                 else glossary.MISSING if s.id in gone else NOT_DISTRIBUTED)
         t = timeliness[s.id]
         out.append(SectionStatus(
             section=s.id, name=s.name, state=state,

@@ -210,7 +210,15 @@ def swap_in(path: Path, tmp: Path, read: Snapshot, backups: Path) -> bool:
             with contextlib.suppress(OSError):
                 aside.unlink()  # not a version we replace: it is still at its place
             return False
+        previous = sorted(backups.glob("*.xlsx"), reverse=True)[1:2]
         os.replace(tmp, path)
+        if previous and _digest(previous[0]) == read.digest:
+            with contextlib.suppress(OSError):
+                aside.unlink()  # the version we wrote last time: kept already
+        with contextlib.suppress(OSError):
+            # and the version written now: a workbook deleted by hand comes back as it was
+            # last seen, not one write behind (a copy, that no save in place can change)
+            shutil.copy2(path, backups / backup_name())
         prune(backups)
         return True
     finally:
@@ -284,6 +292,8 @@ def restore(path: Path, source: Path) -> Path | None:
     tmp = temp_file(path)
     try:
         shutil.copyfile(source, tmp)
+        kept = source.stat()  # its time is when it was saved: the hand-in time stays
+        os.utime(tmp, ns=(kept.st_atime_ns, kept.st_mtime_ns))
         folder = backup_folder(path)
         folder.mkdir(parents=True, exist_ok=True)
         try:

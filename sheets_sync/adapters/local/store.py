@@ -153,10 +153,19 @@ class LocalStore:
         return self._ref(path, tags)
 
     def _create_from(self, tmp: Path, path: Path) -> None:
+        gone = self._gone(path)
+        if gone is not None:  # never a blank workbook where a section's one was
+            tmp.unlink(missing_ok=True)
+            raise BackendError(gone[0] + ".", hint=gone[1])
         try:
-            files.create_exclusive(path, tmp)
+            made = files.create_exclusive(path, tmp)
         except OSError as exc:
             raise self._uncreatable(path, exc) from None
+        if made:  # the first version kept too: a workbook deleted later is known, restorable
+            with contextlib.suppress(OSError):
+                folder = files.backup_folder(path)
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, folder / files.backup_name())
 
     @staticmethod
     def _uncreatable(path: Path, exc: OSError) -> BackendError:
@@ -231,6 +240,45 @@ class LocalStore:
                 return folder / "", []
             path = folder / f"{stems[0]}.xlsx"
         return path, files.backups_of(path)
+
+    def missing(self, period: str) -> list[tuple[str | None, str, str]]:
+        """Workbooks the service made that are gone from the folder (deleted by hand, or by
+        an older version's killed save): (section, None for the recap; file name; what
+        happened and what to do). Known by their backups, which are never pruned then."""
+        out: list[tuple[str | None, str, str]] = []
+        root = files.backup_root(self.workspace / period)
+        for role in (Role.section, Role.recap):
+            kept = root / ROLE_FOLDERS[role]
+            if not kept.is_dir():
+                continue
+            present = {r.tags.section for r in self.find(period, role)}
+            for folder in sorted(kept.iterdir()):
+                path = self.workspace / period / ROLE_FOLDERS[role] / f"{folder.name}.xlsx"
+                section = self._section_of(path, role)
+                if section in present:
+                    continue
+                gone = self._gone(path)
+                if gone is not None:
+                    present.add(section)  # one message per workbook
+                    out.append((section, path.name, f"{gone[0]}; {gone[1]}"))
+        return out
+
+    def _gone(self, path: Path) -> tuple[str, str] | None:
+        """What to say when the workbook at `path` was made by the service and is gone."""
+        if path.exists():
+            return None
+        kept = files.backups_of(path)
+        if not kept:
+            return None
+        role = path.parent.name
+        what = "rekap" if role == ROLE_FOLDERS[Role.recap] else "kertas kerja"
+        section = self._section_of(path, Role.section) if what != "rekap" else "rekap"
+        when = datetime.fromtimestamp(kept[0].stat().st_mtime, self.zone)
+        return (f"{what} {path.name} hilang dari folder {path.parent} (pernah dibuat, kini "
+                f"tidak ada); cadangan terbarunya {kept[0].name} ({when:%d-%m-%Y %H:%M})",
+                f"pulihkan dengan 'sync restore {section}' (lihat semua cadangan dengan "
+                f"'sync restore {section} --list'); sheets-sync tidak membuat berkas kosong "
+                "sebagai gantinya")
 
     def restore(self, path: Path, backup: Path) -> Path | None:
         """Put `backup` back at `path`; the current file is kept among the backups first.
