@@ -112,6 +112,7 @@ class LockHolder:
     host: str
     pid: int
     since: datetime
+    until: datetime | None = None  # when it lapses unless its holder renews it
 
 
 class PeriodLocked(BackendError):

@@ -194,10 +194,11 @@ def status(app: App, fmt: str) -> None:
     if late:
         app.console.print(f"[red]{glossary.LATE}:[/red] {', '.join(late)}")
     print_completeness(app, report.completeness)
-    from sheets_sync.cli.service_commands import heartbeat_line
+    from sheets_sync.cli.service_commands import heartbeat_line, lock_line
 
     line, warn = heartbeat_line(app)
     app.console.print(f"[yellow]{line}[/yellow]" if warn else line)
+    lock_line(app, store, config.period.code)
 
 
 # --------------------------------------------------------------------------- validate

@@ -45,6 +45,7 @@ from sheets_sync.ports import (
     FilesSkipped,
     Grant,
     Grid,
+    LockHolder,
     Role,
     ShareResult,
     Tags,
@@ -60,7 +61,7 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 class LocalStore:
     def __init__(self, workspace: Path, processes: int | None = None, *,
                  template: Path | None = None, lock_wait: float | None = None,
-                 lock_stale_minutes: float = 15, zone: tzinfo | None = None) -> None:
+                 lock_stale_minutes: float = 1, zone: tzinfo | None = None) -> None:
         self.workspace = Path(workspace)
         self.template = template
         self.identity: str | None = SERVICE_NAME
@@ -315,6 +316,12 @@ class LocalStore:
                 yield
             finally:
                 self._held.pop(period, None)
+
+    def lock_holder(self, period: str) -> LockHolder | None:
+        """Who holds the period's lock now, since and until when (None: free)."""
+        lock = PeriodLock(files.service_dir(self.workspace, period), period,
+                          stale_after=self.lock_stale_minutes * 60)
+        return lock.peek() if lock.path.exists() else None
 
     # ------------------------------------------------------------------ sharing
 
