@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sheets_sync.cli.app import App
-from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.cli.render import (
     json_text,
     print_completeness,
@@ -81,6 +81,7 @@ def init(app: App, folder: Path, force: bool) -> None:
 
 
 @main.command()
+@writes()
 @pass_app
 def template(app: App) -> None:
     """Buat (atau tunjukkan) template induk kertas kerja periode ini."""
@@ -99,6 +100,7 @@ def template(app: App) -> None:
 
 
 @main.command()
+@writes()
 @SECTION
 @click.option("--update-targets", is_flag=True,
               help="Tulis target baru dari konfigurasi ke lembar yang sudah dikirim "
@@ -205,6 +207,7 @@ def status(app: App, fmt: str) -> None:
 
 
 @main.command()
+@writes()
 @FORMAT
 @SECTION
 @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan tulis umpan balik ke lembar.")
@@ -276,6 +279,7 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
 
 
 @main.command()
+@writes()
 @FORMAT
 @click.option("--export", "export", type=click.Path(path_type=Path),
               help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
@@ -324,6 +328,7 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
 
 
 @main.command()
+@writes()
 @click.option("--interval", type=click.FloatRange(min=5), default=60, show_default=True,
               help="Detik di antara pemeriksaan.")
 @click.option("--once", is_flag=True, help="Satu putaran saja, lalu berhenti.")

@@ -14,13 +14,14 @@ import click
 from rich.table import Table
 
 from sheets_sync.cli.app import App
-from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.errors import UsageProblem
 
 RECAP = "rekap"
 
 
 @main.command()
+@writes()
 @click.argument("section", metavar="BAGIAN")
 @click.option("--list", "listing", is_flag=True, help="Tampilkan cadangan yang ada saja.")
 @click.option("--from", "number", type=click.IntRange(min=1), default=1, show_default=True,

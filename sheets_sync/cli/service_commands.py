@@ -13,7 +13,13 @@ from sheets_sync.domain import glossary
 from sheets_sync.domain.models import Severity
 from sheets_sync.errors import BackendError
 from sheets_sync.flows.watch import CycleResult
-from sheets_sync.notify.send import Notifier, Outcome, make_senders, period_lock
+from sheets_sync.notify.send import (
+    SENT_JOURNAL,
+    Notifier,
+    Outcome,
+    make_senders,
+    period_lock,
+)
 from sheets_sync.service.clock import clock_from_env
 from sheets_sync.service.heartbeat import describe, heartbeat_path, read_heartbeat
 from sheets_sync.service.runner import Service, setup_logging
@@ -30,7 +36,8 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
     notifier = None
     if config.notify.enabled:
         notifier = Notifier(config, make_senders(config, app.base_dir),
-                            lock=period_lock(store, config.period.code))
+                            lock=period_lock(store, config.period.code),
+                            journal=app.base_dir / SENT_JOURNAL)
 
     def report(now: datetime, c: CycleResult, sent: list[Outcome]) -> None:
         stamp = now.strftime("%d-%m %H:%M:%S")
