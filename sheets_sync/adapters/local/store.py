@@ -26,7 +26,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from sheets_sync.adapters.local import files
+from sheets_sync.adapters.local import files, workers
 from sheets_sync.adapters.local.bulk_cells import render_with_bulk
 from sheets_sync.adapters.local.period_lock import PeriodLock
 from sheets_sync.adapters.local.workbook_io import (
@@ -73,7 +73,7 @@ class LocalStore:
 
     def _pool(self, count: int) -> ProcessPoolExecutor | None:
         if self.processes > 1 and count >= PARALLEL_FROM:
-            return ProcessPoolExecutor(max_workers=self.processes)
+            return workers.pool(self.processes)  # its workers die with this process
         return None
 
     # ------------------------------------------------------------------ finding
