@@ -188,3 +188,27 @@ def test_a_deleted_recap_is_not_made_again_blank(env):
     env.run("restore", "rekap")
     assert Path(ref.id).exists()
     env.run("recap")
+
+
+def test_a_deleted_meta_sheet_is_rebuilt_from_the_services_record(env):
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 77}}, status="Selesai",
+                  at="2026-10-05T09:30")
+    env.run("validate", code=None)  # records the hand-in, writes feedback
+    path = Path(env.section_ref("bagian-1").id)
+    labels = env.config.labels
+    before = load_workbook(path)[labels.sheet_meta]
+    kept = {c.coordinate: c.value for row in before.iter_rows() for c in row
+            if c.value not in (None, "")}
+    assert "distributed_at" in kept.values()
+    status_before = json.loads(env.run("status", "--format", "json").stdout)["sections"][0]
+    wb = load_workbook(path)
+    del wb[labels.sheet_meta]  # LibreOffice lets a section delete it
+    wb.save(path)
+    env.run("distribute")
+    after = load_workbook(path)[labels.sheet_meta]
+    assert {c.coordinate: c.value for row in after.iter_rows() for c in row
+            if c.value not in (None, "")} == kept  # as it was, not reset
+    assert after.sheet_state != "visible"
+    status_after = json.loads(env.run("status", "--format", "json").stdout)["sections"][0]
+    assert status_after["handed_in_at"] == status_before["handed_in_at"] is not None
+    assert load_workbook(path)["Kertas Kerja"]["G10"].value == 77

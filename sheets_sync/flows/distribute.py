@@ -40,7 +40,7 @@ from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.collect import Collected, index_files
 from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.history import load_history, needs_history
-from sheets_sync.ports import BackendError, FileRef, Grant, Role, Tags, WorkbookStore
+from sheets_sync.ports import BackendError, FileRef, Grant, Grid, Role, Tags, WorkbookStore
 
 Progress = Callable[[str, str], None]  # (section id, what happened)
 
@@ -219,6 +219,17 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                     and _blank_status(grids.get(ref.id, {}).get(config.labels.sheet_worksheet),
                                       layout)}
 
+    # A meta sheet deleted from a workbook in use (its status is not blank): rebuilt from the
+    # service's own record of it (the local backups), so its distribution time, hand-in
+    # and review records come back instead of being reset.
+    kept_sheet = getattr(store, "kept_sheet", None)
+    rebuilt: dict[str, Grid] = {}
+    for sid, ref in existing.items() if callable(kept_sheet) else ():
+        if sid not in prefilled and sid not in blank_status:
+            grid = kept_sheet(ref, labels.sheet_meta, lambda g: parse_meta(g).distributed)
+            if grid:
+                rebuilt[sid], metas[sid] = grid, parse_meta(grid)
+
     # Earlier periods' values, read once per run and stored in each new workbook's meta:
     # validating then needs no reads of earlier periods.
     history: History | None = None
@@ -239,6 +250,10 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
                                   fresh=action == "dibuat" or section.id in blank_status)
+            if section.id in rebuilt:  # every cell as it was kept
+                meta = next(p for p in patch.sheets if p.title == labels.sheet_meta)
+                meta.values.update({(r, c): v for r, row in enumerate(rebuilt[section.id], 1)
+                                    for c, v in enumerate(row, 1) if v not in (None, "")})
             if history is not None:
                 codes = {i.code for i in config.indicators_of(section.id)}
                 # merged with the records already there (a damaged workbook may hold some)

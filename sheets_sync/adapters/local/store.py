@@ -242,6 +242,16 @@ class LocalStore:
             path = folder / f"{stems[0]}.xlsx"
         return path, files.backups_of(path)
 
+    def kept_sheet(self, ref: FileRef, sheet: str,
+                   accept: Callable[[Grid], bool]) -> Grid | None:
+        """`sheet` as the service last kept it: from the newest backup of the workbook where
+        `accept` finds it whole (a deleted meta sheet is rebuilt from it, not reset)."""
+        for backup in files.backups_of(Path(ref.id)):
+            got = read_file(backup, (sheet,))
+            if not isinstance(got, Skip) and got.get(sheet) and accept(got[sheet]):
+                return got[sheet]
+        return None
+
     def missing(self, period: str) -> list[tuple[str | None, str, str]]:
         """Workbooks the service made that are gone from the folder (deleted by hand, or by
         an older version's killed save): (section, None for the recap; file name; what
