@@ -228,7 +228,9 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         if sid not in prefilled and sid not in blank_status:
             grid = kept_sheet(ref, labels.sheet_meta, lambda g: parse_meta(g).distributed)
             if grid:
-                rebuilt[sid], metas[sid] = grid, parse_meta(grid)
+                kept = parse_meta(grid)
+                kept.extra.update(metas[sid].extra)  # records written since then stay
+                rebuilt[sid], metas[sid] = grid, kept
 
     # Earlier periods' values, read once per run and stored in each new workbook's meta:
     # validating then needs no reads of earlier periods.
@@ -250,10 +252,13 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
                                   fresh=action == "dibuat" or section.id in blank_status)
-            if section.id in rebuilt:  # every cell as it was kept
+            if section.id in rebuilt:  # as it was kept; the records merged below
                 meta = next(p for p in patch.sheets if p.title == labels.sheet_meta)
                 meta.values.update({(r, c): v for r, row in enumerate(rebuilt[section.id], 1)
-                                    for c, v in enumerate(row, 1) if v not in (None, "")})
+                                    for c, v in enumerate(row, 1)
+                                    if v not in (None, "") and c < review.RECORD_KEY_COL})
+                if history is None:
+                    add_records(patch, review.records_patch(config, metas[section.id], {}))
             if history is not None:
                 codes = {i.code for i in config.indicators_of(section.id)}
                 # merged with the records already there (a damaged workbook may hold some)
