@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +213,22 @@ def test_a_deleted_meta_sheet_is_rebuilt_from_the_services_record(env):
     status_after = json.loads(env.run("status", "--format", "json").stdout)["sections"][0]
     assert status_after["handed_in_at"] == status_before["handed_in_at"] is not None
     assert load_workbook(path)["Kertas Kerja"]["G10"].value == 77
+
+
+def test_a_distribute_from_a_stale_listing_keeps_a_handed_in_status(env, monkeypatch):
+    from sheets_sync.adapters.local import LocalStore
+    from sheets_sync.flows.distribute import distribute
+
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 77}}, status="Selesai")
+    store = env.store()
+    real = LocalStore.find
+
+    def stale(self: LocalStore, period: str, role: Any = None) -> list[Any]:
+        return [r for r in real(self, period, role) if r.tags.section != "bagian-1"]
+
+    monkeypatch.setattr(LocalStore, "find", stale)  # listed before bagian-1 was made
+    report = distribute(env.config, store, datetime(2026, 10, 7, 10))
+    monkeypatch.setattr(LocalStore, "find", real)
+    assert {o.section: o.action for o in report.outcomes}["bagian-1"] == "sudah ada"
+    assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Selesai"
+    assert env.cell("bagian-1", "Kertas Kerja", "G10") == 77

@@ -243,15 +243,21 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         action = "sudah ada"
         if ref is None and section.id in gone:  # deleted: restored, never made blank
             return SectionOutcome(section.id, section.name, GONE, "")
+        fresh = section.id in blank_status
         if ref is None:
             ref = store.copy(template, workbook_name(config, section),
                              Tags(Role.section, config.period.code, section.id))
-            action = "dibuat"
-        if action == "dibuat" or section.id not in prefilled:
+            action, fresh = "dibuat", True
+            if ref.adopted:  # made meanwhile (a listing out of date): what it holds stays
+                now_there = store.read(ref, [labels.sheet_worksheet, labels.sheet_meta])
+                if parse_meta(now_there.get(labels.sheet_meta)).distributed:
+                    action = "sudah ada"
+                fresh = _blank_status(now_there.get(labels.sheet_worksheet), layout)
+        if action == "dibuat" or (section.id not in prefilled and action != "sudah ada"):
             # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
-                                  fresh=action == "dibuat" or section.id in blank_status)
+                                  fresh=fresh)
             if section.id in rebuilt:  # as it was kept; the records merged below
                 meta = next(p for p in patch.sheets if p.title == labels.sheet_meta)
                 meta.values.update({(r, c): v for r, row in enumerate(rebuilt[section.id], 1)

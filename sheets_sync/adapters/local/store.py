@@ -21,6 +21,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -150,10 +151,10 @@ class LocalStore:
             shutil.copyfile(source.id, tmp)
         except OSError as exc:
             raise self._uncreatable(path, exc) from None
-        self._create_from(tmp, path)
-        return self._ref(path, tags)
+        made = self._create_from(tmp, path)
+        return replace(self._ref(path, tags), adopted=not made)
 
-    def _create_from(self, tmp: Path, path: Path) -> None:
+    def _create_from(self, tmp: Path, path: Path) -> bool:
         gone = self._gone(path)
         if gone is not None:  # never a blank workbook where a section's one was
             tmp.unlink(missing_ok=True)
@@ -167,6 +168,7 @@ class LocalStore:
                 folder = files.backup_folder(path)
                 folder.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, folder / files.backup_name())
+        return made
 
     @staticmethod
     def _uncreatable(path: Path, exc: OSError) -> BackendError:
