@@ -243,7 +243,7 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         action = "sudah ada"
         if ref is None and section.id in gone:  # deleted: restored, never made blank
             return SectionOutcome(section.id, section.name, GONE, "")
-        fresh = section.id in blank_status
+        fresh, done = section.id in blank_status, section.id in prefilled
         if ref is None:
             ref = store.copy(template, workbook_name(config, section),
                              Tags(Role.section, config.period.code, section.id))
@@ -251,9 +251,9 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
             if ref.adopted:  # made meanwhile (a listing out of date): what it holds stays
                 now_there = store.read(ref, [labels.sheet_worksheet, labels.sheet_meta])
                 if parse_meta(now_there.get(labels.sheet_meta)).distributed:
-                    action = "sudah ada"
+                    action, done = "sudah ada", True
                 fresh = _blank_status(now_there.get(labels.sheet_worksheet), layout)
-        if action == "dibuat" or (section.id not in prefilled and action != "sudah ada"):
+        if action == "dibuat" or not done:
             # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
