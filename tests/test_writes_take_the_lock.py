@@ -39,8 +39,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...] | None, bool]] = {
     "doctor": (None, False),
     "restore": (("restore", "bagian-1"), True),
     "confirm": (("confirm", "bagian-1", "B1-01", "--note", "benar"), True),
-    "approve": (("approve", "bagian-1", "--who", "Kasubbag"), True),
-    "reopen": (("reopen", "bagian-1", "--reason", "perlu diperbaiki", "--who", "Kasubbag"),
+    "approve": (("approve", "bagian-1", "--note", "lengkap"), True),
+    "reopen": (("reopen", "bagian-1", "--reason", "perlu diperbaiki"),
                True),
 }
 
