@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.adapters.local import period_lock, workbook_io
+from sheets_sync.adapters.local import period_lock, xlsx
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
@@ -96,6 +96,6 @@ def test_excel_shared_and_array_formula_results_survive_an_openpyxl_write(env, m
     ref = env.section_ref("bagian-1")
     excel_formulas(Path(ref.id))
     assert realisasi(env) == [99, 9, 9, 10]
-    monkeypatch.setattr(workbook_io, "patched", lambda data, patch: None)  # approve's path
+    monkeypatch.setattr(xlsx.SHORTCUTS, "in_place", False)  # approve's path
     env.store().apply(ref, WorkbookPatch([SheetPatch("Validasi", values={(1, 1): "x"})]))
     assert realisasi(env) == [99, 9, 9, 10]  # kept, as Excel computed them

@@ -25,20 +25,9 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from openpyxl import Workbook
-
-from sheets_sync.adapters.local import files, workers
-from sheets_sync.adapters.local.bulk_cells import render_with_bulk
+from sheets_sync.adapters.local import files, workers, xlsx
 from sheets_sync.adapters.local.period_lock import PeriodLock
-from sheets_sync.adapters.local.workbook_io import (
-    Skip,
-    apply_file,
-    last_modified_by,
-    print_setup,
-    read_file,
-    save_temp,
-)
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
+from sheets_sync.adapters.local.workbook_io import Skip, apply_file, read_file, write_temp
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
     BackendError,
@@ -65,7 +54,7 @@ class LocalStore:
                  lock_stale_minutes: float = 1, zone: tzinfo | None = None) -> None:
         self.workspace = Path(workspace)
         self.template = template
-        self.identity: str | None = SERVICE_NAME
+        self.identity: str | None = xlsx.SERVICE_NAME
         self.processes = processes if processes is not None else min(4, os.cpu_count() or 1)
         self.lock_wait = lock_wait
         self.lock_stale_minutes = lock_stale_minutes
@@ -123,7 +112,7 @@ class LocalStore:
         return FileRef(
             id=str(path), name=path.stem, tags=tags,
             modified=datetime.fromtimestamp(stat.st_mtime),
-            modified_by=last_modified_by(path), url=str(path),
+            modified_by=xlsx.last_modified_by(path), url=str(path),
         )
 
     # ------------------------------------------------------------------ creating
@@ -132,14 +121,7 @@ class LocalStore:
         """A new workbook; one already at that path (another computer made it) is adopted,
         never replaced."""
         path = self._path(name, tags)
-        wb = Workbook()
-        default = wb.active
-        bulk = render_with_bulk(wb, patch)  # large sheets' cells as XML (bulk_cells)
-        if default is not None and default.title not in {s.title for s in patch.sheets}:
-            wb.remove(default)
-        for ws in wb.worksheets:  # offices print these: landscape, one page wide
-            print_setup(ws)
-        self._create_from(save_temp(wb, path, bulk), path)
+        self._create_from(write_temp(xlsx.new(patch), path), path)
         return self._ref(path, tags)
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:

@@ -17,7 +17,7 @@ from html import unescape
 
 from openpyxl.formula.translate import Translator, TranslatorError
 
-from sheets_sync.adapters.local.values import UNREADABLE, sheet_parts
+from sheets_sync.adapters.local.xlsx.values import UNREADABLE, sheet_parts
 
 # A formula with its saved result, in every form Excel and LibreOffice write one: a plain
 # `<f>`, one with attributes (LibreOffice's `aca="false"`, an array's `t="array" ref=..`), a
