@@ -32,6 +32,7 @@ from sheets_sync.notify.sentlog import (
     LogEntry,
     journal_note,
     journal_read,
+    journal_ready,
     log_patch,
     parse_log,
 )
@@ -131,16 +132,18 @@ class Notifier:
             todo = [(r, ch) for r, ch in wanted if not self._blocked(r, ch, now)]
             if not todo:
                 return []
-            mark = CLAIMED_BY + socket.gethostname() if self.journal is not None else ""
+            # claims are settled later only where the journal can be written now
+            journal = self.journal if journal_ready(self.journal) else None
+            mark = CLAIMED_BY + socket.gethostname() if journal is not None else ""
             claims = [LogEntry(r.key, ch, CLAIMED, now, "", mark) for r, ch in todo]
             store.apply(recap, log_patch(claims, with_header=not has_sheet))
             self._remember(claims)
             results, outcomes = [], []
             for (r, ch), claim in zip(todo, claims, strict=True):
                 try:
-                    journal_note(self.journal, claim, SENDING)
+                    journal_note(journal, claim, SENDING)
                     to = self.senders[ch].send(r)
-                    journal_note(self.journal, replace(claim, recipients=to), SENT)
+                    journal_note(journal, replace(claim, recipients=to), SENT)
                     entry = LogEntry(r.key, ch, SENT, now, to)
                     log.info("pengingat %s terkirim lewat %s ke %s", r.key, ch, to)
                 except SendError as exc:

@@ -80,6 +80,19 @@ def log_patch(entries: list[LogEntry], *, with_header: bool) -> WorkbookPatch:
     return WorkbookPatch(sheets=[SheetPatch(SHEET_LOG, hidden=True, append_rows=rows)])
 
 
+def journal_ready(path: Path | None) -> bool:
+    """Whether this computer can keep its journal (a read-only folder: it cannot, and then
+    its claims are never resent, as before the journal)."""
+    if path is None:
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8"):
+            return True
+    except OSError:
+        return False
+
+
 def journal_note(path: Path | None, entry: LogEntry, state: str) -> None:
     """One line in this computer's journal, on disk before the next step (see above)."""
     if path is None:

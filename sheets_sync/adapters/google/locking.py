@@ -38,6 +38,7 @@ from sheets_sync.ports import LockHolder, PeriodLocked
 
 KEY_LOCK = "sheets_sync_lock"
 LOCK_FIELDS = "id,name,createdTime,description,appProperties"
+LEGACY_LASTS = timedelta(minutes=30)  # a lock by an older version, never renewed
 WAITS = (2.0, 4.0, 8.0)  # seconds between looks before giving up: a short command may end
 
 
@@ -78,7 +79,7 @@ class Locking(Writing):
         if other.host == socket.gethostname() and other.pid > 0 and other.pid != os.getpid() \
                 and not _alive(other.pid):
             return True  # its process on this computer is gone: no need to wait
-        until = other.until or other.since + timedelta(minutes=self.settings.lock_stale_minutes)
+        until = other.until or other.since + LEGACY_LASTS  # an older version's lock
         return self.lock_clock() > until
 
     def lock_holder(self, period: str) -> LockHolder | None:

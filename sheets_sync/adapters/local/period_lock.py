@@ -30,6 +30,7 @@ LOCK_NAME = "kunci-periode.json"
 DEFAULT_WAIT = 5.0  # seconds a second process waits before it says who holds the lock
 BREAKER_STALE = 60.0  # seconds: a take-over takes milliseconds; older is a crashed taker
 UNREADABLE_GRACE = 2.0  # seconds: a lock being written (share without hard links) is short
+LEGACY_LASTS = 15 * 60.0  # a lock by an older version: renewed only every few minutes
 
 
 def _user() -> str:
@@ -179,7 +180,7 @@ class PeriodLock:
             data = json.loads(raw)
             user, host, pid = str(data["user"]), str(data["host"]), int(data["pid"])
             since = datetime.fromisoformat(str(data["since"]))
-            lasts = float(data.get("expires_after") or self.stale_after)
+            lasts = float(data.get("expires_after") or max(LEGACY_LASTS, self.stale_after))
         except (ValueError, KeyError, TypeError):
             # empty or half-written (a kill while it was made): nobody holds it
             return LockHolder(who="kunci rusak", host="?", pid=0,

@@ -273,7 +273,8 @@ class LocalStore:
                 f"tidak ada); cadangan terbarunya {kept[0].name} ({when:%d-%m-%Y %H:%M})",
                 f"pulihkan dengan 'sync restore {section}' (lihat semua cadangan dengan "
                 f"'sync restore {section} --list'); sheets-sync tidak membuat berkas kosong "
-                "sebagai gantinya")
+                "sebagai gantinya. Bila memang sengaja dihapus untuk selamanya, hapus juga "
+                f"folder cadangannya {files.backup_folder(path)}")
 
     def restore(self, path: Path, backup: Path) -> Path | None:
         """Put `backup` back at `path`; the current file is kept among the backups first.
