@@ -17,6 +17,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.workbook.defined_name import DefinedName
 
 from sheets_sync.adapters.local import period_lock, xlsx
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
@@ -94,8 +97,16 @@ def excel_formulas(path: Path) -> None:
 
 def test_excel_shared_and_array_formula_results_survive_an_openpyxl_write(env, monkeypatch):
     ref = env.section_ref("bagian-1")
+    wb = load_workbook(ref.id)  # the office's own document parts
+    wb.custom_doc_props.append(StringProperty(name="NomorSurat", value="050/1/SETDA"))
+    wb.defined_names["Realisasi_Kami"] = DefinedName(
+        "Realisasi_Kami", attr_text="'Kertas Kerja'!$G$10:$G$13")
+    wb.save(ref.id)
     excel_formulas(Path(ref.id))
     assert realisasi(env) == [99, 9, 9, 10]
     monkeypatch.setattr(xlsx.SHORTCUTS, "in_place", False)  # approve's path
     env.store().apply(ref, WorkbookPatch([SheetPatch("Validasi", values={(1, 1): "x"})]))
     assert realisasi(env) == [99, 9, 9, 10]  # kept, as Excel computed them
+    wb = load_workbook(ref.id)
+    assert [p.value for p in wb.custom_doc_props] == ["050/1/SETDA"]
+    assert wb.defined_names["Realisasi_Kami"].attr_text == "'Kertas Kerja'!$G$10:$G$13"

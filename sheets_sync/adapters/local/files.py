@@ -60,6 +60,11 @@ def clean_leftovers(period_dir: Path) -> list[Path]:
     other writer can be using them."""
     removed: list[Path] = []
     candidates = list((period_dir / SERVICE_DIR / TMP_DIR).glob("*"))
+    # a lock file's draft a kill left (one being written now is seconds old)
+    for draft in (period_dir / SERVICE_DIR).glob("kunci-periode.json.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - draft.stat().st_mtime > 60:
+                candidates.append(draft)
     for role_dir in period_dir.iterdir() if period_dir.is_dir() else []:
         if role_dir.is_dir() and role_dir.name != SERVICE_DIR:
             candidates += role_dir.glob(".tmp-*.xlsx")
