@@ -232,3 +232,30 @@ def test_a_distribute_from_a_stale_listing_keeps_a_handed_in_status(env, monkeyp
     assert {o.section: o.action for o in report.outcomes}["bagian-1"] == "sudah ada"
     assert env.cell("bagian-1", "Kertas Kerja", "B7") == "Selesai"
     assert env.cell("bagian-1", "Kertas Kerja", "G10") == 77
+
+
+def test_a_restore_killed_at_any_step_leaves_a_whole_workbook(env):
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 77}})
+    env.run("validate", code=None)
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 88}})
+    store = env.store()
+    path = Path(env.section_ref("bagian-1").id)
+    backup = next(b for b in files.backups_of(path)
+                  if load_workbook(b)["Kertas Kerja"]["G10"].value == 77)
+    step = 0
+    while True:
+        step += 1
+        killed = False
+        for after in (False, True):
+            with kill_at(step, after):
+                try:
+                    store.restore(path, backup)
+                except Killed:
+                    killed = True
+            assert load_workbook(path)["Kertas Kerja"]["G10"].value in (77, 88)  # whole
+        if not killed:
+            break
+        assert step < 40
+    assert load_workbook(path)["Kertas Kerja"]["G10"].value == 77
+    assert any(load_workbook(b)["Kertas Kerja"]["G10"].value == 88
+               for b in files.backups_of(path))  # the version replaced is kept
