@@ -48,8 +48,9 @@ def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @contextmanager
-def kill_at(step: int, after: bool) -> Iterator[list[str]]:
-    """Die at the `step`-th file-system change (before it, or right after it is done)."""
+def kill_at(step: int, after: bool, within: Path | None = None) -> Iterator[list[str]]:
+    """Die at the `step`-th file-system change (before it, or right after it is done);
+    `within`: count only changes to paths in that folder."""
     seen: list[str] = []
     real: dict[tuple[Any, str], Callable[..., Any]] = {}
 
@@ -57,6 +58,8 @@ def kill_at(step: int, after: bool) -> Iterator[list[str]]:
         fn = real[(owner, name)] = getattr(owner, name)
 
         def step_(*args: Any, **kwargs: Any) -> Any:
+            if within is not None and not any(str(a).startswith(str(within)) for a in args):
+                return fn(*args, **kwargs)
             seen.append(name)
             if len(seen) == step and not after:
                 raise Killed(name)
@@ -259,3 +262,37 @@ def test_a_restore_killed_at_any_step_leaves_a_whole_workbook(env):
     assert load_workbook(path)["Kertas Kerja"]["G10"].value == 77
     assert any(load_workbook(b)["Kertas Kerja"]["G10"].value == 88
                for b in files.backups_of(path))  # the version replaced is kept
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "no-links"])
+def test_a_distribute_killed_at_any_step_is_finished_by_the_next(tmp_path, monkeypatch, links):
+    if not links:
+        def no_link(src: Any, dst: Any) -> None:
+            raise OSError(errno.EPERM, "no hard links here")
+        monkeypatch.setattr(os, "link", no_link)
+    monkeypatch.setattr(files, "UNFINISHED_AGE", -1.0)  # the next run comes at once here
+    step, kills = 0, 0
+    while True:
+        step += 1
+        killed = False
+        for after in (False, True):
+            env = LocalEnv(tmp_path / f"run-{step}-{after}", small_config_data(sections=1))
+            with kill_at(step, after, within=env.config_path.parent / "workspace"):
+                try:
+                    env.run("distribute", code=None)
+                except Killed:
+                    killed = True
+                    kills += 1
+            period = env.config_path.parent / "workspace" / "2026-TW3"
+            lock = period / files.SERVICE_DIR / period_lock.LOCK_NAME
+            if lock.exists():  # its process is dead now, as after a real kill
+                held = json.loads(lock.read_text())
+                lock.write_text(json.dumps({**held, "pid": 2**22 + 4321}))
+            for path in (period / "kertas-kerja").glob("*.xlsx"):
+                assert path.stat().st_size == 0 or load_workbook(path)  # never cut off
+            env.run("distribute")  # the next run finishes it
+            assert env.cell("bagian-1", "Kertas Kerja", "B10") == "B1-01"
+        if not killed:
+            break
+        assert step < 80
+    assert kills >= 5

@@ -28,6 +28,7 @@ from pathlib import Path
 SERVICE_DIR = ".sheets-sync"
 TMP_DIR = "tmp"
 BACKUP_DIR = "cadangan"
+UNFINISHED_AGE = 2.0  # seconds: a create takes its name and fills it within microseconds
 KEEP_BACKUPS = 3  # per workbook: the last versions the service replaced (and one a day)
 
 
@@ -170,10 +171,22 @@ def create_exclusive(path: Path, tmp: Path) -> bool:
         _link_no_replace(tmp, path)
         return True
     except FileExistsError:
-        return False
+        if not _unfinished(path):
+            return False
+        os.replace(tmp, path)  # an empty file a killed create left: finished now
+        return True
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _unfinished(path: Path) -> bool:
+    """An empty file, older than a create takes: left by a create killed half-way."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return False
+    return st.st_size == 0 and time.time() - st.st_mtime > UNFINISHED_AGE
 
 
 def _link_no_replace(src: Path, dst: Path) -> None:
@@ -183,10 +196,11 @@ def _link_no_replace(src: Path, dst: Path) -> None:
     except FileExistsError:
         raise
     except OSError:
-        # Some shares have no hard links: an exclusive create, then the content. A reader
-        # may see a short file for an instant, but nothing existing is ever replaced.
-        with open(dst, "xb") as out, open(src, "rb") as inp:
-            shutil.copyfileobj(inp, out)
+        # Some shares have no hard links: the name is taken exclusively (an empty file),
+        # then the whole content is renamed over it in one step. A kill in between leaves
+        # an empty file: nothing typed can be in it, and the next create finishes it.
+        os.close(os.open(dst, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        os.replace(src, dst)
 
 
 def swap_in(path: Path, tmp: Path, read: Snapshot, backups: Path) -> bool:

@@ -20,6 +20,7 @@ import socket
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -131,9 +132,10 @@ class PeriodLock:
         content = json.dumps(me).encode()
         # Written whole beside it first, then linked in: a kill at any step leaves no lock,
         # or a whole one, never an empty one that would block the office.
-        tmp = self.folder / f"{LOCK_NAME}.{os.getpid()}-{threading.get_ident()}.tmp"
+        # a fresh name: a draft a kill left may be a second name of a live lock file
+        tmp = self.folder / f"{LOCK_NAME}.{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
         try:
-            with open(tmp, "wb") as out:
+            with open(tmp, "xb") as out:
                 out.write(content)
                 out.flush()
                 with contextlib.suppress(OSError):

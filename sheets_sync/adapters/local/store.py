@@ -88,6 +88,8 @@ class LocalStore:
             for path in sorted(folder.glob("*.xlsx")):
                 if path.name.startswith(("~$", ".")):  # Excel lock files, older temp files
                     continue
+                if _empty(path):  # a create killed half-way: nothing in it, made again
+                    continue
                 refs.append(self._ref(path, Tags(r, period, self._section_of(path, r))))
         return refs
 
@@ -330,3 +332,8 @@ class LocalStore:
         return ShareResult()
 
 
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
