@@ -51,6 +51,7 @@ class FileRef:
     modified_by: str | None = None  # e-mail of the last editor, where the backend knows it
     created: datetime | None = None  # the oldest of two workbooks for one section is kept
     url: str = ""  # where a person opens it: a web link or a file path
+    adopted: bool = False  # `copy` found one there already (made meanwhile) and kept it
 
 
 @dataclass
@@ -121,6 +122,7 @@ class LockHolder:
     host: str
     pid: int
     since: datetime
+    until: datetime | None = None  # when it lapses unless its holder renews it
 
 
 class PeriodLocked(BackendError):

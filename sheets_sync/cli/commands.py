@@ -21,7 +21,7 @@ from sheets_sync.cli.app import App
 from sheets_sync.cli.duration import Duration
 from sheets_sync.cli.exit_codes import EXIT_ISSUES
 from sheets_sync.cli.export_commands import CSV_LOCALE
-from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.cli.render import (
     json_text,
     print_completeness,
@@ -83,6 +83,7 @@ def init(app: App, folder: Path, force: bool) -> None:
 
 
 @main.command()
+@writes()
 @pass_app
 def template(app: App) -> None:
     """Buat (atau tunjukkan) template induk kertas kerja periode ini."""
@@ -101,6 +102,7 @@ def template(app: App) -> None:
 
 
 @main.command()
+@writes()
 @SECTION
 @click.option("--update-targets", is_flag=True,
               help="Tulis target baru dari konfigurasi ke lembar yang sudah dikirim "
@@ -196,16 +198,18 @@ def status(app: App, fmt: str) -> None:
     if late:
         app.console.print(f"[red]{glossary.LATE}:[/red] {', '.join(late)}")
     print_completeness(app, report.completeness)
-    from sheets_sync.cli.service_commands import heartbeat_line
+    from sheets_sync.cli.service_commands import heartbeat_line, lock_line
 
     line, warn = heartbeat_line(app)
     app.console.print(f"[yellow]{line}[/yellow]" if warn else line)
+    lock_line(app, store, config.period.code)
 
 
 # --------------------------------------------------------------------------- validate
 
 
 @main.command()
+@writes()
 @FORMAT
 @SECTION
 @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan tulis umpan balik ke lembar.")
@@ -280,6 +284,7 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
 
 
 @main.command()
+@writes()
 @FORMAT
 @click.option("--export", "export", type=click.Path(path_type=Path),
               help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
@@ -338,6 +343,7 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool,
 
 
 @main.command()
+@writes()
 @click.option("--interval", type=click.FloatRange(min=5), default=60, show_default=True,
               help="Detik di antara pemeriksaan.")
 @click.option("--once", is_flag=True, help="Satu putaran saja, lalu berhenti.")

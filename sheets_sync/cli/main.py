@@ -6,8 +6,9 @@ this file only wires them."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -15,10 +16,27 @@ from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_BACKEND, EXIT_SKIPPED, EXIT_USAGE
 from sheets_sync.domain.errors import ConfigError, UsageProblem
-from sheets_sync.flows.guard import SINGLE_WRITE_COMMANDS, WRITING_COMMANDS
 from sheets_sync.ports import BackendError, FilesSkipped
 
 LONG_RUNNING = {"watch"}  # runs for days as a service
+WRITES = "sheets_sync_writes"  # set by `writes` on a command's callback
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def writes(*, strict: bool = False) -> Callable[[F], F]:
+    """Declares, right under `@main.command()`, that the command writes: its store holds the
+    period's lock from its first call to its end (`watch`: per cycle). `strict`: its one write
+    is the point, so a workbook it must leave alone is an error, not a note (exit 3)."""
+    def mark(fn: F) -> F:
+        setattr(fn, WRITES, "strict" if strict else "writes")
+        return fn
+    return mark
+
+
+def writing_mode(command: click.Command | None) -> str | None:
+    """"writes", "strict", or None (a command that only reads), as the command declares."""
+    return getattr(getattr(command, "callback", None), WRITES, None)
 
 lang.install()  # click's own messages ("Usage:", "Missing option") in Indonesian
 
@@ -124,9 +142,11 @@ def main(ctx: click.Context, config_path: Path, stats: bool) -> None:
         # cycle collector would walk them again and again (a tenth of a recap's time) for
         # garbage that reference counting frees anyway. The watcher keeps collecting.
         gc.disable()
-    ctx.obj = App(config_path=config_path, stats=stats,
-                  writing=ctx.invoked_subcommand in WRITING_COMMANDS,
-                  strict=ctx.invoked_subcommand in SINGLE_WRITE_COMMANDS)
+    sub = ctx.command.get_command(ctx, ctx.invoked_subcommand or "") \
+        if isinstance(ctx.command, click.Group) else None
+    mode = writing_mode(sub)
+    ctx.obj = App(config_path=config_path, stats=stats, writing=mode is not None,
+                  strict=mode == "strict")
 
 
 pass_app = click.make_pass_decorator(App)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_BACKEND
-from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.cli.render import json_text
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.models import Config
@@ -25,6 +25,7 @@ AUDIENCE_ID = {"bagian": "bagian", "pep": "PEP", "pimpinan": "pimpinan"}
 
 
 @main.command()
+@writes()
 @click.option("--dry-run", is_flag=True, help="Tunjukkan siapa akan diberi tahu apa; kirim apa pun tidak.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Bentuk keluaran.")
@@ -33,7 +34,13 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
     """Kirim pengingat yang jatuh tempo sekarang (sekali saja untuk setiap pengingat)."""
     from sheets_sync.flows.collect import collect
     from sheets_sync.flows.validate import evaluate_all
-    from sheets_sync.notify.send import Notifier, make_senders, period_lock, section_states
+    from sheets_sync.notify.send import (
+        SENT_JOURNAL,
+        Notifier,
+        make_senders,
+        period_lock,
+        section_states,
+    )
 
     config, store, now = app.config(), app.store(), app.now()
     sending_off = not config.notify.enabled
@@ -76,7 +83,8 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
         outcomes = preview_when_off(config, now, states, found.recap.url if found.recap else "-")
     else:
         notifier = Notifier(config, make_senders(config, app.base_dir),
-                            lock=period_lock(store, config.period.code))
+                            lock=period_lock(store, config.period.code),
+                            journal=app.base_dir / SENT_JOURNAL)
         outcomes = notifier.run(store, lambda: found.recap, now, states, dry_run=dry_run)
     rows = [{"key": o.reminder.key, "kind": o.reminder.kind.value,
              "audience": o.reminder.audience, "section": o.reminder.section,

@@ -1,7 +1,7 @@
 """`sync restore SECTION`: put a workbook back from the service's backups (local backend).
 
 Every time the service rewrites a workbook, the version it replaces is kept in
-`<workspace>/<period>/.sheets-sync/cadangan/` (the last three per workbook), outside the
+`<workspace>/<period>/.sheets-sync/cadangan/` (the last three, and the last of each day), outside the
 sections' folder. Restoring loses nothing: the current file is itself kept first.
 """
 
@@ -14,13 +14,14 @@ import click
 from rich.table import Table
 
 from sheets_sync.cli.app import App
-from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.domain.errors import UsageProblem
 
 RECAP = "rekap"
 
 
 @main.command()
+@writes()
 @click.argument("section", metavar="BAGIAN")
 @click.option("--list", "listing", is_flag=True, help="Tampilkan cadangan yang ada saja.")
 @click.option("--from", "number", type=click.IntRange(min=1), default=1, show_default=True,
@@ -63,6 +64,7 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
                            f"(lihat 'sync restore {section} --list').")
     source = backups[number - 1]
     kept = store.restore(path, source)
+    guarded.skipped = [s for s in guarded.skipped if s.name != path.name]  # back: no event
     app.console.print(f"{path.name} dipulihkan dari cadangan {number} "
                       f"({_when(source, config.office.tzinfo)}).")
     if kept is not None:

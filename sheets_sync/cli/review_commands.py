@@ -14,7 +14,7 @@ import click
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_ISSUES, EXIT_USAGE
-from sheets_sync.cli.main import main, pass_app
+from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.domain.review import ReviewError
 from sheets_sync.flows.review import ReviewResult
 
@@ -57,6 +57,7 @@ def _refused(app: App, exc: ReviewError, code: int = EXIT_USAGE) -> None:
 
 
 @main.command()
+@writes(strict=True)
 @click.argument("section", metavar="BAGIAN")
 @click.argument("issue", metavar="TEMUAN")
 @click.option("--note", required=True, help="Hasil konfirmasi dengan bagian (wajib).")
@@ -82,6 +83,7 @@ def confirm(app: App, section: str, issue: str, note: str, who: str, fmt: str) -
 
 
 @main.command()
+@writes(strict=True)
 @click.argument("section", metavar="BAGIAN")
 @click.option("--note", default="", help="Catatan persetujuan (opsional).")
 @BY
@@ -105,6 +107,7 @@ def approve(app: App, section: str, note: str, who: str, fmt: str) -> None:
 
 
 @main.command()
+@writes(strict=True)
 @click.argument("section", metavar="BAGIAN")
 @click.option("--reason", required=True, help="Alasan membuka kembali (wajib).")
 @BY

@@ -6,14 +6,22 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from sheets_sync.cli.app import App
 from sheets_sync.domain import glossary
 from sheets_sync.domain.models import Severity
+from sheets_sync.errors import BackendError
 from sheets_sync.flows.watch import CycleResult
-from sheets_sync.notify.send import Notifier, Outcome, make_senders, period_lock
+from sheets_sync.notify.send import (
+    SENT_JOURNAL,
+    Notifier,
+    Outcome,
+    make_senders,
+    period_lock,
+)
 from sheets_sync.service.clock import clock_from_env
 from sheets_sync.service.heartbeat import (
     MANUAL,
@@ -44,7 +52,8 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
     notifier = None
     if config.notify.enabled:
         notifier = Notifier(config, make_senders(config, app.base_dir),
-                            lock=period_lock(store, config.period.code))
+                            lock=period_lock(store, config.period.code),
+                            journal=app.base_dir / SENT_JOURNAL)
 
     def report(now: datetime, c: CycleResult, sent: list[Outcome]) -> None:
         stamp = now.strftime("%d-%m %H:%M:%S")
@@ -84,3 +93,18 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
 def heartbeat_line(app: App) -> tuple[str, bool]:
     path = heartbeat_path(app.config(), app.base_dir)
     return describe(read_heartbeat(path), app.now(), path)
+
+
+def lock_line(app: App, store: Any, period: str) -> None:
+    """Who holds the period's lock, since and until when (it lapses then unless renewed)."""
+    peek = getattr(store, "lock_holder", None)
+    try:
+        holder = peek(period) if callable(peek) else None
+    except BackendError:
+        return  # only a hint: status goes on without it
+    if holder is None:
+        app.console.print("Kunci periode: bebas (tidak ada perintah lain yang sedang menulis).")
+        return
+    until = f", berlaku sampai {holder.until:%d-%m-%Y %H:%M:%S}" if holder.until else ""
+    app.console.print(f"Kunci periode: dipegang {holder.who} sejak "
+                      f"{holder.since:%d-%m-%Y %H:%M}{until} (diperpanjang selama bekerja).")

@@ -53,7 +53,8 @@ def records_patch(config: Config, meta: Meta, updates: Mapping[str, Any]) -> She
     """Rewrite the records in J:K: existing ones keep their row, `updates` replace or append,
     an update of `None` deletes (its row and the rows freed at the end are blanked)."""
     records = _merged(meta.extra, updates)
-    patch = SheetPatch(config.labels.sheet_meta)
+    # hidden again on every write: an office program may have made it merely hidden
+    patch = SheetPatch(config.labels.sheet_meta, hidden=True)
     rows = max(len(meta.extra), len(records))
     items = list(records.items())
     for n in range(rows):

@@ -39,17 +39,21 @@ from sheets_sync.domain.worksheet import (
     template_patch,
 )
 from sheets_sync.flows.collect import Collected, index_files
+from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.history import load_history, needs_history
-from sheets_sync.ports import BackendError, FileRef, Role, Tags, WorkbookStore
+from sheets_sync.ports import BackendError, FileRef, Grid, Role, Tags, WorkbookStore
 
 Progress = Callable[[str, str], None]  # (section id, what happened)
+
+
+GONE = "hilang: pulihkan dengan 'sync restore'"  # made before, deleted since: not made blank
 
 
 @dataclass
 class SectionOutcome:
     section: str
     name: str
-    action: str  # "dibuat" | "dilengkapi" | "sudah ada"
+    action: str  # "dibuat" | "dilengkapi" | "sudah ada" | GONE
     url: str
     shared_with: list[str] = field(default_factory=list)
     unshared: list[str] = field(default_factory=list)
@@ -181,6 +185,7 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     cells; `revoke_extra`: withdraw access beyond the config (on the template and the recap
     too), without it such access is only reported."""
     found = index_files(config, store.find(config.period.code))
+    gone = left_alone(store) - set(found.refs)  # named by the guard, with their backup
     template, layout = ensure_template(config, store, found)
     deadline = format_datetime_id(fill_deadline(config))
     editors = tuple(config.office.pep_accounts)
@@ -207,6 +212,19 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                     and _blank_status(grids.get(ref.id, {}).get(config.labels.sheet_worksheet),
                                       layout)}
 
+    # A meta sheet deleted from a workbook in use (its status is not blank): rebuilt from the
+    # service's own record of it (the local backups), so its distribution time, hand-in
+    # and review records come back instead of being reset.
+    kept_sheet = getattr(store, "kept_sheet", None)
+    rebuilt: dict[str, Grid] = {}
+    for sid, ref in existing.items() if callable(kept_sheet) else ():
+        if sid not in prefilled and sid not in blank_status:
+            grid = kept_sheet(ref, labels.sheet_meta, lambda g: parse_meta(g).distributed)
+            if grid:
+                kept = parse_meta(grid)
+                kept.extra.update(metas[sid].extra)  # records written since then stay
+                rebuilt[sid], metas[sid] = grid, kept
+
     # Earlier periods' values, read once per run and stored in each new workbook's meta:
     # validating then needs no reads of earlier periods.
     history: History | None = None
@@ -216,15 +234,30 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     def one(section: Section) -> SectionOutcome:
         ref = existing.get(section.id)
         action = "sudah ada"
+        if ref is None and section.id in gone:  # deleted: restored, never made blank
+            return SectionOutcome(section.id, section.name, GONE, "")
+        fresh, done = section.id in blank_status, section.id in prefilled
         if ref is None:
             ref = store.copy(template, workbook_name(config, section),
                              Tags(Role.section, config.period.code, section.id))
-            action = "dibuat"
-        if action == "dibuat" or section.id not in prefilled:
+            action, fresh = "dibuat", True
+            if ref.adopted:  # made meanwhile (a listing out of date): what it holds stays
+                now_there = store.read(ref, [labels.sheet_worksheet, labels.sheet_meta])
+                if parse_meta(now_there.get(labels.sheet_meta)).distributed:
+                    action, done = "sudah ada", True
+                fresh = _blank_status(now_there.get(labels.sheet_worksheet), layout)
+        if action == "dibuat" or not done:
             # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
             patch = prefill_patch(config, section, layout, deadline, now, editors,
-                                  fresh=action == "dibuat" or section.id in blank_status)
+                                  fresh=fresh)
+            if section.id in rebuilt:  # as it was kept; the records merged below
+                meta = next(p for p in patch.sheets if p.title == labels.sheet_meta)
+                meta.values.update({(r, c): v for r, row in enumerate(rebuilt[section.id], 1)
+                                    for c, v in enumerate(row, 1)
+                                    if v not in (None, "") and c < review.RECORD_KEY_COL})
+                if history is None:
+                    add_records(patch, review.records_patch(config, metas[section.id], {}))
             if history is not None:
                 codes = {i.code for i in config.indicators_of(section.id)}
                 # merged with the records already there (a damaged workbook may hold some)

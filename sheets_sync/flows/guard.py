@@ -1,8 +1,8 @@
 """The one place where a command's store use is guarded (the CLI opens every store through it):
 
-- a writing command holds the period's lock from its first store call to its end (two PEP
-  computers, or `watch` beside a manual `validate`, never interleave); `watch` lets go
-  between its cycles (`release`);
+- a writing command (the command says so itself, where it is declared) holds the period's
+  lock from its first store call to its end (two PEP computers, or `watch` beside a manual
+  `validate`, never interleave); `watch` lets go between its cycles (`release`);
 - a file a batch had to leave alone (damaged, half-saved, open in Excel or LibreOffice) is
   noted with its section and the work carries on for the others; the CLI reports the notes
   and exits with code 4.
@@ -28,13 +28,6 @@ from sheets_sync.ports import (
     Tags,
     WorkbookStore,
 )
-
-# The commands that write (and so take the period's lock).
-WRITING_COMMANDS = frozenset({"template", "distribute", "validate", "recap", "confirm",
-                              "approve", "reopen", "watch", "restore"})
-# Commands whose one write is the whole point: a workbook left alone is an error for them,
-# not a note (they must not report a confirmation that was not recorded).
-SINGLE_WRITE_COMMANDS = frozenset({"confirm", "approve", "reopen"})
 
 
 @dataclass(frozen=True)
@@ -67,7 +60,7 @@ class GuardedStore:
         self.inner = inner
         self.period = period
         self.writing = writing
-        self.strict = strict  # a skipped write raises (SINGLE_WRITE_COMMANDS)
+        self.strict = strict  # a skipped write raises (a command whose one write is the point)
         self.skipped: list[Skipped] = []
         self._held: AbstractContextManager[None] | None = None
 
@@ -142,7 +135,20 @@ class GuardedStore:
 
     def find(self, period: str, role: Role | None = None) -> list[FileRef]:
         self._enter()
-        return self.inner.find(period, role)
+        refs = self.inner.find(period, role)
+        self._note_missing(period)
+        return refs
+
+    def _note_missing(self, period: str) -> None:
+        """A workbook the service made and someone deleted is an event: every command names
+        it, with the backup that restores it (exit code 4), until it is back."""
+        missing = getattr(self.inner, "missing", None)  # the local store knows its backups
+        if self.strict or not callable(missing):
+            return
+        for section, name, reason in missing(period):
+            entry = Skipped(section, name, reason)
+            if entry not in self.skipped:
+                self.skipped.append(entry)
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         # The watcher's cheap look (it only lists): no lock, so an idle cycle stays one

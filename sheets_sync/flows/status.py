@@ -29,6 +29,7 @@ from sheets_sync.domain.models import Config
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
+from sheets_sync.flows.guard import left_alone
 from sheets_sync.ports import WorkbookStore
 
 NOT_DISTRIBUTED = glossary.NOT_DISTRIBUTED
@@ -107,6 +108,7 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
 
     found = collect(config, store)
     adopt_from_recap(config, store, found)  # hand-ins the recap recorded (one read)
+    gone = left_alone(store) - set(found.refs)  # deleted workbooks, named by the guard
     deadline = fill_deadline(config)
     identity = identity_of(store)
     timeliness = timeliness_of(config, found.sheets, identity, now)
@@ -114,7 +116,8 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
     for s in config.sections:
         sheet = found.sheets.get(s.id)
         state = ((sheet.status or config.labels.status_empty) if sheet
-                 else UNREADABLE if s.id in found.refs else NOT_DISTRIBUTED)
+                 else UNREADABLE if s.id in found.refs
+                 else glossary.MISSING if s.id in gone else NOT_DISTRIBUTED)
         t = timeliness[s.id]
         out.append(SectionStatus(
             section=s.id, name=s.name, state=state,

@@ -92,8 +92,9 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
         valid=valid_sections(config, found.sheets, issues),
         untouched=[s for s, sheet in sorted(found.sheets.items())
                    if feedback.untouched(config, sheet)],
-        not_distributed=[s.id for s in config.sections
-                         if s.id not in found.refs and (not sections or s.id in sections)],
+        not_distributed=[s.id for s in config.sections  # a deleted one is named as such
+                         if s.id not in found.refs and s.id not in left_alone(store)
+                         and (not sections or s.id in sections)],
     )
     report.duplicates = duplicate_notes(config, store, found)
     if sent is not None:

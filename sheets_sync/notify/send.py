@@ -9,9 +9,10 @@ outcome) in the recap workbook.
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -22,10 +23,15 @@ from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.notify.channels import EmailChannel, SendError, WebhookChannel
 from sheets_sync.notify.sentlog import (
     CLAIMED,
+    CLAIMED_BY,
     FAILED,
+    SENDING,
     SENT,
     SHEET_LOG,
     LogEntry,
+    journal_note,
+    journal_read,
+    journal_ready,
     log_patch,
     parse_log,
 )
@@ -34,6 +40,8 @@ from sheets_sync.settings.notify import Channel
 
 log = logging.getLogger("sheets_sync.notify")
 
+# this computer's journal of its sends, beside the config (see sentlog)
+SENT_JOURNAL = Path(".sheets-sync") / "pengingat-jurnal.jsonl"
 # what `sync remind` reports per reminder and channel
 WILL_SEND, ALREADY_SENT, IN_FLIGHT, RETRY_LATER = "akan dikirim", "sudah dikirim", "diklaim", \
     "gagal, dicoba lagi nanti"
@@ -86,6 +94,7 @@ class Notifier:
     senders: dict[str, Sender]
     known: dict[tuple[str, str], LogEntry] = field(default_factory=dict)
     lock: Callable[[], AbstractContextManager[object]] = nullcontext
+    journal: Path | None = None  # this computer's record of its sends (see sentlog)
 
     def pairs(self, due: list[Reminder]) -> list[tuple[Reminder, str]]:
         # an e-mail needs an address; a webhook may still reach a fixed chat (fields)
@@ -116,16 +125,25 @@ class Notifier:
             return [self._preview(r, ch, now) for r, ch in wanted]
         with self.lock():
             has_sheet = self._read(store, recap)  # under the lock: what another computer did
+            settled = self._settle_claims(now)
+            if settled:
+                store.apply(recap, log_patch(settled, with_header=False))
+                self._remember(settled)
             todo = [(r, ch) for r, ch in wanted if not self._blocked(r, ch, now)]
             if not todo:
                 return []
-            claims = [LogEntry(r.key, ch, CLAIMED, now) for r, ch in todo]
+            # claims are settled later only where the journal can be written now
+            journal = self.journal if journal_ready(self.journal) else None
+            mark = CLAIMED_BY + socket.gethostname() if journal is not None else ""
+            claims = [LogEntry(r.key, ch, CLAIMED, now, "", mark) for r, ch in todo]
             store.apply(recap, log_patch(claims, with_header=not has_sheet))
             self._remember(claims)
             results, outcomes = [], []
-            for r, ch in todo:
+            for (r, ch), claim in zip(todo, claims, strict=True):
                 try:
+                    journal_note(journal, claim, SENDING)
                     to = self.senders[ch].send(r)
+                    journal_note(journal, replace(claim, recipients=to), SENT)
                     entry = LogEntry(r.key, ch, SENT, now, to)
                     log.info("pengingat %s terkirim lewat %s ke %s", r.key, ch, to)
                 except SendError as exc:
@@ -138,6 +156,33 @@ class Notifier:
             store.apply(recap, log_patch(results, with_header=False))
             self._remember(results)
         return outcomes
+
+    def _settle_claims(self, now: datetime) -> list[LogEntry]:
+        """This computer's claims left without an outcome by a run that was killed or could
+        not write it: sent per the journal -> recorded as sent; started but not known to be
+        done -> recorded as sent (it may have gone: never twice); never started -> forgotten
+        here, so the reminder goes out now. Only under the period's lock: no run of ours is
+        sending meanwhile."""
+        if self.journal is None:
+            return []
+        mine = CLAIMED_BY + socket.gethostname()
+        journal = journal_read(self.journal)
+        settled = []
+        for key, entry in list(self.known.items()):
+            if entry.state != CLAIMED or entry.detail != mine or entry.at is None:
+                continue
+            noted = journal.get((entry.key, entry.channel,
+                                 entry.at.isoformat(timespec="seconds")))
+            if noted is None:
+                del self.known[key]  # never sent: it goes out in this run
+            elif noted["state"] == SENT:
+                settled.append(LogEntry(entry.key, entry.channel, SENT, now,
+                                        str(noted.get("to", "")), "dicatat sesudahnya"))
+            else:
+                settled.append(LogEntry(entry.key, entry.channel, SENT, now, "",
+                                        "mungkin terkirim (proses berhenti saat mengirim); "
+                                        "tidak dikirim ulang"))
+        return settled
 
     def _blocked(self, r: Reminder, ch: str, now: datetime) -> bool:
         entry = self.known.get((r.key, ch))

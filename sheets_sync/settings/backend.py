@@ -53,15 +53,16 @@ class GoogleBackend(Strict):
     timeout_seconds: float = Field(default=60, gt=0)
     workers: int = Field(default=4, ge=1, le=16)
     sharing: GoogleSharing = Field(default_factory=GoogleSharing)
-    # the period's lock on Drive (one writer per period) is stale after this long: a holder
-    # that crashed does not block the office for ever
-    lock_stale_minutes: float = Field(default=30, gt=0)
+    # the period's lock on Drive (one writer per period) lapses this long after its holder
+    # last renewed it (every third of it while working): a crashed holder blocks briefly
+    lock_stale_minutes: float = Field(default=2, gt=0)
 
 
 class Backend(Strict):
     kind: Literal["local", "google"] = "local"
-    # A period lock held from another computer and not refreshed for this long is taken
-    # over (its computer went away); on the same computer, a lock whose process is gone is.
-    lock_stale_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    # A period lock held from another computer and not renewed for this long is taken over
+    # (its computer went away; renewed every quarter of it while working); on the same
+    # computer, a lock whose process is gone is taken over at once.
+    lock_stale_minutes: float = Field(default=1, gt=0, le=24 * 60)
     local: LocalBackend = Field(default_factory=LocalBackend)
     google: GoogleBackend = Field(default_factory=GoogleBackend)

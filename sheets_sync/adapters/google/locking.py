@@ -5,8 +5,12 @@ a role/period tag, so `find` does not list it), its holder (account, computer, p
 since when) in its description. Drive has no conditional write, so taking it is: look (1
 files.list); when free, create ours (1 files.create, never twice: a one-off marker is looked
 for after a lost answer), then look again: of two that raced, the one created first wins and
-the other trashes its own and waits. A lock older than `lock_stale_minutes` belongs to a
-process that died: it is trashed and taken over (by the same race rule). Release: trash.
+the other trashes its own and waits; a failure of that second look trashes ours too (no lock
+is left behind by a half-done take). While held, the lock is renewed (its description says
+until when) every third of `lock_stale_minutes` (default 2). A lock not renewed in time, or
+whose process is gone on this same computer, is stale: trashed and taken over (by the same
+race rule). Release: trash, in a `finally` that never fails the command; a lock whose trash
+failed lapses by itself, and this computer's next run takes it over at once.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import os
 import secrets
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,10 +33,12 @@ from sheets_sync.adapters.google.base import (
     _quote,
 )
 from sheets_sync.adapters.google.writing import Writing
+from sheets_sync.adapters.local.period_lock import _alive
 from sheets_sync.ports import LockHolder, PeriodLocked
 
 KEY_LOCK = "sheets_sync_lock"
 LOCK_FIELDS = "id,name,createdTime,description,appProperties"
+LEGACY_LASTS = timedelta(minutes=30)  # a lock by an older version, never renewed
 WAITS = (2.0, 4.0, 8.0)  # seconds between looks before giving up: a short command may end
 
 
@@ -41,11 +48,47 @@ class Locking(Writing):
     @contextlib.contextmanager
     def lock(self, period: str) -> Iterator[None]:
         mine = self._take(period)
+        stop = threading.Event()
         try:
+            renew = threading.Thread(target=self._renew, args=(mine, self._holder(), stop),
+                                     daemon=True,
+                                     name="period-lock-renewal")
+            renew.start()
             yield
         finally:
+            stop.set()
             with contextlib.suppress(Exception):  # never hide the command's own error
                 self._trash(mine)
+
+    def _renew(self, mine: str, me: LockHolder, stop: threading.Event) -> None:
+        """The heartbeat: while the command works, the lock says it lasts a while longer."""
+        every = self.settings.lock_stale_minutes * 60 / 3
+        while not stop.wait(every):
+            with contextlib.suppress(Exception):  # a missed renewal: the next one may do
+                self._json("patch", f"{DRIVE_FILES}/{mine}",
+                           params={**ALL_DRIVES, "fields": "id"},
+                           body={"description": self._description(me)})
+
+    def _description(self, holder: LockHolder) -> str:
+        return json.dumps({"who": holder.who, "host": holder.host, "pid": holder.pid,
+                           "since": holder.since.isoformat(),
+                           "renewed": self.lock_clock().isoformat(),
+                           "expires_after": self.settings.lock_stale_minutes * 60})
+
+    def _stale(self, other: LockHolder) -> bool:
+        if other.host == socket.gethostname() and other.pid > 0 and other.pid != os.getpid() \
+                and not _alive(other.pid):
+            return True  # its process on this computer is gone: no need to wait
+        until = other.until or other.since + LEGACY_LASTS  # an older version's lock
+        return self.lock_clock() > until
+
+    def lock_holder(self, period: str) -> LockHolder | None:
+        """Who holds the period now (for `status`); None when free or stale."""
+        for data in self._locks(period):
+            other = _read_holder(data)
+            if not self._stale(other):
+                return other
+        return None
 
     def _holder(self) -> LockHolder:
         host = socket.gethostname() or "?"
@@ -66,7 +109,6 @@ class Locking(Writing):
         return sorted(found, key=lambda d: (str(d.get("createdTime", "")), str(d["id"])))
 
     def _take(self, period: str) -> str:
-        stale_after = timedelta(minutes=self.settings.lock_stale_minutes)
         holder: LockHolder | None = None
         for wait in (*WAITS, None):
             with self._errors(f"mengambil kunci periode {period} di Drive", self.folder_id):
@@ -74,13 +116,18 @@ class Locking(Writing):
                 live = []
                 for data in locks:
                     other = _read_holder(data)
-                    if self.lock_clock() - other.since > stale_after:
+                    if self._stale(other):
                         self._trash(str(data["id"]))  # its process died: take over
                     else:
                         live.append((data, other))
                 if not live:
                     mine = self._create_lock(period)
-                    first = self._locks(period)
+                    try:
+                        first = self._locks(period)
+                    except BaseException:  # ours must not outlive a failed look
+                        with contextlib.suppress(Exception):
+                            self._trash(mine)
+                        raise
                     if first and str(first[0]["id"]) == mine:
                         return mine
                     self._trash(mine)  # another computer was a moment earlier
@@ -94,10 +141,11 @@ class Locking(Writing):
             f"Periode {period} sedang dikerjakan oleh {holder.who} sejak "
             f"{holder.since.astimezone().strftime('%d-%m-%Y %H:%M')} (kunci di Google Drive).",
             holder,
-            hint="Tunggu perintah itu selesai, lalu jalankan lagi. Bila komputer itu mati "
-                 "di tengah jalan, kunci dianggap kedaluwarsa setelah "
-                 f"{self.settings.lock_stale_minutes:g} menit "
-                 "(backend.google.lock_stale_minutes).")
+            hint="Tunggu perintah itu selesai, lalu jalankan lagi. Kunci diperpanjang selama "
+                 "perintah itu bekerja; bila komputer itu mati, kunci kedaluwarsa "
+                 f"{self.settings.lock_stale_minutes:g} menit setelah perpanjangan terakhir "
+                 "(backend.google.lock_stale_minutes); di komputer ini, proses yang sudah "
+                 "berhenti langsung diambil alih.")
 
     def _create_lock(self, period: str) -> str:
         token = secrets.token_hex(12)
@@ -105,8 +153,7 @@ class Locking(Writing):
         body: dict[str, Any] = {
             "name": f"sheets-sync kunci {period}", "mimeType": "text/plain",
             "appProperties": {KEY_LOCK: period, KEY_CREATE: token},
-            "description": json.dumps({"who": holder.who, "host": holder.host,
-                                       "pid": holder.pid, "since": holder.since.isoformat()}),
+            "description": self._description(holder),
         }
         if self.folder_id:
             body["parents"] = [self.folder_id]
@@ -121,8 +168,11 @@ def _read_holder(data: dict[str, Any]) -> LockHolder:
     try:
         info = json.loads(data.get("description") or "{}")
         since = datetime.fromisoformat(info["since"])
+        renewed = datetime.fromisoformat(info.get("renewed") or info["since"])
+        lasts = info.get("expires_after")
+        until = renewed + timedelta(seconds=float(lasts)) if lasts else None
         return LockHolder(who=str(info["who"]), host=str(info.get("host", "?")),
-                          pid=int(info.get("pid", 0)), since=since)
+                          pid=int(info.get("pid", 0)), since=since, until=until)
     except (ValueError, KeyError, TypeError):
         # unreadable: judged by its creation time
         created = _parse_time(data.get("createdTime"))

@@ -250,7 +250,7 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
             if renamed_default and sp.index is not None:
                 props["index"] = sp.index
                 fields.append("index")
-            if sp.hidden is not None:
+            if sp.hidden is not None and sp.hidden != info.hidden:  # only a change
                 props["hidden"] = sp.hidden
                 fields.append("hidden")
                 info.hidden = sp.hidden

@@ -4,10 +4,11 @@ the service writes.
 - Temp files and backups live in the service's hidden folder `<period>/.sheets-sync/`, never
   beside the sections' workbooks (a half-written `.tmp` file is nothing a section should see).
 - A new workbook is created exclusively: an existing file is never replaced, it is adopted.
-- A rewrite moves the current file aside *into the backups* first, checks that what was moved
-  is exactly what the service read (else a section saved meanwhile: its version goes back and
-  the write starts again from it), then links the new file in without replacing anything. No
-  instant exists where a section's save can be overwritten, and the version replaced is kept.
+- A rewrite keeps the current file *in the backups* first (a hard link), checks that it is
+  exactly what the service read and still what is at the path (else a section saved
+  meanwhile: the write starts again from its version), then renames the new file over it in
+  one step. At every instant the path holds a whole workbook, old or new; the version
+  replaced is kept.
 - A workbook open in Excel (`~$name.xlsx`) or LibreOffice (`.~lock.name.xlsx#`) is not written.
 - A rewritten file keeps its mode, owner and group; a new one follows the folder (umask).
 """
@@ -27,7 +28,8 @@ from pathlib import Path
 SERVICE_DIR = ".sheets-sync"
 TMP_DIR = "tmp"
 BACKUP_DIR = "cadangan"
-KEEP_BACKUPS = 3  # per workbook: the last versions the service replaced
+UNFINISHED_AGE = 2.0  # seconds: a create takes its name and fills it within microseconds
+KEEP_BACKUPS = 3  # per workbook: the last versions the service replaced (and one a day)
 
 
 def new_file_mode() -> int:
@@ -59,6 +61,11 @@ def clean_leftovers(period_dir: Path) -> list[Path]:
     other writer can be using them."""
     removed: list[Path] = []
     candidates = list((period_dir / SERVICE_DIR / TMP_DIR).glob("*"))
+    # a lock file's draft a kill left (one being written now is seconds old)
+    for draft in (period_dir / SERVICE_DIR).glob("kunci-periode.json.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - draft.stat().st_mtime > 60:
+                candidates.append(draft)
     for role_dir in period_dir.iterdir() if period_dir.is_dir() else []:
         if role_dir.is_dir() and role_dir.name != SERVICE_DIR:
             candidates += role_dir.glob(".tmp-*.xlsx")
@@ -164,10 +171,22 @@ def create_exclusive(path: Path, tmp: Path) -> bool:
         _link_no_replace(tmp, path)
         return True
     except FileExistsError:
-        return False
+        if not _unfinished(path):
+            return False
+        os.replace(tmp, path)  # an empty file a killed create left: finished now
+        return True
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _unfinished(path: Path) -> bool:
+    """An empty file, older than a create takes: left by a create killed half-way."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return False
+    return st.st_size == 0 and time.time() - st.st_mtime > UNFINISHED_AGE
 
 
 def _link_no_replace(src: Path, dst: Path) -> None:
@@ -177,43 +196,82 @@ def _link_no_replace(src: Path, dst: Path) -> None:
     except FileExistsError:
         raise
     except OSError:
-        # Some shares have no hard links: an exclusive create, then the content. A reader
-        # may see a short file for an instant, but nothing existing is ever replaced.
-        with open(dst, "xb") as out, open(src, "rb") as inp:
-            shutil.copyfileobj(inp, out)
+        # Some shares have no hard links: the name is taken exclusively (an empty file),
+        # then the whole content is renamed over it in one step. A kill in between leaves
+        # an empty file: nothing typed can be in it, and the next create finishes it.
+        os.close(os.open(dst, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        os.replace(src, dst)
 
 
 def swap_in(path: Path, tmp: Path, read: Snapshot, backups: Path) -> bool:
     """Replace `path` by `tmp` if `path` still holds exactly what was `read`; False (nothing
     changed, `tmp` removed) when a section saved meanwhile. The replaced version goes into
-    `backups`."""
+    `backups`.
+
+    At every instant `path` holds a whole workbook, the old or the new: the old one is kept
+    by a second name (a hard link, or a copy), checked, and then the new one is renamed over
+    it in one step (`os.replace`). A kill at any step leaves the old file, or the new one."""
     try:
         try:
-            keep_mode(tmp, path.stat())
+            like = path.stat()
         except FileNotFoundError:
             return False  # gone meanwhile: the next attempt says so
+        keep_mode(tmp, like)
         backups.mkdir(parents=True, exist_ok=True)
-        aside = backups / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}.xlsx"
+        aside = backups / backup_name()
         try:
-            os.rename(path, aside)  # atomic: whatever is there now is what we check
+            kept = keep_version(path, aside)
         except FileNotFoundError:
             return False
-        if _digest(aside) != read.digest:
-            # A save landed after our read: theirs goes back (unless an even newer one is
-            # there already, then this one stays a backup) and we start again.
-            with contextlib.suppress(FileExistsError):
-                _link_no_replace(aside, path)
-                aside.unlink()
+        # What we keep must be what we read, and still be what is at `path` right before the
+        # rename: else a section saved after our read, and we start again from its version.
+        if _digest(aside) != read.digest or not _unchanged(path, kept):
+            with contextlib.suppress(OSError):
+                aside.unlink()  # not a version we replace: it is still at its place
             return False
-        try:
-            _link_no_replace(tmp, path)
-        except FileExistsError:
-            return False  # a section saved in the instant between: theirs stays
+        previous = sorted(backups.glob("*.xlsx"), reverse=True)[1:2]
+        os.replace(tmp, path)
+        if previous and _digest(previous[0]) == read.digest:
+            with contextlib.suppress(OSError):
+                aside.unlink()  # the version we wrote last time: kept already
+        with contextlib.suppress(OSError):
+            # and the version written now: a workbook deleted by hand comes back as it was
+            # last seen, not one write behind (a copy, that no save in place can change)
+            shutil.copy2(path, backups / backup_name())
         prune(backups)
         return True
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def backup_name() -> str:
+    """Sorted by time, and unique (two processes, the same microsecond)."""
+    return f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}.xlsx"
+
+
+def keep_version(path: Path, aside: Path) -> os.stat_result:
+    """`aside` becomes a second name of the file at `path` (a hard link: the very file, at no
+    cost), or a copy where a share has no hard links. Returns what identifies the version
+    kept, to see whether `path` is still it."""
+    try:
+        os.link(path, aside)
+        return aside.stat()
+    except FileNotFoundError:
+        raise
+    except OSError:
+        before = path.stat()
+        shutil.copyfile(path, aside)
+        return before
+
+
+def _unchanged(path: Path, kept: os.stat_result) -> bool:
+    try:
+        now = path.stat()
+    except FileNotFoundError:
+        return False
+    return ((now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns)
+            == (kept.st_dev, kept.st_ino, kept.st_size, kept.st_mtime_ns))
 
 
 # ---------------------------------------------------------------------- backups
@@ -234,31 +292,44 @@ def backups_of(path: Path) -> list[Path]:
 
 
 def prune(folder: Path, keep: int = KEEP_BACKUPS) -> None:
-    for old in sorted(folder.glob("*.xlsx"), reverse=True)[keep:]:
+    """Keep the last `keep` versions and the last of every day (of a period: a few months),
+    so idle rewrites never push every useful version out; the rest goes."""
+    days: set[str] = set()
+    for n, old in enumerate(sorted(folder.glob("*.xlsx"), reverse=True)):
+        day = old.name[:8]  # names start with the time: YYYYMMDD-...
+        if n < keep or day not in days:
+            days.add(day)
+            continue
         with contextlib.suppress(OSError):
             old.unlink()
 
 
 def restore(path: Path, source: Path) -> Path | None:
-    """Put the backup `source` back at `path`; the current file (if any) is first moved into
-    the backups itself, so a restore loses nothing. Returns where the current file went."""
+    """Put the backup `source` back at `path`; the current file (if any) is first kept among
+    the backups, so a restore loses nothing, and it is replaced in one step (never a moment
+    without a file at `path`). Returns where the current file was kept."""
     tmp = temp_file(path)
-    shutil.copyfile(source, tmp)
-    folder = backup_folder(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    saved: Path | None = None
-    like = None
-    if path.exists():
-        like = path.stat()
-        saved = folder / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}.xlsx"
-        os.rename(path, saved)
-    keep_mode(tmp, like)
     try:
-        _link_no_replace(tmp, path)
+        shutil.copyfile(source, tmp)
+        kept = source.stat()  # its time is when it was saved: the hand-in time stays
+        os.utime(tmp, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+        folder = backup_folder(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            like: os.stat_result | None = path.stat()
+        except FileNotFoundError:
+            like = None
+        keep_mode(tmp, like)
+        if like is None:
+            _link_no_replace(tmp, path)
+            return None
+        saved = folder / backup_name()
+        keep_version(path, saved)
+        os.replace(tmp, path)
+        return saved
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
-    return saved
 
 
 def wait_settled(path: Path, pause: float = 0.2) -> bool:

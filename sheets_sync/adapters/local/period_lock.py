@@ -1,11 +1,13 @@
 """One writer per period on a shared folder: a lock file in the period's hidden folder.
 
-The lock file is created exclusively (O_EXCL) and holds who took it (user, computer, process,
-since). While held, a heartbeat touches it, so a lock left by a computer that went away is
-recognised by its age. A second process waits briefly, then is told who holds it and since
-when. A stale lock (its process gone on this computer, or not touched for the configured age
-when held from another computer) is taken over; taking over goes through a second exclusive
-file, so two takers can never both remove a fresh lock.
+The lock file appears whole in one step (written beside it, then hard-linked in, which fails
+if a lock is there) and holds who took it (user, computer, process, since) and how long it
+lasts unrenewed. While held, a heartbeat touches it every quarter of that time. A second
+process waits briefly, then is told who holds it, since and until when. A lock is stale, and
+taken over at once, when its process is gone (same computer), when it was not renewed in
+time (another computer; judged by the share's own clock, so two computers' clocks need not
+agree), or when it is empty or unreadable (a kill while it was made). Taking over goes
+through a second exclusive file, so two takers can never both remove a fresh lock.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import socket
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +30,8 @@ from sheets_sync.ports import BackendError, LockHolder, PeriodLocked
 LOCK_NAME = "kunci-periode.json"
 DEFAULT_WAIT = 5.0  # seconds a second process waits before it says who holds the lock
 BREAKER_STALE = 60.0  # seconds: a take-over takes milliseconds; older is a crashed taker
+UNREADABLE_GRACE = 2.0  # seconds: a lock being written (share without hard links) is short
+LEGACY_LASTS = 15 * 60.0  # a lock by an older version: renewed only every few minutes
 
 
 def _user() -> str:
@@ -62,7 +67,7 @@ def _alive(pid: int) -> bool:
 
 class PeriodLock:
     def __init__(self, folder: Path, period: str, *, wait: float | None = None,
-                 stale_after: float = 15 * 60, poll: float = 0.1) -> None:
+                 stale_after: float = 60, poll: float = 0.1) -> None:
         self.folder = folder
         self.period = period
         self.path = folder / LOCK_NAME
@@ -72,6 +77,7 @@ class PeriodLock:
         self.host = socket.gethostname()
         self._stop: threading.Event | None = None
         self._content = b""
+        self._touched = 0.0
 
     # ------------------------------------------------------------------ holding
 
@@ -121,17 +127,33 @@ class PeriodLock:
 
     def _try_create(self) -> bool:
         me = {"user": _user(), "host": self.host, "pid": os.getpid(),
-              "since": datetime.now().isoformat(timespec="seconds")}
+              "since": datetime.now().isoformat(timespec="seconds"),
+              "expires_after": self.stale_after}
         content = json.dumps(me).encode()
+        # Written whole beside it first, then linked in: a kill at any step leaves no lock,
+        # or a whole one, never an empty one that would block the office.
+        # a fresh name: a draft a kill left may be a second name of a live lock file
+        tmp = self.folder / f"{LOCK_NAME}.{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
         try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-        except FileExistsError:
-            return False
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-            out.flush()
+            with open(tmp, "xb") as out:
+                out.write(content)
+                out.flush()
+                with contextlib.suppress(OSError):
+                    os.fsync(out.fileno())
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                return False
+            except OSError:  # a share without hard links: an exclusive create
+                try:
+                    fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+                except FileExistsError:
+                    return False
+                with os.fdopen(fd, "wb") as out:
+                    out.write(content)
+        finally:
             with contextlib.suppress(OSError):
-                os.fsync(out.fileno())
+                tmp.unlink()
         self._content = content
         return True
 
@@ -155,22 +177,43 @@ class PeriodLock:
             touched = self.path.stat().st_mtime
         except FileNotFoundError:
             return None, b""
+        self._touched = touched
         try:
             data = json.loads(raw)
             user, host, pid = str(data["user"]), str(data["host"]), int(data["pid"])
             since = datetime.fromisoformat(str(data["since"]))
+            lasts = float(data.get("expires_after") or max(LEGACY_LASTS, self.stale_after))
         except (ValueError, KeyError, TypeError):
-            # half-written by a taker that crashed, or unreadable: judge it by its age alone
-            user, host, pid, since = "?", "?", 0, datetime.fromtimestamp(touched)
-        holder = LockHolder(who=f"{user} di {host} (proses {pid})", host=host, pid=pid,
-                            since=since)
-        self._touched = touched
-        return holder, raw
+            # empty or half-written (a kill while it was made): nobody holds it
+            return LockHolder(who="kunci rusak", host="?", pid=0,
+                              since=datetime.fromtimestamp(touched),
+                              until=datetime.fromtimestamp(touched + UNREADABLE_GRACE)), raw
+        return LockHolder(who=f"{user} di {host} (proses {pid})", host=host, pid=pid,
+                          since=since, until=datetime.fromtimestamp(touched + lasts)), raw
 
     def _stale(self, holder: LockHolder) -> bool:
         if holder.host == self.host and holder.pid > 0:
             return not _alive(holder.pid)
-        return time.time() - self._touched > self.stale_after
+        lasts = (holder.until.timestamp() - self._touched) if holder.until else self.stale_after
+        return self._share_now() - self._touched > lasts
+
+    def _share_now(self) -> float:
+        """The time on the share's clock (a file touched now), which dated the lock too."""
+        probe = self.folder / f"{LOCK_NAME}.jam-{os.getpid()}"
+        try:
+            probe.touch()
+            now = probe.stat().st_mtime
+            probe.unlink()
+            return now
+        except OSError:
+            return time.time()
+
+    def peek(self) -> LockHolder | None:
+        """Who holds the lock now (None: free, or stale and so free to take)."""
+        holder, _raw = self._holder()
+        if holder is None or self._stale(holder):
+            return None
+        return holder
 
     def _take_over(self, raw: bytes) -> None:
         breaker = self.path.with_name(LOCK_NAME + ".ambil-alih")
@@ -194,12 +237,14 @@ class PeriodLock:
     def _locked(self, holder: LockHolder | None) -> PeriodLocked:
         if holder is None:  # it went away just now: report the last try plainly
             holder = LockHolder(who="proses lain", host="?", pid=0, since=datetime.now())
-        minutes = round(self.stale_after / 60)
+        until = f", diperpanjang selama bekerja, berlaku sampai {holder.until:%H:%M:%S}" \
+            if holder.until else ""
         return PeriodLocked(
             f"periode {self.period} sedang dikerjakan oleh {holder.who} sejak "
-            f"{holder.since:%d-%m-%Y %H:%M}.",
+            f"{holder.since:%d-%m-%Y %H:%M}{until}.",
             holder,
-            hint="Tunggu sampai perintah itu selesai, lalu jalankan lagi. Bila komputer itu "
-                 f"mati atau perintahnya macet, kuncinya dianggap basi setelah {minutes} menit "
-                 "(backend.lock_stale_minutes) dan diambil alih otomatis.",
+            hint="Tunggu sampai perintah itu selesai, lalu jalankan lagi. Bila prosesnya "
+                 "sudah berhenti di komputer ini, kuncinya langsung diambil alih; dari "
+                 f"komputer lain yang mati, setelah {self.stale_after:g} detik tanpa "
+                 "diperpanjang (backend.lock_stale_minutes).",
         )

@@ -21,10 +21,11 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from sheets_sync.adapters.local import files, xlsx
+from sheets_sync.adapters.local import files, workers, xlsx
 from sheets_sync.adapters.local.period_lock import PeriodLock
 from sheets_sync.adapters.local.workbook_io import Skip, apply_file, read_file, write_temp
 from sheets_sync.domain.os_words import why
@@ -36,6 +37,7 @@ from sheets_sync.ports import (
     FilesSkipped,
     Grant,
     Grid,
+    LockHolder,
     Role,
     ShareResult,
     Tags,
@@ -57,7 +59,7 @@ class LocalStore:
 
     def __init__(self, workspace: Path, processes: int | None = None, *,
                  template: Path | None = None, lock_wait: float | None = None,
-                 lock_stale_minutes: float = 15, zone: tzinfo | None = None) -> None:
+                 lock_stale_minutes: float = 1, zone: tzinfo | None = None) -> None:
         self.workspace = Path(workspace)
         self.template = template
         self.identity: str | None = xlsx.SERVICE_NAME
@@ -69,7 +71,7 @@ class LocalStore:
 
     def _pool(self, count: int) -> ProcessPoolExecutor | None:
         if self.processes > 1 and count >= PARALLEL_FROM:
-            return ProcessPoolExecutor(max_workers=self.processes)
+            return workers.pool(self.processes)  # its workers die with this process
         return None
 
     # ------------------------------------------------------------------ finding
@@ -93,6 +95,8 @@ class LocalStore:
                 continue
             for path in sorted(folder.glob("*.xlsx")):
                 if path.name.startswith(("~$", ".")):  # Excel lock files, older temp files
+                    continue
+                if _empty(path):  # a create killed half-way: nothing in it, made again
                     continue
                 refs.append(self._ref(path, Tags(r, period, self._section_of(path, r))))
         return refs
@@ -139,14 +143,24 @@ class LocalStore:
             shutil.copyfile(source.id, tmp)
         except OSError as exc:
             raise self._uncreatable(path, exc) from None
-        self._create_from(tmp, path)
-        return self._ref(path, tags)
+        made = self._create_from(tmp, path)
+        return replace(self._ref(path, tags), adopted=not made)
 
-    def _create_from(self, tmp: Path, path: Path) -> None:
+    def _create_from(self, tmp: Path, path: Path) -> bool:
+        gone = self._gone(path)
+        if gone is not None:  # never a blank workbook where a section's one was
+            tmp.unlink(missing_ok=True)
+            raise BackendError(gone[0] + ".", hint=gone[1])
         try:
-            files.create_exclusive(path, tmp)
+            made = files.create_exclusive(path, tmp)
         except OSError as exc:
             raise self._uncreatable(path, exc) from None
+        if made:  # the first version kept too: a workbook deleted later is known, restorable
+            with contextlib.suppress(OSError):
+                folder = files.backup_folder(path)
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, folder / files.backup_name())
+        return made
 
     @staticmethod
     def _uncreatable(path: Path, exc: OSError) -> BackendError:
@@ -222,6 +236,56 @@ class LocalStore:
             path = folder / f"{stems[0]}.xlsx"
         return path, files.backups_of(path)
 
+    def kept_sheet(self, ref: FileRef, sheet: str,
+                   accept: Callable[[Grid], bool]) -> Grid | None:
+        """`sheet` as the service last kept it: from the newest backup of the workbook where
+        `accept` finds it whole (a deleted meta sheet is rebuilt from it, not reset)."""
+        for backup in files.backups_of(Path(ref.id)):
+            got = read_file(backup, (sheet,))
+            if not isinstance(got, Skip) and got.get(sheet) and accept(got[sheet]):
+                return got[sheet]
+        return None
+
+    def missing(self, period: str) -> list[tuple[str | None, str, str]]:
+        """Workbooks the service made that are gone from the folder (deleted by hand, or by
+        an older version's killed save): (section, None for the recap; file name; what
+        happened and what to do). Known by their backups, which are never pruned then."""
+        out: list[tuple[str | None, str, str]] = []
+        root = files.backup_root(self.workspace / period)
+        for role in (Role.section, Role.recap):
+            kept = root / ROLE_FOLDERS[role]
+            if not kept.is_dir():
+                continue
+            present = {r.tags.section for r in self.find(period, role)}
+            for folder in sorted(kept.iterdir()):
+                path = self.workspace / period / ROLE_FOLDERS[role] / f"{folder.name}.xlsx"
+                section = self._section_of(path, role)
+                if section in present:
+                    continue
+                gone = self._gone(path)
+                if gone is not None:
+                    present.add(section)  # one message per workbook
+                    out.append((section, path.name, f"{gone[0]}; {gone[1]}"))
+        return out
+
+    def _gone(self, path: Path) -> tuple[str, str] | None:
+        """What to say when the workbook at `path` was made by the service and is gone."""
+        if path.exists():
+            return None
+        kept = files.backups_of(path)
+        if not kept:
+            return None
+        role = path.parent.name
+        what = "rekap" if role == ROLE_FOLDERS[Role.recap] else "kertas kerja"
+        section = self._section_of(path, Role.section) if what != "rekap" else "rekap"
+        when = datetime.fromtimestamp(kept[0].stat().st_mtime, self.zone)
+        return (f"{what} {path.name} hilang dari folder {path.parent} (pernah dibuat, kini "
+                f"tidak ada); cadangan terbarunya {kept[0].name} ({when:%d-%m-%Y %H:%M})",
+                f"pulihkan dengan 'sync restore {section}' (lihat semua cadangan dengan "
+                f"'sync restore {section} --list'); sheets-sync tidak membuat berkas kosong "
+                "sebagai gantinya. Bila memang sengaja dihapus untuk selamanya, hapus juga "
+                f"folder cadangannya {files.backup_folder(path)}")
+
     def restore(self, path: Path, backup: Path) -> Path | None:
         """Put `backup` back at `path`; the current file is kept among the backups first.
         Returns where the current file was kept."""
@@ -258,6 +322,12 @@ class LocalStore:
             finally:
                 self._held.pop(period, None)
 
+    def lock_holder(self, period: str) -> LockHolder | None:
+        """Who holds the period's lock now, since and until when (None: free)."""
+        lock = PeriodLock(files.service_dir(self.workspace, period), period,
+                          stale_after=self.lock_stale_minutes * 60)
+        return lock.peek() if lock.path.exists() else None
+
     # ------------------------------------------------------------------ sharing
 
     def extra_access(self, period: str, wanted: Callable[[FileRef], Sequence[Grant]]
@@ -270,3 +340,8 @@ class LocalStore:
         return ShareResult()
 
 
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True

@@ -7,6 +7,8 @@ LibreOffice, changing all the time) is not an exception for the batch: the funct
 from __future__ import annotations
 
 import contextlib
+import io
+import zipfile
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -55,11 +57,14 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
         except PermissionError:
             return Skip(file_problems.not_permitted(path))
         try:
-            tmp = write_temp(xlsx.write(read.data, patch), path)
+            data = xlsx.write(read.data, patch)
         except xlsx.Unreadable as exc:  # a half-saved file, or damage
             if files.wait_settled(path):
                 continue
             return _damaged(path, exc.cause)
+        if same_content(read.data, data):  # nothing changed: no write, no backup pushed out
+            return None
+        tmp = write_temp(data, path)
         # The save took a while: check again right before replacing (the swap itself also
         # verifies the content, so a section's save is never overwritten).
         busy = files.office_lock(path, zone)
@@ -79,6 +84,24 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
 def _busy(path: Path, holder: str) -> str:
     return (f"{path.name} {holder}; tidak ditulis kali ini (bila tidak ada yang membukanya, "
             "misalnya setelah komputer mati mendadak, hapus berkas kunci itu)")
+
+
+# Rewritten on every save whatever else changed (the save time): not a change of content.
+VOLATILE_PARTS = frozenset({"docProps/core.xml"})
+
+
+def same_content(before: bytes, after: bytes) -> bool:
+    """Whether the workbook `after` holds exactly what `before` held, part by part (the save
+    time aside): then writing it would only push a useful backup out."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(before)) as old, \
+                zipfile.ZipFile(io.BytesIO(after)) as new:
+            names = set(old.namelist())
+            if names != set(new.namelist()):
+                return False
+            return all(old.read(n) == new.read(n) for n in names - VOLATILE_PARTS)
+    except (OSError, zipfile.BadZipFile, KeyError, EOFError, ValueError):
+        return False
 
 
 def write_temp(data: bytes, path: Path) -> Path:

@@ -118,6 +118,9 @@ def write(data: bytes, patch: WorkbookPatch) -> bytes:
     except Exception as exc:  # any parse failure of a half-saved file is damage
         raise Unreadable(exc) from exc
     bulk = bulk_cells.render_with_bulk(wb, patch, SHORTCUTS.bulk_from)
+    for sheet in patch.sheets:  # rebuilt from nothing: printed as when created
+        if sheet.clear and sheet.page_setup is None and sheet.title in wb.sheetnames:
+            _print_setup(wb[sheet.title])
     saved = _saved(wb, bulk)
     # openpyxl drops the results of the section's formulas: the ones Excel saved go back
     results = saved_results(data)
@@ -131,14 +134,17 @@ def new(patch: WorkbookPatch) -> bytes:
     bulk = bulk_cells.render_with_bulk(wb, patch, SHORTCUTS.bulk_from)
     if default is not None and default.title not in {s.title for s in patch.sheets}:
         wb.remove(default)
-    styled = {s.title for s in patch.sheets if s.page_setup is not None}
-    for ws in wb.worksheets:  # offices print these: landscape, one page wide
-        if ws.title in styled:
-            continue  # the patch's own print setup (xlsx_present)
-        ws.page_setup.orientation = "landscape"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    for ws in wb.worksheets:
+        if ws.title not in {s.title for s in patch.sheets if s.page_setup is not None}:
+            _print_setup(ws)  # else the patch's own print setup (xlsx_present)
     return _saved(wb, bulk)
+
+
+def _print_setup(ws: Any) -> None:
+    """How offices print the service's sheets: landscape, one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
 def _saved(wb: Any, bulk: list[bulk_cells.BulkSheet]) -> bytes:
