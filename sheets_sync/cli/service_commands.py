@@ -13,7 +13,6 @@ import click
 from sheets_sync.cli.app import App
 from sheets_sync.domain import glossary
 from sheets_sync.domain.models import Severity
-from sheets_sync.errors import BackendError
 from sheets_sync.flows.watch import CycleResult
 from sheets_sync.notify.send import (
     SENT_JOURNAL,
@@ -22,6 +21,7 @@ from sheets_sync.notify.send import (
     make_senders,
     period_lock,
 )
+from sheets_sync.ports import BackendError
 from sheets_sync.service.clock import clock_from_env
 from sheets_sync.service.heartbeat import (
     MANUAL,
