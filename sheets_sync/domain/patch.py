@@ -126,6 +126,9 @@ class SheetPatch:
     # conditional write, so there the last write wins.
     expected: dict[tuple[int, int], Value] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)  # replaces the sheet's charts
+    # Row -> outline level (1..7): rows a reader folds under the row above them (a unit's
+    # lines under the unit). Google: row groups; xlsx: outline levels. Replaces the sheet's.
+    row_outline: dict[int, int] = field(default_factory=dict)
 
     def put_row(self, row: int, col: int, cells: list[Value]) -> None:
         for offset, v in enumerate(cells):

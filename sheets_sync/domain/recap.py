@@ -129,11 +129,13 @@ class Recap:
     rows: list[RecapRow] = field(default_factory=list)
     summaries: list[SectionSummary] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    units: list[dict[str, Any]] = field(default_factory=list)  # the roll-up (domain.units)
 
     def as_json(self) -> dict[str, Any]:
-        return {"sections": [section_json(s) for s in self.summaries],
-                "rows": [r.as_json() for r in self.rows],
-                "completeness": self.completeness.as_json()}
+        out = {"sections": [section_json(s) for s in self.summaries],
+               "rows": [r.as_json() for r in self.rows],
+               "completeness": self.completeness.as_json()}
+        return {**out, "units": self.units} if self.units else out
 
     @property
     def completeness(self) -> Completeness:

@@ -26,6 +26,7 @@ from sheets_sync.domain.recap import (
     previous_values,
     recap_patch,
 )
+from sheets_sync.domain.units import roll_up, units_sheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
@@ -75,6 +76,9 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
                        unreadable=set(found.refs) - set(found.sheets))
     for summary in data.summaries:  # shown in the office's time, as the hand-in times are
         summary.modified = office_time(config, summary.modified)
+    figures = roll_up(config, data)
+    data.units = [f.as_json() for f in figures]
+    units = [units_sheet(config, data, figures)] if figures else []
     schedule = sop_schedule(config)
     quarterly = needs_quarters(config)
 
@@ -84,6 +88,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
                             audited=audited)
         patch.sheets += [cache] if cache else []
+        patch.sheets += units
         patch.sheets.extend(extra_sheets)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
@@ -107,6 +112,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
                         audited=audited)
     patch.sheets += [cache] if cache else []
+    patch.sheets += units
     patch.sheets.extend(extra_sheets)
     store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)

@@ -88,7 +88,7 @@ def render_with_bulk(wb: Any, patch: WorkbookPatch,
 def _cells_only(sp: SheetPatch) -> bool:
     """A cleared sheet whose cells depend on nothing but its values and formats."""
     return (sp.clear and not sp.notes and not sp.clear_notes and sp.protection is None
-            and not sp.append_rows and not sp.expected)
+            and not sp.append_rows and not sp.expected and not sp.row_outline)
 
 
 def save_with_bulk(wb: Any, target: Path, bulk: list[BulkSheet]) -> None:

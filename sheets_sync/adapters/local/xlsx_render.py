@@ -76,6 +76,11 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
         ws.freeze_panes = f"A{sp.frozen_rows + 1}" if sp.frozen_rows else None
     for col, pixels in sp.column_widths.items():
         ws.column_dimensions[get_column_letter(col)].width = round(pixels / 7, 1)
+    if sp.row_outline:
+        # the fold's +/- beside the unit's own line, above the rows it folds
+        ws.sheet_properties.outlinePr.summaryBelow = False
+        for row, level in sp.row_outline.items():
+            ws.row_dimensions[row].outlineLevel = level
     for v in sp.validations:
         sqref = v.range.a1
         ws.data_validations.dataValidation = [

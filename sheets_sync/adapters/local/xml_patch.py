@@ -70,7 +70,7 @@ def handles(patch: WorkbookPatch) -> bool:
     """Whether the patch asks only for what the fast write does (the file may still not be)."""
     titles = [s.title for s in patch.sheets]
     return not patch.delete_sheets and len(set(titles)) == len(titles) and not any(
-        s.validations or s.protection is not None or s.append_rows or s.charts
+        s.validations or s.protection is not None or s.append_rows or s.charts or s.row_outline
         for s in patch.sheets)
 
 
