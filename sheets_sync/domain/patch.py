@@ -100,6 +100,7 @@ class Chart:
     categories: CellRange  # one column
     series: CellRange  # one column, same rows; its first row is the series name
     anchor: tuple[int, int]  # (row, col) of the chart's top-left corner
+    kind: Literal["bar", "line"] = "bar"  # line: a value over periods (Tren)
 
 
 @dataclass

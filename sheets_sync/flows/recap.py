@@ -26,6 +26,7 @@ from sheets_sync.domain.recap import (
     previous_values,
     recap_patch,
 )
+from sheets_sync.domain.trends import TREND_CACHE
 from sheets_sync.domain.units import roll_up, units_sheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
@@ -36,6 +37,7 @@ from sheets_sync.flows.status import (
     record_hand_ins,
     timeliness_of,
 )
+from sheets_sync.flows.trends import trend_sheets
 from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
 
 
@@ -89,13 +91,15 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
                             audited=audited)
         patch.sheets += [cache] if cache else []
         patch.sheets += units
+        patch.sheets += trend_sheets(config, store, data, None)
         patch.sheets.extend(extra_sheets)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
         return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
 
     ref = found.recap
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE])  # one call
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE,
+                             TREND_CACHE])  # one call
     cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
     cache = quarter_rows(config, store, data, cached) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
@@ -113,6 +117,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
                         audited=audited)
     patch.sheets += [cache] if cache else []
     patch.sheets += units
+    patch.sheets += trend_sheets(config, store, data,
+                                 None if refresh_quarters else grids.get(TREND_CACHE))
     patch.sheets.extend(extra_sheets)
     store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)

@@ -171,11 +171,13 @@ def chart_request(sheet_id: int, chart: Chart, chart_id: int | None = None) -> R
         "spec": {
             "title": chart.title,
             "basicChart": {
-                "chartType": "COLUMN",
+                "chartType": "LINE" if chart.kind == "line" else "COLUMN",
                 "legendPosition": "BOTTOM_LEGEND",
                 "headerCount": 1,
                 "domains": [{"domain": source(chart.categories)}],
-                "series": [{"series": source(chart.series), "targetAxis": "LEFT_AXIS"}],
+                "series": [{"series": source(chart.series), "targetAxis": "LEFT_AXIS",
+                            **({"pointStyle": {"shape": "CIRCLE"}} if chart.kind == "line"
+                               else {})}],
             },
         },
         "position": {"overlayPosition": {"anchorCell": {

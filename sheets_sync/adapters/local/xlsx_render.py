@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles import Protection as CellProtection
@@ -118,7 +118,7 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
     if sp.charts:
         ws._charts = []  # replace, as on Google
         for spec in sp.charts:
-            chart = BarChart()
+            chart = LineChart() if spec.kind == "line" else BarChart()
             chart.title = spec.title
             chart.add_data(Reference(ws, min_col=spec.series.left, min_row=spec.series.top,
                                      max_row=spec.series.bottom), titles_from_data=True)
@@ -126,6 +126,10 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
                                            min_row=spec.categories.top + 1,
                                            max_row=spec.categories.bottom))
             chart.width, chart.height = 24, 11
+            if spec.kind == "line":  # a lone period still shows as a point
+                for series in chart.series:
+                    series.marker.symbol = "circle"
+                chart.legend = None
             ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
 
 
