@@ -287,6 +287,30 @@ class Reports(Strict):
     paper: Literal["A4", "F4"] = "A4"
 
 
+class ConsolidateSource(Strict):
+    """Another office's recap to read (sync consolidate): a Google spreadsheet (its id or its
+    link) or a recap .xlsx file in `recap`, or that office's workspace folder in `workspace`."""
+
+    name: str
+    recap: str | None = None
+    workspace: str | None = None  # relative to the config file's folder
+
+    @model_validator(mode="after")
+    def _one_place(self) -> ConsolidateSource:
+        if (self.recap is None) == (self.workspace is None):
+            raise ValueError(f"sumber '{self.name}': isi salah satu, 'recap' (id/tautan Google "
+                             "Sheet atau berkas .xlsx rekap) atau 'workspace' (folder kerja "
+                             "kantor itu), tidak keduanya")
+        return self
+
+
+class Consolidate(Strict):
+    """A recap of recaps for a province: the offices whose recaps it reads."""
+
+    name: str = ""  # title of the consolidated recap; default from the office name
+    sources: list[ConsolidateSource] = Field(default_factory=list)
+
+
 CellValue = Annotated[Any, "a raw cell value: str, int, float, bool, datetime or None"]
 
 
@@ -318,6 +342,8 @@ class Config(Strict):
     reports: Reports = Field(default_factory=Reports)  # formal reports (sync export)
     # Reminders to sections, PEP and leadership (sheets_sync.notify); off unless enabled.
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    # Other offices' recaps rolled up here (sync consolidate); empty for an office.
+    consolidate: Consolidate = Field(default_factory=Consolidate)
 
     @field_validator("period", mode="before")
     @classmethod

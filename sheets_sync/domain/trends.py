@@ -11,7 +11,6 @@ Pure: the flow (`flows/trends.py`) reads the earlier recaps and hands their grid
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value
 from sheets_sync.domain.period import Period, PeriodKind
 from sheets_sync.domain.recap import Recap
 from sheets_sync.domain.rules.history import History
+from sheets_sync.domain.tables import cell, rows_below_header
 from sheets_sync.domain.worksheet import HEADER_FILL
 
 SHEET_TRENDS = "Tren"
@@ -63,19 +63,6 @@ def year_before(period: Period) -> Period:
 
 # --------------------------------------------------------------------------- reading records
 
-def _norm(v: Any) -> str:
-    return re.sub(r"\s+", " ", str(v or "")).strip().casefold()
-
-
-def _table(grid: list[list[Any]] | None, *needed: str) -> tuple[dict[str, int], list[list[Any]]]:
-    """Columns by header text, and the rows below the first row holding all `needed`."""
-    for r, row in enumerate(grid or []):
-        cols = {_norm(h): c for c, h in enumerate(row) if h not in (None, "")}
-        if all(_norm(n) in cols for n in needed):
-            return cols, grid[r + 1:]  # type: ignore[index]
-    return {}, []
-
-
 def _number(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -85,22 +72,19 @@ def from_recap_grids(period: str, indicators: list[list[Any]] | None,
     """A period's result from its recap's Rekap Indikator and Ringkasan sheets (columns found
     by their header text, so an older or restyled recap still reads)."""
     out = PeriodResult(period)
-    cols, rows = _table(indicators, "Kode", "Capaian (%)")
+    cols, rows = rows_below_header(indicators, "Kode", "Capaian (%)")
     for row in rows:
-        code = row[cols["kode"]] if cols["kode"] < len(row) else None
+        code = cell(cols, row, "Kode")
         if code not in (None, ""):
-            c = cols["capaian (%)"]
-            out.indicators[str(code)] = _number(row[c]) if c < len(row) else None
-    cols, rows = _table(summary, "Kode Bagian", "Rata-rata Capaian (%)")
+            out.indicators[str(code)] = _number(cell(cols, row, "Capaian (%)"))
+    cols, rows = rows_below_header(summary, "Kode Bagian", "Rata-rata Capaian (%)")
     for row in rows:
-        sid = row[cols["kode bagian"]] if cols["kode bagian"] < len(row) else None
+        sid = cell(cols, row, "Kode Bagian")
         if sid in (None, ""):
             continue
-        c = cols["rata-rata capaian (%)"]
-        out.sections[str(sid)] = _number(row[c]) if c < len(row) else None
-        p = cols.get("predikat")
-        if p is not None and p < len(row) and row[p]:
-            out.ratings[str(sid)] = str(row[p])
+        out.sections[str(sid)] = _number(cell(cols, row, "Rata-rata Capaian (%)"))
+        if rating := cell(cols, row, "Predikat"):
+            out.ratings[str(sid)] = str(rating)
     return out
 
 

@@ -30,7 +30,7 @@ from sheets_sync.ports import (
 
 # The commands that write (and so take the period's lock).
 WRITING_COMMANDS = frozenset({"template", "distribute", "validate", "recap", "confirm",
-                              "approve", "reopen", "watch", "restore"})
+                              "approve", "reopen", "watch", "restore", "consolidate"})
 # Commands whose one write is the whole point: a workbook left alone is an error for them,
 # not a note (they must not report a confirmation that was not recorded).
 SINGLE_WRITE_COMMANDS = frozenset({"confirm", "approve", "reopen"})
