@@ -2,7 +2,7 @@
 
     python benchmarks/bench_google_calls.py
 
-The budgets of DESIGN.md section 6 say the counts must not grow with the number of
+The budgets of docs/design.md §6 say the counts must not grow with the number of
 indicators (I), and the watch cycle not with the number of sections (S) either.
 """
 

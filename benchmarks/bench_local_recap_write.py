@@ -6,8 +6,8 @@ For S sections x I indicators, every row filled: the recap's patch (`recap_patch
 temp workspace, each way in turn: create the recap (`LocalStore.create`), read it as the
 recap flow does before an update (`LocalStore.read` of Rekap Indikator, _audit, _triwulan),
 and update it (`LocalStore.apply`, with 200 audit lines and the watcher's `_watch` sheet).
-Fast: cleared sheets not parsed (`cleared_sheets`), large cleared sheets' cells written as
-XML (`bulk_cells`), cells found by pattern (`cell_scan`). Plain: openpyxl for everything, the
+Fast: cleared sheets not parsed, large cleared sheets' cells written as XML, cells found by
+pattern (the front door's `xlsx.SHORTCUTS`, all on). Plain: openpyxl for everything, the
 XML parser for the read. Before printing, it checks both ways read back the same grids.
 Times are wall and CPU seconds of this process (no pool is used).
 """
@@ -28,9 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_recap_render import _filled  # noqa: E402
-from sheets_sync.adapters.local import LocalStore, bulk_cells, values, workbook_io  # noqa: E402
-from sheets_sync.adapters.local.cell_scan import Unsupported  # noqa: E402
-from sheets_sync.adapters.local.values import read_values  # noqa: E402
+from sheets_sync.adapters.local import LocalStore, xlsx  # noqa: E402
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule  # noqa: E402
 from sheets_sync.domain.models import Config  # noqa: E402
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch  # noqa: E402
@@ -47,18 +45,12 @@ READ = ["Rekap Indikator", "_audit", "_triwulan"]
 @contextmanager
 def plain() -> Iterator[None]:
     """openpyxl loads, renders and saves everything; the XML parser reads."""
-    saved = bulk_cells.BULK_FROM, workbook_io.without_cleared, values.scan_cells
-
-    def refuse(data: bytes) -> Any:
-        raise Unsupported("plain")
-
-    bulk_cells.BULK_FROM = 10**9
-    workbook_io.without_cleared = lambda data, patch: data
-    values.scan_cells = refuse
+    saved = xlsx.SHORTCUTS
+    xlsx.SHORTCUTS = xlsx.Shortcuts(skip_cleared=False, bulk_from=10**9, scan=False)
     try:
         yield
     finally:
-        bulk_cells.BULK_FROM, workbook_io.without_cleared, values.scan_cells = saved
+        xlsx.SHORTCUTS = saved
 
 
 def patches(sections: int, indicators: int) -> tuple[WorkbookPatch, WorkbookPatch]:
@@ -90,7 +82,7 @@ def run(folder: Path, create: WorkbookPatch, update: WorkbookPatch) -> tuple[lis
     ref = made[2]
     read = timed(lambda: store.read(ref, READ))
     applied = timed(lambda: store.apply(ref, update))
-    return [made[:2], read[:2], applied[:2]], read_values(ref.id, (ALL_SHEETS,))
+    return [made[:2], read[:2], applied[:2]], xlsx.read(Path(ref.id), (ALL_SHEETS,))
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.jobs import JOBS, run_jobs  # noqa: E402
-from sheets_sync.domain.models import GoogleQuota  # noqa: E402
+from sheets_sync.settings.backend import GoogleQuota  # noqa: E402
 
 
 def one(sections: int, indicators: int, latency: float, naive: bool) -> dict[str, list[float]]:

@@ -17,11 +17,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from sheets_sync import config_cache
+from sheets_sync.caches import config_cache
+from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.domain.units import empty_unit_warnings
-from sheets_sync.errors import ConfigError
 
 # libyaml's loader when PyYAML has it (10x faster on large indicator lists), else pure Python.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

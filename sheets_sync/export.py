@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.recap import Recap
-from sheets_sync.errors import UsageProblem
 from sheets_sync.reports import FORMATS, render
 from sheets_sync.reports.build import pengukuran
 from sheets_sync.reports.text import neutralise

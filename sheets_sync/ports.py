@@ -5,7 +5,7 @@ and `adapters.google` (Google Sheets + Drive through gspread). Flows import only
 and the domain, never an adapter, so every flow runs unchanged on both.
 
 Each method's docstring states its call cost on Google, because the call budgets of
-DESIGN.md section 6 are met here, not in the flows.
+docs/design.md §6 are met here, not in the flows.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.domain.sharing import Grant  # who gets which role: the domain's policy
 
 Grid = list[list[Any]]  # a sheet's values from A1, rows of cells, trailing blanks trimmed
 # Asked of `read` as a sheet name: every sheet of the workbook, where the backend can list
@@ -51,12 +52,6 @@ class FileRef:
     modified_by: str | None = None  # e-mail of the last editor, where the backend knows it
     created: datetime | None = None  # the oldest of two workbooks for one section is kept
     url: str = ""  # where a person opens it: a web link or a file path
-
-
-@dataclass(frozen=True)
-class Grant:
-    email: str
-    role: str  # "writer" | "reader" | "commenter"
 
 
 @dataclass
@@ -106,6 +101,20 @@ class FilesSkipped(BackendError):
 
 
 @dataclass(frozen=True)
+class Capabilities:
+    """What a backend offers beyond the port's operations, declared by the store (a flow asks
+    this, never probes the store for attributes)."""
+
+    # Calls are paced per quota bucket (Google: Sheets reads, Sheets writes and Drive calls
+    # each have a per-minute budget of their own), so a flow that reads many workbooks and
+    # writes into them finishes sooner by writing while it still reads. Not so for the local
+    # store, whose batches of files go to a process pool best whole.
+    paces_by_bucket: bool = False
+    # `stats()` counts the API calls made so far, per kind (`sync --stats`).
+    counts_calls: bool = False
+
+
+@dataclass(frozen=True)
 class LockHolder:
     """Who holds a period's lock: shown to the second process, and used to judge staleness."""
 
@@ -128,6 +137,15 @@ class PeriodLocked(BackendError):
 
 class WorkbookStore(Protocol):
     """What a flow may ask of a backend."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this backend offers beyond the operations below. No call."""
+        ...
+
+    def stats(self) -> dict[str, int]:
+        """API calls so far, per kind, where `capabilities.counts_calls`; else empty."""
+        ...
 
     @property
     def identity(self) -> str | None:
@@ -206,10 +224,6 @@ class WorkbookStore(Protocol):
         ...
 
 
-def paces_by_bucket(store: object) -> bool:
-    """Whether `store` paces its calls per quota bucket (Google: Sheets reads, Sheets writes
-    and Drive calls each have a per-minute budget of their own), so that a flow which reads
-    many workbooks and writes into them finishes sooner by writing while it still reads.
-    An optional attribute of a store, `paces_by_bucket`; a store without it (the local one,
-    whose batches of files go to a process pool best whole) does not."""
-    return bool(getattr(store, "paces_by_bucket", False))
+def paces_by_bucket(store: WorkbookStore) -> bool:
+    """Whether `store` paces its calls per quota bucket (see `Capabilities`)."""
+    return store.capabilities.paces_by_bucket

@@ -14,7 +14,7 @@ from sheets_sync.config import load_config
 from sheets_sync.domain.models import Config
 
 REPO = Path(__file__).resolve().parents[1]
-# The parsed-config cache (sheets_sync/config_cache.py) of a test run stays out of the home
+# The parsed-config cache (sheets_sync/caches/config_cache.py) of a test run stays out of the home
 # folder; subprocesses inherit it.
 os.environ.setdefault("SHEETS_SYNC_CACHE", tempfile.mkdtemp(prefix="sheets-sync-cache-"))
 

@@ -63,3 +63,23 @@ def test_no_disposition_means_no_deadlines_yet():
 
 def test_indonesian_date_text():
     assert format_datetime_id(datetime(2026, 10, 8, 16, 0)) == "Kamis, 8 Oktober 2026 pukul 16.00"
+
+
+def test_a_holiday_source_set_through_the_hook_is_what_new_calendars_ask():
+    from sheets_sync.domain import calendar
+
+    asked: list[int] = []
+
+    def source(year: int) -> dict[date, str]:
+        asked.append(year)
+        return {date(year, 7, 1): "Libur uji"}
+
+    before = calendar.national_holidays
+    calendar.use_holiday_source(source)
+    try:
+        cal = WorkingCalendar(Sop())
+        assert not cal.is_working_day(date(2031, 7, 1))
+        assert cal.holiday_name(date(2031, 7, 1)) == "Libur uji"
+        assert asked == [2031]
+    finally:
+        calendar.use_holiday_source(before)

@@ -1,4 +1,4 @@
-"""Capaian per polarity and rating bands, as DESIGN.md section 7 states them."""
+"""Capaian per polarity and rating bands, as docs/design.md §7 states them."""
 
 import pytest
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.config import load_config
+from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Period, PeriodKind
-from sheets_sync.errors import ConfigError
 from tests.conftest import REPO, small_config_data, write_config
 
 

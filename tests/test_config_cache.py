@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sheets_sync import config_cache
+from sheets_sync.caches import config_cache
 from sheets_sync.config import load_config
-from sheets_sync.errors import ConfigError
+from sheets_sync.domain.errors import ConfigError
 from tests.conftest import small_config_data, write_config
 
 

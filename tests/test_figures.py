@@ -234,7 +234,7 @@ def test_an_amount_of_money_typed_natively_for_a_count_is_implausible(env):
 
 
 def test_the_plausibility_rule_is_configurable_and_at_least_a_warning(tmp_path):
-    from sheets_sync.errors import ConfigError
+    from sheets_sync.domain.errors import ConfigError
 
     base = small_config_data()
     rules = [{"id": "kewajaran", "kind": "plausibility", "max_capaian": 150, "units": False}]

@@ -1,4 +1,4 @@
-"""The call budgets of DESIGN.md section 6, counted on the fake's recorded requests, for whole
+"""The call budgets of docs/design.md §6, counted on the fake's recorded requests, for whole
 flows run through the CLI on the Google backend. Each is checked at 5 and at 80 indicators per
 section: the counts must not grow with the number of indicators."""
 
@@ -117,8 +117,8 @@ def test_reads_are_unformatted_and_section_text_is_written_raw(env):
 
 def test_benchmark_jobs_meet_the_budgets_and_the_naive_script_does_not():
     # The jobs of benchmarks/ (they assert what they measured: copies, shares, rows, issues,
-    # feedback, recap rows) at a small size, without latency: our counts within DESIGN.md
-    # section 6, the naive gspread script's growing with I and S.
+    # feedback, recap rows) at a small size, without latency: our counts within docs/design.md
+    # §6, the naive gspread script's growing with I and S.
     from benchmarks.jobs import run_jobs
 
     s = 2

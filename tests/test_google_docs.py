@@ -12,9 +12,9 @@ import click
 import yaml
 
 from sheets_sync.cli import main
+from sheets_sync.cli.scaffold import write_example
 from sheets_sync.config import load_config
-from sheets_sync.domain.models import GoogleBackend
-from sheets_sync.scaffold import write_example
+from sheets_sync.settings.backend import GoogleBackend
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ def folder(fake: FakeGoogle) -> str:
 
 def _store_of_client(fake: FakeGoogle, folder: str, client: str) -> GoogleStore:
     from sheets_sync.adapters.google.http import RateLimiter
-    from sheets_sync.domain.models import GoogleBackend
+    from sheets_sync.settings.backend import GoogleBackend
 
     session = fake.session(PEP)
     session.headers["Authorization"] = "Bearer " + fake.office.token_for_client(PEP, client)

@@ -1,6 +1,6 @@
 """Google did the work and only the answer was lost (a read timeout after the request was
 applied): every call the adapter makes is then safe, either resent harmlessly or looked up
-first (DESIGN.md section 6). Nothing sleeps: the store's sleep is a recorder."""
+first (docs/design.md §8). Nothing sleeps: the store's sleep is a recorder."""
 
 from __future__ import annotations
 

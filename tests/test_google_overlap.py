@@ -122,7 +122,7 @@ def test_the_first_validate_writes_feedback_while_it_still_reads(tmp_path, monke
     for n in writes_at:
         file_id = requests[n].path.split("/")[-1].split(":")[0]
         assert any(file_id in p for p in read_ids[:sum(r < n for r in reads_at)])
-    # the budget of DESIGN.md section 6: the listing, one read per section (and one of the
+    # the budget of docs/design.md §6: the listing, one read per section (and one of the
     # copy, to compare), one write per section whose feedback changed (not the renamed one)
     assert ops(env) == Counter({"files.list": 1 + 2, "files.create": 1, "files.update": 1,
                                 "spreadsheets.get": SECTIONS + 1,

@@ -11,7 +11,7 @@ from sheets_sync.adapters.google.http import (
     endpoint_kind,
     quota_bucket,
 )
-from sheets_sync.domain.models import GoogleBackend
+from sheets_sync.settings.backend import GoogleBackend
 from tests.test_google_auth import pem  # noqa: F401  (the fixture: a service-account key)
 
 
@@ -177,7 +177,7 @@ def test_doctor_checks_each_sheets_bucket_against_google(tmp_path, pem) -> None:
     import json
 
     from sheets_sync.adapters.google.doctor import run_doctor
-    from sheets_sync.domain.models import GoogleQuota
+    from sheets_sync.settings.backend import GoogleQuota
     from tests.fakegoogle import FakeGoogle
     from tests.test_google_auth import config_for, sa_json
 

@@ -1,6 +1,6 @@
 """Requests that are unsafe to resend (Drive copy and create, a batch that appends rows) are
 never resent blindly after an unknown outcome: a timeout, a connection lost mid-answer or a
-5xx may come after Google did the work (DESIGN.md section 9: never a duplicate spreadsheet,
+5xx may come after Google did the work (docs/design.md §9: never a duplicate spreadsheet,
 never an audit row twice). Nothing sleeps: the store's sleep is a recorder."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync import holiday_cache
+from sheets_sync.caches import holiday_cache
 from sheets_sync.domain import calendar
 from sheets_sync.domain.calendar import WorkingCalendar
 from sheets_sync.domain.models import Sop

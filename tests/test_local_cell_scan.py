@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
 
-from sheets_sync.adapters.local import bulk_cells
-from sheets_sync.adapters.local.cell_scan import Unsupported, scan_cells
-from sheets_sync.adapters.local.values import _parsed_cells, _placed, read_values
+from sheets_sync.adapters.local.xlsx import bulk_cells
+from sheets_sync.adapters.local.xlsx.cell_scan import scan_cells
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.values import _parsed_cells, _placed, read_values
 from sheets_sync.domain.patch import Formula, SheetPatch, WorkbookPatch
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -74,7 +75,7 @@ def test_what_openpyxl_and_the_bulk_writer_save_is_scanned_as_parsed(values):
         sheets = saved_sheets(wb) + [zf.read(n) for n in zf.namelist()
                                      if n.startswith("xl/worksheets/sheet")]
     for data in sheets:
-        scanned, parsed = both(data)  # accepted: no Unsupported
+        scanned, parsed = both(data)  # accepted: no NotHandled
         assert scanned == parsed
 
 
@@ -112,7 +113,7 @@ def test_plain_shapes_from_other_writers_are_scanned_as_parsed(cells):
     sheet_xml('<c r="A1"><v>1</v></c>')[:-5],  # cut short
 ])
 def test_anything_else_is_refused_and_left_to_the_parser(data):
-    with pytest.raises(Unsupported):
+    with pytest.raises(NotHandled):
         list(scan_cells(data))
 
 

@@ -24,9 +24,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from sheets_sync.adapters.local import LocalStore, bulk_cells, workbook_io
-from sheets_sync.adapters.local.cleared_sheets import EMPTY_SHEET, without_cleared
-from sheets_sync.adapters.local.values import read_values
+from sheets_sync.adapters.local import LocalStore, xlsx
+from sheets_sync.adapters.local.xlsx import bulk_cells
+from sheets_sync.adapters.local.xlsx.cleared_sheets import EMPTY_SHEET, without_cleared
+from sheets_sync.adapters.local.xlsx.values import read_values
 from sheets_sync.domain.numbers import CurrencyValue, PercentValue
 from sheets_sync.domain.patch import (
     CellRange,
@@ -60,23 +61,23 @@ EDGE_VALUES: list[Any] = [
 def plain(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The plain openpyxl path: every sheet loaded, every cell through openpyxl."""
     with monkeypatch.context() as m:
-        m.setattr(bulk_cells, "BULK_FROM", 10**9)
-        m.setattr(workbook_io, "without_cleared", lambda data, patch: data)
+        m.setattr(xlsx.SHORTCUTS, "bulk_from", 10**9)
+        m.setattr(xlsx.SHORTCUTS, "skip_cleared", False)
         yield
 
 
 @pytest.fixture
 def fast(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The fast path for every cleared sheet; the titles it wrote as XML, to show it ran."""
-    monkeypatch.setattr(bulk_cells, "BULK_FROM", 0)
+    monkeypatch.setattr(xlsx.SHORTCUTS, "bulk_from", 0)
     written: list[str] = []
     real = bulk_cells.save_with_bulk
 
-    def spy(wb: Any, target: Path, bulk: list[bulk_cells.BulkSheet]) -> None:
+    def spy(wb: Any, target: Any, bulk: list[bulk_cells.BulkSheet]) -> None:
         written.extend(b.ws.title for b in bulk)
         real(wb, target, bulk)
 
-    monkeypatch.setattr(workbook_io, "save_with_bulk", spy)
+    monkeypatch.setattr(bulk_cells, "save_with_bulk", spy)
     return written
 
 

@@ -10,9 +10,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from sheets_sync.adapters.local.values import as_seen, read_values
 from sheets_sync.adapters.local.workbook_io import Skip, read_file
-from sheets_sync.adapters.local.xlsx_render import trim as _trim
+from sheets_sync.adapters.local.xlsx.values import as_seen, read_values
+from sheets_sync.adapters.local.xlsx.xlsx_render import trim as _trim
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
 

@@ -1,4 +1,4 @@
-"""The fast write (adapters/local/xml_patch.py) gives a section exactly the workbook that
+"""The fast write (adapters/local/xlsx/xml_patch.py) gives a section exactly the workbook that
 openpyxl's load, render and save give (issue 12: that took most of a first validate).
 
 A differential oracle: the same patch goes through both paths on the same bytes, and both
@@ -26,8 +26,9 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from sheets_sync.adapters.local import workbook_io, xml_patch
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
+from sheets_sync.adapters.local import xlsx
+from sheets_sync.adapters.local.xlsx import SERVICE_NAME, xml_patch
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.domain.patch import (
     CellRange,
     Chart,
@@ -63,14 +64,23 @@ def path_of(env: LocalEnv, section: str) -> Path:
 def recorded_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, WorkbookPatch]]:
     """Every (file as read, patch) the local store writes from now on."""
     seen: list[tuple[bytes, WorkbookPatch]] = []
-    real = workbook_io.patched
+    real = xlsx.write
 
-    def record(data: bytes, patch: WorkbookPatch) -> bytes | None:
+    def record(data: bytes, patch: WorkbookPatch) -> bytes:
         seen.append((data, patch))
         return real(data, patch)
 
-    monkeypatch.setattr(workbook_io, "patched", record)
+    monkeypatch.setattr(xlsx, "write", record)
     return seen
+
+
+def refused(data: bytes, patch: WorkbookPatch) -> bool:
+    """Whether the in-place write leaves this to openpyxl."""
+    try:
+        xml_patch.write_in_place(data, patch)
+    except NotHandled:
+        return True
+    return False
 
 
 def own_note_and_fill(path: Path) -> None:
@@ -213,7 +223,7 @@ def test_values_formats_notes_and_views_of_every_kind(env):
         again = WorkbookPatch([SheetPatch(sp.title, formats=sp.formats, notes=sp.notes)
                                for sp in KINDS.sheets])
         assert _styles_count(assert_fast_and_same(fast, again)) == _styles_count(fast)
-        assert xml_patch.patched(fast, KINDS) is None
+        assert refused(fast, KINDS)
 
 
 def _styles_count(data: bytes) -> tuple[int, ...]:
@@ -266,12 +276,11 @@ def test_what_the_fast_write_does_not_handle_goes_through_openpyxl(env):
         WorkbookPatch([SheetPatch(META, values={(1, 1): "#N/A"})]),  # openpyxl: an error value
     ]
     for patch in unsupported:
-        assert xml_patch.patched(data, patch) is None, patch
-    assert xml_patch.patched(data[:-100], KINDS) is None  # a damaged file: openpyxl reports it
+        assert refused(data, patch), patch
+    assert refused(data[:-100], KINDS)  # a damaged file: openpyxl reports it
     with pytest.raises(Exception, match="cannot be used in worksheets"):  # as before
         slow(data, WorkbookPatch([SheetPatch(META, values={(1, 1): "a\x01b"})]))
-    assert xml_patch.patched(data, WorkbookPatch([SheetPatch(META, values={(1, 1): "a\x01b"})])) \
-        is None
+    assert refused(data, WorkbookPatch([SheetPatch(META, values={(1, 1): "a\x01b"})]))
 
     # through the store, the openpyxl path still writes what was asked
     store = env.store()

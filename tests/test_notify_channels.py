@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.domain.notify_config import EmailSettings, ReminderKind, WebhookSettings
 from sheets_sync.domain.reminders import Reminder
 from sheets_sync.notify.channels import EmailChannel, SendError, WebhookChannel
+from sheets_sync.settings.notify import EmailSettings, ReminderKind, WebhookSettings
 from tests.localservers import self_signed, server_context, smtp_server, webhook_server
 
 LINK = "https://docs.google.com/spreadsheets/d/1AbC-dEf_ghIJ/edit#gid=0&range=G10"

@@ -13,10 +13,10 @@ import pytest
 
 from sheets_sync.config import load_config
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
+from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.notify_config import ReminderKind
 from sheets_sync.domain.reminders import SectionState, due_reminders, may_send
-from sheets_sync.errors import ConfigError
+from sheets_sync.settings.notify import ReminderKind
 from tests.conftest import small_config_data, write_config
 
 NOTIFY = {"enabled": True,

@@ -20,7 +20,7 @@ from sheets_sync.domain.worksheet import (
     prefill_patch,
     template_patch,
 )
-from sheets_sync.ports import FileRef, Grant, Role, ShareResult, Tags
+from sheets_sync.ports import Capabilities, FileRef, Grant, Role, ShareResult, Tags
 
 NOW = datetime(2026, 10, 5, 9, 30)
 
@@ -148,6 +148,9 @@ def make_config(**overrides: Any) -> Config:
 
 class MemStore:
     """An in-memory WorkbookStore: enough of the port for the review flows."""
+
+    capabilities = Capabilities()
+    identity: str | None = None
 
     def __init__(self) -> None:
         self.books: dict[str, MemWorkbook] = {}

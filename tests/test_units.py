@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_sync.config import config_warnings, load_config
+from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.units import SHEET_UNITS
-from sheets_sync.errors import ConfigError
 from sheets_sync.ports import Role
 from tests.backends import Env, GoogleEnv, LocalEnv
 from tests.conftest import small_config_data, write_config

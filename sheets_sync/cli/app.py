@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config
-from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.guard import GuardedStore
 
 

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.exit_codes import EXIT_ISSUES
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import (
     json_text,
@@ -32,7 +33,6 @@ from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.handin import timeliness_json
 from sheets_sync.domain.models import Issue, Severity
 from sheets_sync.domain.numbers import format_number
-from sheets_sync.errors import EXIT_ISSUES
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
                       default="table", show_default=True, help="Bentuk keluaran.")
@@ -68,7 +68,7 @@ def progress_bar(app: App, label: str, total: int) -> Iterator[Any]:
 @pass_app
 def init(app: App, folder: Path, force: bool) -> None:
     """Buat konfigurasi contoh (backend lokal) di FOLDER/config."""
-    from sheets_sync.scaffold import write_example
+    from sheets_sync.cli.scaffold import write_example
 
     written = write_example(folder, force=force)
     for path in written:
@@ -356,7 +356,7 @@ def watch(app: App, interval: float, once: bool, log_file: Path | None,
 def demo(app: App, workspace: Path | None) -> None:
     """Jalankan seluruh alur secara luring dengan data contoh: distribute -> status ->
     validate -> recap."""
-    from sheets_sync.demo import run_demo
+    from sheets_sync.cli.demo import run_demo
 
     run_demo(app, workspace)
 

@@ -6,10 +6,11 @@ import click
 from rich.table import Table
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.exit_codes import EXIT_SKIPPED
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import json_text
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.numbers import format_number
-from sheets_sync.errors import EXIT_SKIPPED, UsageProblem
 
 
 @main.command()
@@ -21,8 +22,8 @@ def consolidate(app: App, fmt: str) -> None:
     satu rekap per OPD dan per unit, dengan tautan ke rekap masing-masing."""
     from sheets_sync.adapters.sources import SourceUnreadable, read_source
     from sheets_sync.domain.consolidate import consolidate_json
+    from sheets_sync.domain.sharing import recap_grants
     from sheets_sync.flows.consolidate import consolidate as run
-    from sheets_sync.flows.recap import recap_grants
 
     config = app.config()
     if not config.consolidate.sources:

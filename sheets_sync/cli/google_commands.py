@@ -9,8 +9,8 @@ from __future__ import annotations
 import click
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.exit_codes import EXIT_BACKEND
 from sheets_sync.cli.main import main, pass_app
-from sheets_sync.errors import EXIT_BACKEND
 from sheets_sync.ports import BackendError
 
 

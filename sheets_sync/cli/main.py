@@ -13,15 +13,10 @@ import click
 
 from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
-from sheets_sync.errors import (
-    EXIT_BACKEND,
-    EXIT_SKIPPED,
-    EXIT_USAGE,
-    BackendError,
-    ConfigError,
-    UsageProblem,
-)
+from sheets_sync.cli.exit_codes import EXIT_BACKEND, EXIT_SKIPPED, EXIT_USAGE
+from sheets_sync.domain.errors import ConfigError, UsageProblem
 from sheets_sync.flows.guard import SINGLE_WRITE_COMMANDS, WRITING_COMMANDS
+from sheets_sync.ports import BackendError
 
 LONG_RUNNING = {"watch"}  # runs for days as a service
 
@@ -73,12 +68,11 @@ class _Group(click.Group):
             app = ctx.obj
             if isinstance(app, App) and app._store is not None:
                 app._store.release()  # the period's lock
-            if isinstance(app, App) and app.stats and app._store is not None:
-                stats = getattr(app._store, "stats", None)
-                if callable(stats):
-                    counts = stats()
-                    parts = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-                    app.err.print(f"Panggilan API: {sum(counts.values())} ({parts})")
+            store = app._store if isinstance(app, App) and app.stats else None
+            if store is not None and store.capabilities.counts_calls:
+                counts = store.stats()
+                parts = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+                app.err.print(f"Panggilan API: {sum(counts.values())} ({parts})")
         return None
 
 
@@ -119,7 +113,7 @@ def main(ctx: click.Context, config_path: Path, stats: bool) -> None:
 
     Urutan biasa: distribute -> status -> validate -> recap (atau watch).
     """
-    from sheets_sync import holiday_cache
+    from sheets_sync.caches import holiday_cache
 
     holiday_cache.use_cache()  # national holidays from disk, not the package, after once
     if ctx.invoked_subcommand not in LONG_RUNNING:

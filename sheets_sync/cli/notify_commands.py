@@ -7,11 +7,11 @@ import click
 from rich.table import Table
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.exit_codes import EXIT_BACKEND
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import json_text
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.reminders import may_send, next_send_time
-from sheets_sync.errors import EXIT_BACKEND
 
 AUDIENCE_ID = {"bagian": "bagian", "pep": "PEP", "pimpinan": "pimpinan"}
 

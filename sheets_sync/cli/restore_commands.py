@@ -15,7 +15,7 @@ from rich.table import Table
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
-from sheets_sync.errors import UsageProblem
+from sheets_sync.domain.errors import UsageProblem
 
 RECAP = "rekap"
 

@@ -13,9 +13,9 @@ import json
 import click
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.exit_codes import EXIT_ISSUES, EXIT_USAGE
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.domain.review import ReviewError
-from sheets_sync.errors import EXIT_ISSUES, EXIT_USAGE
 from sheets_sync.flows.review import ReviewResult
 
 

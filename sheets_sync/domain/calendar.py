@@ -32,9 +32,16 @@ def holidays_from_package(year: int) -> dict[date, str]:
     return {day: name for day, name in found.items() if day.year == year}
 
 
-# Where national holidays come from. The CLI puts a cache of the package's answers here
-# (`sheets_sync.holiday_cache`); the domain alone asks the package.
+# Where national holidays come from: the package, unless a source is set with
+# `use_holiday_source` (the CLI sets `caches.holiday_cache`, the same dates from disk).
 national_holidays: Callable[[int], Mapping[date, str]] = holidays_from_package
+
+
+def use_holiday_source(source: Callable[[int], Mapping[date, str]]) -> None:
+    """Take each year's national holidays from `source` (same answers as the package, e.g.
+    kept on disk); calendars built afterwards ask it."""
+    global national_holidays
+    national_holidays = source
 
 _DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 

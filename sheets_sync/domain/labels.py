@@ -3,7 +3,7 @@ default and configurable under `labels:`."""
 
 from __future__ import annotations
 
-from sheets_sync.domain.strict import Strict
+from sheets_sync.settings.strict import Strict
 
 
 class Labels(Strict):

@@ -15,27 +15,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from sheets_sync.domain.backend_settings import (
-    Backend,
-    GoogleBackend,
-    GoogleQuota,
-    GoogleSharing,
-    LocalBackend,
-)
 from sheets_sync.domain.issues import Issue, Severity
 from sheets_sync.domain.labels import Labels
-from sheets_sync.domain.notify_config import NotifySettings
 from sheets_sync.domain.period import MONTHS_ID, Period, PeriodKind
 from sheets_sync.domain.rules.spec import RuleList
 from sheets_sync.domain.sop_settings import Opening, Sop, SopDurations
-from sheets_sync.domain.strict import Strict
 from sheets_sync.domain.timezones import parse_zone
 from sheets_sync.domain.unit_tree import check_tree
+from sheets_sync.settings.backend import Backend
+from sheets_sync.settings.notify import NotifySettings
+from sheets_sync.settings.strict import Strict
 
-# The config's parts that live in their own modules (period, labels, backend settings,
-# issues, the SOP clock) stay importable from here: the rest of the code imports the config from one place.
-__all__ = ["MONTHS_ID", "Backend", "GoogleBackend", "GoogleQuota", "GoogleSharing", "Issue",
-           "Labels", "LocalBackend", "Opening", "Period", "PeriodKind", "Severity", "Sop",
+# The config's domain parts that live in their own modules (period, labels, issues, the SOP
+# clock) stay importable from here. The backend's settings are imported from `settings`.
+__all__ = ["MONTHS_ID", "Issue", "Labels", "Opening", "Period", "PeriodKind", "Severity", "Sop",
            "SopDurations", "Strict"]
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sheets_sync.domain.calendar import WorkingCalendar, format_datetime_id, sop_schedule
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.notify_config import ReminderKind
+from sheets_sync.settings.notify import ReminderKind
 
 AUDIENCE_SECTION = "bagian"
 AUDIENCE_PEP = "pep"

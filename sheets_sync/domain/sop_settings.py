@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from sheets_sync.domain.strict import Strict
 from sheets_sync.domain.timezones import TIMEZONES, parse_zone
+from sheets_sync.settings.strict import Strict
 
 
 class SopDurations(Strict):

@@ -1,4 +1,4 @@
-"""The worksheet contract (DESIGN.md section 7), as pure functions over grids and patches.
+"""The worksheet contract (docs/design.md §7), as pure functions over grids and patches.
 
 - `template_patch`: the master template every section's workbook is copied from.
 - `locate`: find the header block and the table in a grid *by header text*, so an office may

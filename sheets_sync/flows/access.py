@@ -10,26 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sheets_sync.domain.models import Config
-from sheets_sync.flows.distribute import grants_for
-from sheets_sync.flows.recap import recap_grants
-from sheets_sync.ports import FileRef, Grant, Role, WorkbookStore
+from sheets_sync.domain.sharing import file_grants
+from sheets_sync.ports import FileRef, Grant, WorkbookStore
 
 REVOKE_HINT = "Cabut dengan 'sync distribute --revoke-extra' bila tidak disengaja."
 
 
 def wanted(config: Config) -> Callable[[FileRef], list[Grant]]:
-    """What the config grants on a file of the period (the owner aside)."""
-    sections = {s.id: s for s in config.sections}
+    """What the config grants on a file of the period (the owner aside): the domain's
+    sharing policy, asked by the file's tags."""
 
     def of(ref: FileRef) -> list[Grant]:
-        if ref.tags.role is Role.recap:
-            return recap_grants(config)
-        section = sections.get(ref.tags.section or "")
-        if ref.tags.role is Role.section and section is not None:
-            return grants_for(config, section)
-        # the template, or a workbook of a section no longer configured: PEP only
-        role = config.backend.google.sharing.pep_role
-        return [Grant(e, role) for e in config.office.pep_accounts]
+        return file_grants(config, ref.tags.role.value, ref.tags.section)
 
     return of
 

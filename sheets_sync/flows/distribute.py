@@ -21,12 +21,14 @@ from datetime import datetime
 
 from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, format_datetime_id
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.meta import SNAPSHOT_HEADER, SNAPSHOT_ROW, Meta, SnapshotRow, parse_meta
 from sheets_sync.domain.models import Config, Indicator, Polarity, Section
 from sheets_sync.domain.numbers import format_number
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch, a1
 from sheets_sync.domain.rules import History
 from sheets_sync.domain.rules.engine import HISTORY_RECORD
+from sheets_sync.domain.sharing import recap_grants, section_grants
 from sheets_sync.domain.worksheet import (
     Layout,
     SectionSheet,
@@ -36,10 +38,9 @@ from sheets_sync.domain.worksheet import (
     prefill_patch,
     template_patch,
 )
-from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.collect import Collected, index_files
 from sheets_sync.flows.history import load_history, needs_history
-from sheets_sync.ports import BackendError, FileRef, Grant, Role, Tags, WorkbookStore
+from sheets_sync.ports import BackendError, FileRef, Role, Tags, WorkbookStore
 
 Progress = Callable[[str, str], None]  # (section id, what happened)
 
@@ -87,14 +88,6 @@ def template_name(config: Config) -> str:
 
 def workbook_name(config: Config, section: Section) -> str:
     return f"Kertas Kerja {config.period.code} - {section.name}"
-
-
-def grants_for(config: Config, section: Section) -> list[Grant]:
-    role = config.backend.google.sharing.pep_role
-    grants = {e: Grant(e, "writer") for e in section.editors}
-    for e in config.office.pep_accounts:
-        grants.setdefault(e, Grant(e, role))
-    return list(grants.values())
 
 
 def add_records(patch: WorkbookPatch, records: SheetPatch) -> None:
@@ -244,7 +237,7 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
                                           grids[ref.id].get(labels.sheet_meta),
                                           changes[section.id]))
             changes[section.id] = [replace(c, updated=True) for c in changes[section.id]]
-        shared = store.share(ref, grants_for(config, section),
+        shared = store.share(ref, section_grants(config, section),
                              notify=config.backend.google.sharing.notify,
                              message=config.backend.google.sharing.message,
                              revoke_extra=revoke_extra)
@@ -261,7 +254,6 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         outcomes = [one(s) for s in chosen]
     if revoke_extra:
         from sheets_sync.flows.access import wanted
-        from sheets_sync.flows.recap import recap_grants
 
         store.share(template, wanted(config)(template), revoke_extra=True)
         if found.recap is not None:

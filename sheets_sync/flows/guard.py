@@ -18,6 +18,7 @@ from typing import Any
 
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
+    Capabilities,
     FileRef,
     FilesSkipped,
     Grant,
@@ -69,7 +70,6 @@ class GuardedStore:
         self.strict = strict  # a skipped write raises (SINGLE_WRITE_COMMANDS)
         self.skipped: list[Skipped] = []
         self._held: AbstractContextManager[None] | None = None
-        self.stats = getattr(inner, "stats", None)  # the Google store counts its API calls
 
     # ------------------------------------------------------------------ the lock
 
@@ -80,8 +80,7 @@ class GuardedStore:
     def _take(self) -> None:
         if self._held is not None:
             return
-        lock = getattr(self.inner, "lock", None)  # a store without a lock yet writes alone
-        held = lock(self.period) if lock is not None else nullcontext()
+        held = self.inner.lock(self.period)
         held.__enter__()
         self._held = held
 
@@ -126,6 +125,13 @@ class GuardedStore:
         return getattr(self.inner, name)
 
     # ------------------------------------------------------------------ the port
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.inner.capabilities
+
+    def stats(self) -> dict[str, int]:
+        return self.inner.stats()
 
     @property
     def identity(self) -> str | None:

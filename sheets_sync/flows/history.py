@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config, Period
 from sheets_sync.domain.recap import SHEET_INDICATORS
 from sheets_sync.domain.rules import History, active_rules
-from sheets_sync.errors import ConfigError
 from sheets_sync.ports import Role, WorkbookStore
 
 HISTORY_KINDS = ("cumulative", "outlier")

@@ -26,6 +26,7 @@ from sheets_sync.domain.recap import (
     previous_values,
     recap_patch,
 )
+from sheets_sync.domain.sharing import recap_grants
 from sheets_sync.domain.trends import TREND_CACHE
 from sheets_sync.domain.units import roll_up, units_sheet
 from sheets_sync.flows.collect import Collected, collect
@@ -38,7 +39,7 @@ from sheets_sync.flows.status import (
     timeliness_of,
 )
 from sheets_sync.flows.trends import trend_sheets
-from sheets_sync.ports import FileRef, Grant, Role, Tags, WorkbookStore
+from sheets_sync.ports import FileRef, Role, Tags, WorkbookStore
 
 
 @dataclass
@@ -52,14 +53,6 @@ class RecapResult:
 
 def recap_name(config: Config) -> str:
     return f"Rekapitulasi Data Kinerja {config.period.code}"
-
-
-def recap_grants(config: Config) -> list[Grant]:
-    sharing = config.backend.google.sharing
-    grants = {e: Grant(e, sharing.pep_role) for e in config.office.pep_accounts}
-    for e in config.office.leadership_accounts:
-        grants.setdefault(e, Grant(e, sharing.leadership_role))
-    return list(grants.values())
 
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,

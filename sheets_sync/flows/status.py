@@ -59,7 +59,8 @@ class StatusReport:
 
 
 def identity_of(store: WorkbookStore) -> str | None:
-    return getattr(store, "identity", None)
+    """Who the service writes as (the port declares it): its own edits are not a section's."""
+    return store.identity
 
 
 def office_time(config: Config, when: datetime | None) -> datetime | None:

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sheets_sync.domain import feedback, rules
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.domain.review import with_records
 from sheets_sync.domain.statuses import status_issues
 from sheets_sync.domain.worksheet import SectionSheet
-from sheets_sync.errors import UsageProblem
 from sheets_sync.flows.background import BackgroundWrites
 from sheets_sync.flows.collect import Collected, collect, index_files, read_sections, wanted_refs
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes

@@ -18,9 +18,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from sheets_sync.domain.notify_config import EmailSettings, WebhookSettings
 from sheets_sync.domain.reminders import Reminder
 from sheets_sync.notify.templates import email_message, webhook_text
+from sheets_sync.settings.notify import EmailSettings, WebhookSettings
 
 
 class SendError(Exception):

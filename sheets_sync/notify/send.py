@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 from sheets_sync.domain.models import Config, Issue
-from sheets_sync.domain.notify_config import Channel
 from sheets_sync.domain.reminders import Reminder, SectionState, due_reminders
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.notify.channels import EmailChannel, SendError, WebhookChannel
@@ -31,6 +30,7 @@ from sheets_sync.notify.sentlog import (
     parse_log,
 )
 from sheets_sync.ports import FileRef, WorkbookStore
+from sheets_sync.settings.notify import Channel
 
 log = logging.getLogger("sheets_sync.notify")
 
@@ -160,14 +160,11 @@ class Notifier:
 
 
 def period_lock(store: WorkbookStore, period: str) -> Callable[[], AbstractContextManager[object]]:
-    """The port's period lock where the adapter has one (two computers must not both send)."""
-    lock = getattr(store, "lock", None)
-    if not callable(lock):
-        return nullcontext
+    """The port's period lock (two computers must not both send)."""
 
     @contextmanager
     def held() -> Iterator[None]:
-        with lock(period):
+        with store.lock(period):
             yield
 
     return held

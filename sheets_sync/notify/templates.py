@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sheets_sync.domain.notify_config import ReminderKind
 from sheets_sync.domain.reminders import Reminder
+from sheets_sync.settings.notify import ReminderKind
 
 SIGNATURE = "Hormat kami,\nSubbagian Perencanaan, Evaluasi dan Pelaporan (PEP)\n{instansi}"
 

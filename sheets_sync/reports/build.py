@@ -17,10 +17,10 @@ from datetime import date
 
 from sheets_sync.domain import glossary
 from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
+from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import MONTHS_ID, Config, Indicator, PeriodKind, Polarity, Severity
 from sheets_sync.domain.quarters import MISSING, QUARTERS, ROMAN, quarter_label
 from sheets_sync.domain.recap import Recap, RecapRow, SectionSummary
-from sheets_sync.errors import UsageProblem
 from sheets_sync.reports.model import BarChart, Cell, Column, Report, Row
 
 NOT_COUNTED = "tidak dihitung"

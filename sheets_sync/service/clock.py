@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from sheets_sync.errors import UsageProblem
+from sheets_sync.domain.errors import UsageProblem
 
 CLOCK_ENV = "SHEETS_SYNC_CLOCK_FILE"
 

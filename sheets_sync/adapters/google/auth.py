@@ -1,4 +1,4 @@
-"""Credentials for the three supported set-ups (DESIGN.md section 8):
+"""Credentials for the three supported set-ups (docs/design.md §8):
 
 - `oauth`: the PEP account itself. `sync auth login` runs Google's installed-app flow with the
   client secret at `credentials` and stores the token at `token` (authorized_user.json, mode
@@ -33,8 +33,8 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import service_account
 from google.oauth2.credentials import Credentials as UserCredentials
 
-from sheets_sync.domain.models import GoogleBackend
 from sheets_sync.ports import BackendError
+from sheets_sync.settings.backend import GoogleBackend
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",

@@ -15,8 +15,8 @@ from gspread.exceptions import APIError
 from sheets_sync.adapters.google.errors import Context, translate
 from sheets_sync.adapters.google.http import GoogleHTTP
 from sheets_sync.adapters.google.render import Book
-from sheets_sync.domain.models import GoogleBackend
 from sheets_sync.ports import FileRef, Role, Tags
+from sheets_sync.settings.backend import GoogleBackend
 
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 DRIVE_ABOUT = "https://www.googleapis.com/drive/v3/about"

@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from sheets_sync.domain.models import GoogleBackend
+from sheets_sync.settings.backend import GoogleBackend
 
 
 def exposed_credentials(settings: GoogleBackend, base_dir: Path) -> list[Path]:

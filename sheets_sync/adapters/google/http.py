@@ -23,8 +23,8 @@ from gspread.exceptions import APIError
 from gspread.http_client import FileType, HTTPClient, ParamsType
 from urllib3.exceptions import MaxRetryError
 
-from sheets_sync.domain.models import GoogleBackend
 from sheets_sync.ports import BackendError
+from sheets_sync.settings.backend import GoogleBackend
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]

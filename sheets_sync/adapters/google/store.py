@@ -46,7 +46,8 @@ from sheets_sync.adapters.google.locking import Locking
 from sheets_sync.adapters.google.reading import Reading
 from sheets_sync.adapters.google.sharing import Sharing
 from sheets_sync.adapters.google.writing import Writing
-from sheets_sync.domain.models import GoogleBackend
+from sheets_sync.ports import Capabilities
+from sheets_sync.settings.backend import GoogleBackend
 
 if TYPE_CHECKING:
     from sheets_sync.adapters.google.auth import Mount
@@ -96,10 +97,11 @@ class GoogleStore(Locking, Writing, Reading, Sharing):
         return store
 
     @property
-    def paces_by_bucket(self) -> bool:
-        """Reads, writes and Drive calls wait for separate budgets (see `ports.paces_by_bucket`);
-        not so under one shared `RateLimiter`."""
-        return isinstance(self.http.limiter, QuotaLimiter)
+    def capabilities(self) -> Capabilities:
+        """Calls are counted; reads, writes and Drive calls wait for separate budgets, not so
+        under one shared `RateLimiter`."""
+        return Capabilities(paces_by_bucket=isinstance(self.http.limiter, QuotaLimiter),
+                            counts_calls=True)
 
     def stats(self) -> dict[str, int]:
         """API calls so far, per endpoint kind (for `--stats`)."""

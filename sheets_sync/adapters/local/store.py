@@ -24,22 +24,13 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from openpyxl import Workbook
-
-from sheets_sync.adapters.local import files
-from sheets_sync.adapters.local.bulk_cells import render_with_bulk
+from sheets_sync.adapters.local import files, xlsx
 from sheets_sync.adapters.local.period_lock import PeriodLock
-from sheets_sync.adapters.local.workbook_io import (
-    Skip,
-    apply_file,
-    last_modified_by,
-    read_file,
-    save_temp,
-)
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME
+from sheets_sync.adapters.local.workbook_io import Skip, apply_file, read_file, write_temp
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
     BackendError,
+    Capabilities,
     FileRef,
     FilesSkipped,
     Grant,
@@ -58,12 +49,18 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 
 
 class LocalStore:
+    # whole batches go to a process pool; no API calls to count
+    capabilities = Capabilities()
+
+    def stats(self) -> dict[str, int]:
+        return {}  # no API calls: `capabilities.counts_calls` is false
+
     def __init__(self, workspace: Path, processes: int | None = None, *,
                  template: Path | None = None, lock_wait: float | None = None,
                  lock_stale_minutes: float = 15, zone: tzinfo | None = None) -> None:
         self.workspace = Path(workspace)
         self.template = template
-        self.identity: str | None = SERVICE_NAME
+        self.identity: str | None = xlsx.SERVICE_NAME
         self.processes = processes if processes is not None else min(4, os.cpu_count() or 1)
         self.lock_wait = lock_wait
         self.lock_stale_minutes = lock_stale_minutes
@@ -121,7 +118,7 @@ class LocalStore:
         return FileRef(
             id=str(path), name=path.stem, tags=tags,
             modified=datetime.fromtimestamp(stat.st_mtime),
-            modified_by=last_modified_by(path), url=str(path),
+            modified_by=xlsx.last_modified_by(path), url=str(path),
         )
 
     # ------------------------------------------------------------------ creating
@@ -130,16 +127,7 @@ class LocalStore:
         """A new workbook; one already at that path (another computer made it) is adopted,
         never replaced."""
         path = self._path(name, tags)
-        wb = Workbook()
-        default = wb.active
-        bulk = render_with_bulk(wb, patch)  # large sheets' cells as XML (bulk_cells)
-        if default is not None and default.title not in {s.title for s in patch.sheets}:
-            wb.remove(default)
-        for ws in wb.worksheets:  # offices print these: landscape, one page wide
-            ws.page_setup.orientation = "landscape"
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        self._create_from(save_temp(wb, path, bulk), path)
+        self._create_from(write_temp(xlsx.new(patch), path), path)
         return self._ref(path, tags)
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:

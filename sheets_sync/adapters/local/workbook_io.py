@@ -7,25 +7,13 @@ LibreOffice, changing all the time) is not an exception for the batch: the funct
 from __future__ import annotations
 
 import contextlib
-import io
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
 
-from openpyxl import load_workbook
-
-from sheets_sync.adapters.local import files
-from sheets_sync.adapters.local.bulk_cells import BulkSheet, render_with_bulk, save_with_bulk
-from sheets_sync.adapters.local.cleared_sheets import without_cleared
-from sheets_sync.adapters.local.formula_values import saved_results, with_results
-from sheets_sync.adapters.local.values import Unsupported, as_seen, read_values
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, trim
-from sheets_sync.adapters.local.xml_patch import patched
+from sheets_sync.adapters.local import files, xlsx
 from sheets_sync.domain.patch import WorkbookPatch
-from sheets_sync.ports import ALL_SHEETS, BackendError, Grid
+from sheets_sync.ports import BackendError, Grid
 
 ATTEMPTS = 5  # a section saving again and again meanwhile: start again from its version
 
@@ -61,22 +49,12 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
             raise _gone(path) from None
         except PermissionError:
             return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
-        # The package edited in place when the patch and the file allow it (xml_patch.py:
-        # a few ms instead of ~0.1 s); else openpyxl loads, renders and saves it all.
-        fast = patched(read.data, patch)
-        if fast is not None:
-            tmp = write_temp(fast, path)
-        else:
-            try:
-                # the sheets the patch clears are not parsed: nothing of them survives
-                wb = load_workbook(io.BytesIO(without_cleared(read.data, patch)))
-            except Exception as exc:  # any parse failure of a half-saved file is damage
-                if files.wait_settled(path):
-                    continue
-                return _damaged(path, exc)
-            bulk = render_with_bulk(wb, patch)  # large cleared sheets' cells as XML
-            tmp = save_temp(wb, path, bulk)
-            keep_saved_results(read.data, tmp)  # openpyxl drops the section's formula results
+        try:
+            tmp = write_temp(xlsx.write(read.data, patch), path)
+        except xlsx.Unreadable as exc:  # a half-saved file, or damage
+            if files.wait_settled(path):
+                continue
+            return _damaged(path, exc.cause)
         # The save took a while: check again right before replacing (the swap itself also
         # verifies the content, so a section's save is never overwritten).
         busy = files.office_lock(path, zone)
@@ -99,30 +77,13 @@ def _busy(path: Path, holder: str) -> str:
             "misalnya setelah komputer mati mendadak, hapus berkas kunci itu)")
 
 
-def save_temp(wb: Any, path: Path, bulk: list[BulkSheet] | None = None) -> Path:
-    """`wb` saved to a temp file for `path`, in the service's hidden folder, with the cells
-    of `bulk` (`render_with_bulk`) in their sheets."""
-    wb.properties.lastModifiedBy = SERVICE_NAME
-    return _to_temp(path, lambda tmp: save_with_bulk(wb, tmp, bulk or []))
-
-
-def keep_saved_results(before: bytes, tmp: Path) -> None:
-    """Put back into the saved `tmp` the results Excel had saved for unchanged formulas."""
-    results = saved_results(before)
-    if results:
-        tmp.write_bytes(with_results(tmp.read_bytes(), results))
-
-
 def write_temp(data: bytes, path: Path) -> Path:
-    """`data` (a whole .xlsx file) written to a temp file for `path`, as `save_temp`."""
-    return _to_temp(path, lambda tmp: tmp.write_bytes(data))
-
-
-def _to_temp(path: Path, write: Callable[[Path], object]) -> Path:
+    """`data` (a whole .xlsx file) written to a temp file for `path`, in the service's
+    hidden folder."""
     tmp: Path | None = None
     try:
         tmp = files.temp_file(path)
-        write(tmp)
+        tmp.write_bytes(data)
         return tmp
     except OSError as exc:
         if tmp is not None:
@@ -146,47 +107,14 @@ def read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid] | Skip:
     its content)."""
     for attempt in range(2):
         try:
-            return _read(path, sheets)
+            return xlsx.read(path, sheets)
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
             return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
-        except Exception as exc:  # damage surfaces lazily, while the rows are parsed
+        except xlsx.Unreadable as exc:
             if attempt == 0 and files.wait_settled(path):
                 continue
-            return _damaged(path, exc)
+            return _damaged(path, exc.cause)
     raise AssertionError("unreachable")
 
-
-def _read(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid]:
-    # Values straight from the sheet XML (values.py): several times faster than openpyxl's
-    # read-only cells. openpyxl below for what it does not handle, and for the messages.
-    with contextlib.suppress(Unsupported, zipfile.BadZipFile, KeyError, OSError, ValueError,
-                             SyntaxError, IndexError):
-        return {title: trim(grid) for title, grid in read_values(path, sheets).items()}
-    # data_only: the values a person sees (a typed formula's result), as Google's
-    # UNFORMATTED_VALUE gives them.
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        wanted = [t for t in wb.sheetnames if t in sheets or ALL_SHEETS in sheets]
-        return {t: trim([[_value(c) for c in r] for r in wb[t].iter_rows()]) for t in wanted}
-    finally:
-        wb.close()
-
-
-def _value(cell: Any) -> Any:
-    return as_seen(cell.value, getattr(cell, "number_format", None))
-
-
-def last_modified_by(path: Path) -> str | None:
-    """`cp:lastModifiedBy` from docProps/core.xml, without loading the workbook."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile, EOFError, ValueError):
-        return None
-    start = xml.find("lastModifiedBy>")
-    if start < 0:
-        return None
-    end = xml.find("<", start)
-    return xml[start + len("lastModifiedBy>"):end] or None

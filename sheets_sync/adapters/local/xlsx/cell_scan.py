@@ -7,7 +7,7 @@ per cell, per value and per string: about a second for the recap's "Rekap Indika
 `<c r="B7" s="3" t="s">` holding a `<v>`, a formula and a `<v>`, or an inline string: a
 pattern finds those several times faster.
 
-The scan gives exactly what the parser gives, or nothing: it refuses (`Unsupported`) a document
+The scan gives exactly what the parser gives, or nothing: it refuses (`NotHandled`) a document
 where a pattern could see something a parser would not, or miss something (comments, CDATA, a
 DOCTYPE, a namespace other than the one default, characters XML forbids, a cell or a string of
 another shape, an entity it does not know), and the caller parses that one.
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ROOT = f'<worksheet xmlns="{MAIN_NS}"'
@@ -35,14 +37,10 @@ NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 CELL_TAGS = ("<c ", "<c>", "<c/", "<c\t", "<c\n", "<c\r")
 
 
-class Unsupported(Exception):
-    """Not a document the scan reads exactly as a parser would: parse it."""
-
-
 def scan_cells(data: bytes) -> Iterator[tuple[str, str | None, str, str | None]]:
     """(reference, style, type, text) per cell, in document order, as a parser
     reads them: `text` is the `<v>` text, or for an inline string (type "inlineStr") the
-    string, None without either. Raises `Unsupported` before the first cell, or after the
+    string, None without either. Raises `NotHandled` before the first cell, or after the
     last (then the caller drops what it got)."""
     text = _document(data)
     found = 0
@@ -57,27 +55,27 @@ def scan_cells(data: bytes) -> Iterator[tuple[str, str | None, str, str | None]]
         else:
             yield ref, style, kind, None if inline is not None else _content(kind, other)
     if found != sum(text.count(tag) for tag in CELL_TAGS):
-        raise Unsupported("a cell of another shape")
+        raise NotHandled("a cell of another shape")
 
 
 def _document(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise Unsupported("not UTF-8") from None
+        raise NotHandled("not UTF-8") from None
     text = text.removeprefix("\ufeff")
     if text.startswith("<?xml"):
         declaration, _, text = text.partition("?>")
         encoding = re.search(r"""encoding\s*=\s*["']([^"']*)["']""", declaration)
         if encoding is not None and encoding.group(1).lower() not in ("utf-8", "utf8"):
-            raise Unsupported("another encoding")
+            raise NotHandled("another encoding")
         text = text.lstrip()
     if not text.startswith(ROOT) or not text.rstrip().endswith("</worksheet>"):
-        raise Unsupported("not a plain worksheet")
+        raise NotHandled("not a plain worksheet")
     if "<!" in text or "<?" in text or text.count(MAIN_NS) != 1 or text.count('xmlns="') != 1:
-        raise Unsupported("comments, CDATA, instructions or other namespaces")
+        raise NotHandled("comments, CDATA, instructions or other namespaces")
     if FORBIDDEN.search(text):
-        raise Unsupported("characters XML does not allow")
+        raise NotHandled("characters XML does not allow")
     return text
 
 
@@ -87,11 +85,11 @@ def _content(kind: str, inner: str | None) -> str | None:
     if kind == "inlineStr":
         found = INLINE.fullmatch(inner)
         if found is None:
-            raise Unsupported("rich text")
+            raise NotHandled("rich text")
         return _unescaped(found.group(1) or "")
     found = VALUE.fullmatch(inner)
     if found is None:
-        raise Unsupported("a cell's content of another shape")
+        raise NotHandled("a cell's content of another shape")
     value, empty = found.groups()
     if value is not None:
         return _unescaped(value)
@@ -104,7 +102,7 @@ def _unescaped(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" in text:
         if text.count("&") != len(ENTITY.findall(text)):
-            raise Unsupported("an entity of another kind")
+            raise NotHandled("an entity of another kind")
         text = ENTITY.sub(_entity, text)
     return text
 
@@ -117,4 +115,4 @@ def _entity(match: re.Match[str]) -> str:
     if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or (
             0x10000 <= code <= 0x10FFFF):
         return chr(code)
-    raise Unsupported("a character XML does not allow")
+    raise NotHandled("a character XML does not allow")

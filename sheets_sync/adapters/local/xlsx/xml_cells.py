@@ -16,8 +16,9 @@ from xml.etree.ElementTree import fromstring
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 
-from sheets_sync.adapters.local.values import element_text, xml_number
-from sheets_sync.adapters.local.xml_parts import MAIN_NS, NotHandled, attrs_of, esc_text, format_attrs
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.values import element_text, xml_number
+from sheets_sync.adapters.local.xlsx.xml_parts import MAIN_NS, attrs_of, esc_text, format_attrs
 from sheets_sync.domain.patch import Formula, Value
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384

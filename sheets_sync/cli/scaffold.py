@@ -7,7 +7,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
-from sheets_sync.errors import ConfigError, UsageProblem
+from sheets_sync.domain.errors import ConfigError, UsageProblem
 
 EXAMPLE_FILES = ("sync.yaml", "indikator.csv")
 
@@ -18,7 +18,7 @@ def _examples() -> Traversable:
     try:
         return resources.files("sheets_sync.examples")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "config"
+        return Path(__file__).resolve().parents[2] / "config"
 
 
 _WHY = {errno.ENOENT: "jalur itu tidak ada dan tidak dapat dibuat",

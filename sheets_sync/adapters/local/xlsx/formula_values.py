@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 
-from sheets_sync.adapters.local.values import UNREADABLE, sheet_parts
+from sheets_sync.adapters.local.xlsx.values import UNREADABLE, sheet_parts
 
 # A plain formula with its saved result, as Excel and LibreOffice write one.
 SAVED = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)><f>([^<]*)</f><v>([^<]*)</v></c>')

@@ -1,10 +1,10 @@
 """Rendering a `WorkbookPatch` into an openpyxl workbook (the local backend's one write).
 
 What a section put on its sheet stays: a note of its own is kept (ours is added below it,
-marked, and later removed alone), and a fill colour of its own is never replaced by the
-service's highlight or taken away with it. Sheets the service hides are "very hidden" (Excel
-offers no menu to show them) and the workbook structure is protected (sheets cannot be
-deleted, renamed or unhidden by accident).
+marked, and later removed alone: `notes`), and a fill colour of its own is never replaced by
+the service's highlight or taken away with it (`formats`). Sheets the service hides are
+"very hidden" (Excel offers no menu to show them) and the workbook structure is protected
+(sheets cannot be deleted, renamed or unhidden by accident).
 """
 
 from __future__ import annotations
@@ -13,22 +13,16 @@ from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles import Protection as CellProtection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.adapters.local.xlsx import formats, sheet_setup
+from sheets_sync.adapters.local.xlsx.notes import merged_note
 from sheets_sync.domain.patch import CellRange, Format, Formula, SheetPatch, WorkbookPatch
-from sheets_sync.domain.worksheet import INPUT_FILL, ISSUE_FILLS
 from sheets_sync.ports import Grid
-
-SERVICE_NAME = "sheets-sync"  # the author of our notes; "last modified by" on our saves
-NOTE_MARK = "-- sheets-sync --"  # starts our part of a note that also holds a section's own
-# Fills the service paints and may take back; any other colour is a section's own.
-SERVICE_FILLS = {c.lstrip("#").upper() for c in (INPUT_FILL, *ISSUE_FILLS.values())}
-
 
 
 def render(wb: Any, patch: WorkbookPatch) -> None:
@@ -70,12 +64,11 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
     for (row, col), text in sp.notes.items():
         _set_note(ws.cell(row=row, column=col), text)
     if sp.hidden is not None:
-        # "very hidden": Excel's Unhide menu does not list it (service sheets only)
-        ws.sheet_state = "veryHidden" if sp.hidden else "visible"
+        ws.sheet_state = sheet_setup.state(sp.hidden)
     if sp.frozen_rows is not None:
         ws.freeze_panes = f"A{sp.frozen_rows + 1}" if sp.frozen_rows else None
     for col, pixels in sp.column_widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = round(pixels / 7, 1)
+        ws.column_dimensions[get_column_letter(col)].width = sheet_setup.column_width(pixels)
     if sp.row_outline:
         # the fold's +/- beside the unit's own line, above the rows it folds
         ws.sheet_properties.outlinePr.summaryBelow = False
@@ -135,22 +128,10 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
 
 def _set_note(cell: Any, ours: str) -> None:
     """Make the service's part of the cell's note `ours` ("" removes it), keeping the
-    section's own note text as it is."""
-    theirs = own_note(cell.comment)
-    if not ours:
-        cell.comment = Comment(theirs, cell.comment.author or "") if theirs else None
-    elif theirs:
-        cell.comment = Comment(f"{theirs}\n\n{NOTE_MARK}\n{ours}", cell.comment.author or "")
-    else:
-        cell.comment = Comment(ours, SERVICE_NAME)
-
-
-def own_note(comment: Any) -> str:
-    """The section's own text of a note (empty when the note is all ours)."""
-    if comment is None or comment.author == SERVICE_NAME:
-        return ""
-    text = comment.text or ""
-    return text.split(f"\n\n{NOTE_MARK}\n", 1)[0].split(NOTE_MARK, 1)[0].rstrip()
+    section's own note text as it is (`notes.merged_note`)."""
+    old = cell.comment
+    note = merged_note((old.text or "", old.author or "") if old is not None else None, ours)
+    cell.comment = Comment(*note) if note is not None else None
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -174,45 +155,17 @@ def _format(ws: Worksheet, rng: CellRange, fmt: Format) -> None:
 
 def format_cell(cell: Any, fmt: Format) -> None:
     """Apply `fmt` onto what the cell has (attributes `fmt` leaves as None stay)."""
-    if fmt.bold is not None or fmt.italic is not None or fmt.font_color is not None:
-        old = cell.font
-        cell.font = Font(
-            name=old.name, size=old.sz, underline=old.u, strike=old.strike,
-            bold=old.b if fmt.bold is None else fmt.bold,
-            italic=old.i if fmt.italic is None else fmt.italic,
-            color=argb(fmt.font_color) if fmt.font_color else old.color,
-        )
-    if fmt.fill is not None and not (feedback_fill(fmt.fill) and their_fill(cell)):
-        cell.fill = (PatternFill(fill_type="solid", fgColor=argb(fmt.fill))
-                     if fmt.fill else PatternFill(fill_type=None))
+    font = formats.font(fmt, lambda: cell.font)
+    if font is not None:
+        cell.font = font
+    fill = formats.fill(fmt, lambda: cell.fill)
+    if fill is not None:
+        cell.fill = fill
     if fmt.number_format is not None:
         cell.number_format = fmt.number_format
-    if fmt.wrap is not None or fmt.align is not None:
-        cell.alignment = Alignment(
-            wrap_text=cell.alignment.wrap_text if fmt.wrap is None else fmt.wrap,
-            horizontal=cell.alignment.horizontal if fmt.align is None else fmt.align,
-            vertical="top",
-        )
-
-
-def feedback_fill(fill: str) -> bool:
-    """Input yellow, an issue highlight, or no fill: what feedback paints and takes back."""
-    return not fill or fill.lstrip("#").upper() in SERVICE_FILLS
-
-
-def their_fill(cell: Any) -> bool:
-    """A solid colour the service does not paint: the section's own, left alone."""
-    fill = cell.fill
-    if fill is None or fill.fill_type != "solid":
-        return False
-    rgb = getattr(fill.fgColor, "rgb", None)
-    if not isinstance(rgb, str):  # a theme colour: a person chose it
-        return True
-    return rgb.upper()[-6:] not in SERVICE_FILLS
-
-
-def argb(color: str) -> str:
-    return "FF" + color.lstrip("#").upper()
+    alignment = formats.alignment(fmt, lambda: cell.alignment)
+    if alignment is not None:
+        cell.alignment = alignment
 
 
 def trim(grid: Grid) -> Grid:

@@ -1,7 +1,6 @@
-"""Notes (cell comments) for the fast write, kept as xlsx_render._set_note keeps them.
+"""Notes (cell comments) for the fast write, merged with a section's own as `notes` says.
 
-A section's own note text stays; the service's part is added below NOTE_MARK and later
-removed alone. When the notes of a sheet change, its comments part and the VML drawing that
+When the notes of a sheet change, its comments part and the VML drawing that
 shows them are written again with openpyxl's own writers, as an openpyxl save writes them.
 """
 
@@ -9,24 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from types import SimpleNamespace
 from xml.etree.ElementTree import fromstring
 
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.xml.functions import tostring
 
-from sheets_sync.adapters.local.values import element_text
-from sheets_sync.adapters.local.xlsx_render import NOTE_MARK, SERVICE_NAME, own_note
-from sheets_sync.adapters.local.xml_cells import MAX_COL, MAX_ROW, checked_string, parse_ref
-from sheets_sync.adapters.local.xml_parts import (
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.notes import Note, merged_note
+from sheets_sync.adapters.local.xlsx.values import element_text
+from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL, MAX_ROW, checked_string, parse_ref
+from sheets_sync.adapters.local.xlsx.xml_parts import (
     NS,
     REL_NS,
     ContentTypes,
-    NotHandled,
     Rels,
     checked_text,
 )
-from sheets_sync.adapters.local.xml_sheet import SheetXml
+from sheets_sync.adapters.local.xlsx.xml_sheet import SheetXml
 from sheets_sync.domain.patch import CellRange, column_letter
 
 COMMENTS_TYPE = f"{REL_NS}/comments"
@@ -34,7 +32,6 @@ VML_TYPE = f"{REL_NS}/vmlDrawing"
 COMMENTS_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 VML_CONTENT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
-Note = tuple[str, str]  # text, author
 Cell = tuple[int, int]
 
 
@@ -51,16 +48,6 @@ def read_notes(data: bytes) -> dict[Cell, Note]:
         notes[parse_ref(comment.get("ref", ""))] = (
             element_text(text) if text is not None else "", authors[int(comment.get("authorId", ""))])
     return notes
-
-
-def merged_note(current: Note | None, ours: str) -> Note | None:
-    """xlsx_render._set_note on (text, author) pairs: None is no note."""
-    theirs = own_note(SimpleNamespace(text=current[0], author=current[1])) if current else ""
-    if not ours:
-        return (theirs, current[1]) if theirs and current else None
-    if theirs and current:
-        return f"{theirs}\n\n{NOTE_MARK}\n{ours}", current[1]
-    return ours, SERVICE_NAME
 
 
 def notes_parts(notes: dict[Cell, Note]) -> tuple[bytes, bytes]:

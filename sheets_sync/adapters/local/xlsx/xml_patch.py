@@ -7,7 +7,7 @@ and the workbook part are edited as text, and every other member is copied uncha
 
 The result is what `xlsx_render.render` and an openpyxl save give the user (the same
 values, formats, notes, views, widths, states and workbook protection). Anything this does
-not handle with certainty makes `patched` return None, and the caller uses openpyxl as before:
+not handle with certainty raises `NotHandled`, and the front door uses openpyxl as before:
 a new sheet, deleted sheets, validations, protection, appended rows, charts, a value over a
 formula, rich text or a date where a value goes, merged cells, a part it cannot parse, ...
 """
@@ -26,16 +26,18 @@ from xml.etree.ElementTree import fromstring
 
 from openpyxl.styles.numbers import is_date_format
 
-from sheets_sync.adapters.local.values import element_text
-from sheets_sync.adapters.local.xlsx_render import SERVICE_NAME, same_value
-from sheets_sync.adapters.local.xml_cells import MAX_COL
-from sheets_sync.adapters.local.xml_notes import SheetNotes
-from sheets_sync.adapters.local.xml_parts import (
+from sheets_sync.adapters.local.xlsx import sheet_setup
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.notes import SERVICE_NAME
+from sheets_sync.adapters.local.xlsx.values import element_text
+from sheets_sync.adapters.local.xlsx.xlsx_render import same_value
+from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL
+from sheets_sync.adapters.local.xlsx.xml_notes import SheetNotes
+from sheets_sync.adapters.local.xlsx.xml_parts import (
     NS,
     REL_NS,
     TAG,
     ContentTypes,
-    NotHandled,
     Rels,
     attrs_of,
     checked_text,
@@ -43,8 +45,8 @@ from sheets_sync.adapters.local.xml_parts import (
     prefix_for,
     root_tag,
 )
-from sheets_sync.adapters.local.xml_sheet import SheetXml
-from sheets_sync.adapters.local.xml_styles import Styles, XfKey
+from sheets_sync.adapters.local.xlsx.xml_sheet import SheetXml
+from sheets_sync.adapters.local.xlsx.xml_styles import Styles, XfKey
 from sheets_sync.domain.patch import CellRange, SheetPatch, WorkbookPatch
 
 log = logging.getLogger(__name__)
@@ -55,15 +57,15 @@ FORMAT_LIMIT = 200_000  # cells one format may cover before openpyxl is as good
 PROTECTED = '<workbookProtection lockStructure="1"/>'  # what render() sets
 
 
-def patched(data: bytes, patch: WorkbookPatch) -> bytes | None:
-    """The workbook `data` with `patch` written in, or None when openpyxl must do it."""
+def write_in_place(data: bytes, patch: WorkbookPatch) -> bytes:
+    """The workbook `data` with `patch` written in; `NotHandled` when openpyxl must do it."""
     if not handles(patch):
-        return None
+        raise NotHandled("the patch asks for more")
     try:
         return _Package(data).apply(patch)
     except Exception as exc:  # anything unforeseen: the openpyxl path decides, as before
         log.debug("fast write not used: %s: %s", type(exc).__name__, exc)
-        return None
+        raise NotHandled(str(exc)) from exc
 
 
 def handles(patch: WorkbookPatch) -> bool:
@@ -219,13 +221,13 @@ class _Package:
                 notes.set(cell, text)
             notes.save(self.names | set(self.out), self.write, self.types)
         if sp.hidden is not None:
-            self._set_state(sheet, "veryHidden" if sp.hidden else "visible", ws)
+            self._set_state(sheet, sheet_setup.state(sp.hidden), ws)
         if sp.frozen_rows is not None:
             ws.freeze(sp.frozen_rows)
         if sp.column_widths:
             if not all(1 <= c <= MAX_COL for c in sp.column_widths):
                 raise NotHandled("a column outside the sheet")
-            ws.set_widths({c: round(px / 7, 1) for c, px in sp.column_widths.items()})
+            ws.set_widths({c: sheet_setup.column_width(px) for c, px in sp.column_widths.items()})
 
     def _format(self, ws: SheetXml, sp: SheetPatch,
                 check: Callable[[CellRange], None]) -> None:

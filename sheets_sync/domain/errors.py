@@ -1,17 +1,7 @@
-"""Errors a user can fix, each mapped to an exit code by the CLI (never a traceback)."""
+"""Errors a user can fix (the CLI maps each to an exit code and a plain message, never a
+traceback). A backend's own failures are `ports.BackendError`."""
 
 from __future__ import annotations
-
-from sheets_sync.ports import BackendError
-
-__all__ = ["EXIT_BACKEND", "EXIT_ISSUES", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "BackendError",
-           "ConfigError", "UsageProblem"]
-
-EXIT_OK = 0
-EXIT_ISSUES = 1  # validation found errors
-EXIT_USAGE = 2  # usage or config error
-EXIT_BACKEND = 3  # backend or access error
-EXIT_SKIPPED = 4  # done, but some sections were skipped (a damaged or open workbook)
 
 
 class ConfigError(Exception):

@@ -19,12 +19,12 @@ import click
 from openpyxl import load_workbook
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.scaffold import write_example
 from sheets_sync.domain import capaian
 from sheets_sync.domain.calendar import fill_deadline
 from sheets_sync.domain.models import Config, Indicator, Polarity
 from sheets_sync.domain.worksheet import locate
 from sheets_sync.ports import Role
-from sheets_sync.scaffold import write_example
 
 LATE_SECTION = "humas"  # still "Sedang Diisi" after the deadline
 LATE_HANDED_IN = "fasilitasi-anggaran"  # set "Selesai", but an hour after the deadline

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from sheets_sync.domain.strict import Strict
+from sheets_sync.settings.strict import Strict
 
 
 class LocalBackend(Strict):

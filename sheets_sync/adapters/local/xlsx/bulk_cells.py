@@ -25,16 +25,16 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.adapters.local.xlsx_render import format_cell, render
-from sheets_sync.adapters.local.xml_cells import cell_content
-from sheets_sync.adapters.local.xml_parts import NotHandled
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.xlsx_render import format_cell, render
+from sheets_sync.adapters.local.xlsx.xml_cells import cell_content
 from sheets_sync.domain.patch import Formula, SheetPatch, WorkbookPatch
 
 BULK_FROM = 2000  # values; below this openpyxl's own writer costs about as little
@@ -42,10 +42,6 @@ BULK_FROM = 2000  # values; below this openpyxl's own writer costs about as litt
 EMPTY_DATA = (b"<sheetData></sheetData>", b"<sheetData />", b"<sheetData/>")
 EMPTY_DIMENSION = b'<dimension ref="A1:A1" />'
 NONE_TAIL = ' t="n"/>'  # a cell holding None ("" is a value: an empty string)
-
-
-class Unsupported(Exception):
-    """A value this writer does not write as openpyxl would: openpyxl writes the sheet."""
 
 
 @dataclass
@@ -62,7 +58,7 @@ class BulkSheet:
         # the size too: a reader in read-only mode goes by it (openpyxl's, for one)
         empty = next((e for e in EMPTY_DATA if xml.count(e) == 1), None)
         if empty is None or xml.count(EMPTY_DIMENSION) != 1:
-            raise Unsupported(f"{self.ws.title} was saved unlike an empty sheet")
+            raise NotHandled(f"{self.ws.title} was saved unlike an empty sheet")
         dimension = f'<dimension ref="{self.dimension}" />'.encode()
         data = f"<sheetData>{self.rows}</sheetData>".encode()
         return xml.replace(EMPTY_DIMENSION, dimension).replace(empty, data)
@@ -77,7 +73,7 @@ def render_with_bulk(wb: Any, patch: WorkbookPatch,
     cells: dict[str, _Cells] = {}
     for sp in patch.sheets:
         if len(sp.values) >= bulk_from and count[sp.title] == 1 and _cells_only(sp):
-            with contextlib.suppress(Unsupported):  # openpyxl writes this one
+            with contextlib.suppress(NotHandled):  # openpyxl writes this one
                 cells[sp.title] = _Cells(sp)
     frames = [dataclasses.replace(sp, values={}, formats=[]) if sp.title in cells else sp
               for sp in patch.sheets]
@@ -91,7 +87,7 @@ def _cells_only(sp: SheetPatch) -> bool:
             and not sp.append_rows and not sp.expected and not sp.row_outline)
 
 
-def save_with_bulk(wb: Any, target: Path, bulk: list[BulkSheet]) -> None:
+def save_with_bulk(wb: Any, target: Path | IO[bytes], bulk: list[BulkSheet]) -> None:
     """Save `wb` to `target` with the cells of `bulk` in their sheets."""
     if not bulk:
         wb.save(target)
@@ -104,7 +100,7 @@ def save_with_bulk(wb: Any, target: Path, bulk: list[BulkSheet]) -> None:
     try:
         entries = [(name, by_part[name].spliced(data) if name in by_part else data)
                    for name, data in entries]
-    except Unsupported:
+    except NotHandled:
         # openpyxl wrote an empty sheet differently than expected: let it write the cells
         render(wb, WorkbookPatch(sheets=[
             SheetPatch(b.ws.title, values=b.patch.values, formats=b.patch.formats)
@@ -197,15 +193,12 @@ def _tail(value: Any) -> str:
     text = value.text if isinstance(value, Formula) else value
     if isinstance(text, str) and text in ERROR_CODES:
         return f' t="e"><v>{text}</v></c>'  # openpyxl writes these as error values
-    try:
-        t, children = cell_content(value)
-    except NotHandled as exc:
-        raise Unsupported(str(exc)) from None
+    t, children = cell_content(value)
     attr = f' t="{t}"' if t else ""
     return f"{attr}>{children}</c>" if children is not None else f"{attr}/>"
 
 
 def _number_tail(value: float) -> str:
     if isinstance(value, float) and not math.isfinite(value):
-        raise Unsupported("not a finite number")
+        raise NotHandled("not a finite number")
     return f' t="n"><v>{"%.16g" % value}</v></c>'  # noqa: UP031 (openpyxl's safe_string)

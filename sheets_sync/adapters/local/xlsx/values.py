@@ -7,11 +7,12 @@ inline strings, numbers (int when written without a point or exponent), booleans
 codes as text, the cached result of a formula, and numbers in a date or time format as
 `datetime`/`time`/`timedelta`. This reads the sheet XML once, by pattern where it is written
 plainly (`cell_scan`), else with the C parser, and returns the same grid. Anything unexpected
-falls back to openpyxl (`Unsupported`).
+falls back to openpyxl (`NotHandled`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import posixpath
 import re
@@ -30,8 +31,8 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-from sheets_sync.adapters.local.cell_scan import Unsupported as ScanUnsupported
-from sheets_sync.adapters.local.cell_scan import scan_cells
+from sheets_sync.adapters.local.xlsx.cell_scan import scan_cells
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.domain.numbers import CurrencyValue, PercentValue
 from sheets_sync.ports import ALL_SHEETS
 
@@ -43,13 +44,9 @@ PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DIGITS = "0123456789"
 
 
-class Unsupported(Exception):
-    """Something this reader does not handle: the caller reads with openpyxl instead."""
-
-
-# What reading a package that is damaged or not as expected raises, besides `Unsupported`
+# What reading a package that is damaged or not as expected raises, besides `NotHandled`
 UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, ParseError, OSError, EOFError,
-              zlib.error, Unsupported)
+              zlib.error, NotHandled)
 
 
 def _xml(zf: zipfile.ZipFile, name: str) -> Any:
@@ -76,7 +73,7 @@ def sheet_parts(zf: zipfile.ZipFile, workbook: Any = None) -> dict[str, tuple[st
         rel = by_id.get(sheet.get(f"{REL_NS}id"))
         target = rel.get("Target") if rel is not None else None
         if rel is None or not target:
-            raise Unsupported("sheet without a target")
+            raise NotHandled("sheet without a target")
         path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         out[sheet.get("name") or ""] = (posixpath.normpath(path), rel.get("Type") or "")
     return out
@@ -159,8 +156,10 @@ def xml_number(text: str) -> int | float:
     return int(text)
 
 
-def read_values(path: Any, sheets: tuple[str, ...]) -> dict[str, list[list[Any]]]:
-    """The untrimmed values grid of each of `sheets` that the file has."""
+def read_values(path: Any, sheets: tuple[str, ...], *,
+                scan: bool = True) -> dict[str, list[list[Any]]]:
+    """The untrimmed values grid of each of `sheets` that the file has (`scan`: cells found
+    by pattern where they can be, else all by the XML parser)."""
     with zipfile.ZipFile(path) as zf:
         paths, date1904 = _sheet_paths(zf)
         wanted = list(paths) if ALL_SHEETS in sheets else [s for s in sheets if s in paths]
@@ -169,15 +168,17 @@ def read_values(path: Any, sheets: tuple[str, ...]) -> dict[str, list[list[Any]]
         strings = _shared_strings(zf)
         dates = _number_styles(zf)
         epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-        return {title: _sheet(zf, paths[title], strings, dates, epoch) for title in wanted}
+        return {title: _sheet(zf, paths[title], strings, dates, epoch, scan) for title in wanted}
 
 
 def _sheet(zf: zipfile.ZipFile, name: str, strings: list[str], dates: dict[int, str | bool],
-           epoch: Any) -> list[list[Any]]:
+           epoch: Any, scan: bool = True) -> list[list[Any]]:
     data = zf.read(name)
-    try:  # most sheets: found by pattern, several times faster (cell_scan)
-        cells = _placed(scan_cells(data), strings, dates, epoch)
-    except ScanUnsupported:
+    cells = None
+    if scan:  # most sheets: found by pattern, several times faster (cell_scan)
+        with contextlib.suppress(NotHandled):
+            cells = _placed(scan_cells(data), strings, dates, epoch)
+    if cells is None:
         cells = _placed(_parsed_cells(data), strings, dates, epoch)
     if not cells:
         return []
@@ -203,7 +204,7 @@ def _parsed_cells(data: bytes) -> Iterator[RawCell]:
             continue
         ref = el.get("r")
         if not ref:
-            raise Unsupported("a cell without its reference")
+            raise NotHandled("a cell without its reference")
         kind = el.get("t", "n")
         if kind == "inlineStr":
             node = el.find(is_tag)
@@ -242,7 +243,7 @@ def _placed(raw: Iterable[RawCell], strings: list[str], dates: dict[int, str | b
             elif kind == "d":
                 value = from_ISO8601(value)
             elif kind not in ("str", "e"):
-                raise Unsupported(f"cell type {kind}")
+                raise NotHandled(f"cell type {kind}")
         if value is not None:
             letters = ref.rstrip(DIGITS)
             col = columns.get(letters)

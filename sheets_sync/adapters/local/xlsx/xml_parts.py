@@ -14,6 +14,8 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from xml.etree.ElementTree import fromstring
 
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -25,10 +27,6 @@ TAG = re.compile(r"""<(/?)([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)((?:[^>"']|"
 ATTR = re.compile(r"""([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECLARATION = re.compile(r"""\A(?:<\?xml\b[^>]*\?>)?\s*""")
 _ENCODING = re.compile(r"""encoding\s*=\s*["']([^"']+)["']""")
-
-
-class NotHandled(Exception):
-    """Something the fast path does not handle with certainty: openpyxl writes instead."""
 
 
 def checked_text(data: bytes) -> str:

@@ -1,24 +1,24 @@
-"""styles.xml for the fast write: a cell's format merged as xlsx_render._format merges it.
+"""styles.xml for the fast write: a cell's format merged as `formats` says.
 
 A cell style (`xf`) is kept as a hashable `XfKey`; the font, fill and alignment a format
-sets are built with openpyxl's own style classes, so they equal what the openpyxl path
-writes. New fonts, fills, number formats and cell styles are appended to their lists (an
-equal one already there is reused, so writing the same feedback again adds nothing).
+sets are built by `formats` with openpyxl's own style classes, as for the openpyxl path.
+New fonts, fills, number formats and cell styles are appended to their lists (an equal one
+already there is reused, so writing the same feedback again adds nothing).
 """
 
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, fromstring, tostring
 
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.styles.fills import Fill
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE
 
-from sheets_sync.adapters.local.xlsx_render import argb, feedback_fill, their_fill
-from sheets_sync.adapters.local.xml_parts import NS, NotHandled, esc_attr, root_tag
+from sheets_sync.adapters.local.xlsx import formats
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.xml_parts import NS, esc_attr, root_tag
 from sheets_sync.domain.patch import Format
 
 
@@ -114,36 +114,26 @@ class Styles:
     # ------------------------------------------------------------------ formatting
 
     def formatted(self, key: XfKey, fmt: Format) -> XfKey:
-        """`key` with `fmt` merged in, as xlsx_render._format merges it into a cell."""
+        """`key` with `fmt` merged in, as `xlsx_render.format_cell` merges it into a cell."""
         memo = self._memo.get((key, fmt))
         if memo is not None:
             return memo
         attrs = dict(key.attrs)
         alignment = key.alignment
-        if fmt.bold is not None or fmt.italic is not None or fmt.font_color is not None:
-            old = self.font(int(key.get("fontId")))
-            new_font = Font(name=old.name, size=old.sz, underline=old.u, strike=old.strike,
-                            bold=old.b if fmt.bold is None else fmt.bold,
-                            italic=old.i if fmt.italic is None else fmt.italic,
-                            color=argb(fmt.font_color) if fmt.font_color else old.color)
+        new_font = formats.font(fmt, lambda: self.font(int(key.get("fontId"))))
+        if new_font is not None:
             attrs["fontId"] = str(self._add("fonts", new_font, self.font))
             _applied(attrs, "applyFont")
-        if fmt.fill is not None and not (
-                feedback_fill(fmt.fill)
-                and their_fill(SimpleNamespace(fill=self.fill(int(key.get("fillId")))))):
-            new_fill = (PatternFill(fill_type="solid", fgColor=argb(fmt.fill)) if fmt.fill
-                        else PatternFill(fill_type=None))
+        new_fill = formats.fill(fmt, lambda: self.fill(int(key.get("fillId"))))
+        if new_fill is not None:
             attrs["fillId"] = str(self._add("fills", new_fill, self.fill))
             _applied(attrs, "applyFill")
         if fmt.number_format is not None:
             attrs["numFmtId"] = str(self._number_format_id(fmt.number_format))
             _applied(attrs, "applyNumberFormat")
-        if fmt.wrap is not None or fmt.align is not None:
-            old_alignment = alignment or Alignment()
-            alignment = Alignment(
-                wrap_text=old_alignment.wrap_text if fmt.wrap is None else fmt.wrap,
-                horizontal=old_alignment.horizontal if fmt.align is None else fmt.align,
-                vertical="top")
+        new_alignment = formats.alignment(fmt, lambda: alignment)
+        if new_alignment is not None:
+            alignment = new_alignment
             attrs["applyAlignment"] = "1"
         result = XfKey(tuple(sorted(attrs.items())), alignment, key.protection, key.foreign)
         self._memo[(key, fmt)] = result

@@ -15,7 +15,7 @@ import io
 import posixpath
 import zipfile
 
-from sheets_sync.adapters.local.values import UNREADABLE, sheet_parts
+from sheets_sync.adapters.local.xlsx.values import UNREADABLE, sheet_parts
 from sheets_sync.domain.patch import WorkbookPatch
 
 EMPTY_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

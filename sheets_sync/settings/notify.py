@@ -1,7 +1,8 @@
 """The `notify:` config section: which reminders go out, over which channel.
 
-Pure pydantic, like the rest of the config. Secrets are never written here: the config names
-the environment variable (or a file outside the config) that holds them.
+Pure pydantic, like the rest of the config (outside the domain: docs/design.md §4). Secrets
+are never written here: the config names the environment variable (or a file outside the
+config) that holds them.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from sheets_sync.settings.strict import Strict
 
 
 class ReminderKind(StrEnum):
@@ -32,7 +31,7 @@ class Channel(StrEnum):
     webhook = "webhook"
 
 
-class EmailSettings(_Strict):
+class EmailSettings(Strict):
     host: str
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "ssl", "none"] = "starttls"
@@ -46,7 +45,7 @@ class EmailSettings(_Strict):
     timeout_seconds: float = Field(default=30, gt=0)
 
 
-class WebhookSettings(_Strict):
+class WebhookSettings(Strict):
     url: str = Field(description="may hold {token}, e.g. a Telegram bot address")
     token_env: str = "SHEETS_SYNC_WEBHOOK_TOKEN"
     token_file: str | None = None
@@ -70,7 +69,7 @@ def _all_channels() -> list[Channel]:
     return [Channel.email, Channel.webhook]
 
 
-class NotifySettings(_Strict):
+class NotifySettings(Strict):
     enabled: bool = False
     email: EmailSettings | None = None
     webhook: WebhookSettings | None = None

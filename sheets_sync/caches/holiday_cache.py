@@ -17,7 +17,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from sheets_sync.config_cache import cache_folder, keep
+from sheets_sync.caches.config_cache import cache_folder, keep
 from sheets_sync.domain import calendar
 
 
@@ -50,4 +50,4 @@ def _file(year: int) -> Path | None:
 
 def use_cache() -> None:
     """Let the working calendar take national holidays from this cache."""
-    calendar.national_holidays = national_holidays
+    calendar.use_holiday_source(national_holidays)

@@ -13,7 +13,8 @@ from typing import Any
 
 from openpyxl.compat import safe_string
 
-from sheets_sync.adapters.local.xml_cells import (
+from sheets_sync.adapters.local.xlsx.errors import NotHandled
+from sheets_sync.adapters.local.xlsx.xml_cells import (
     MAX_COL,
     MAX_ROW,
     ROW,
@@ -25,11 +26,10 @@ from sheets_sync.adapters.local.xml_cells import (
     parse_row,
     writable,
 )
-from sheets_sync.adapters.local.xml_parts import (
+from sheets_sync.adapters.local.xlsx.xml_parts import (
     REL_NS,
     TAG,
     Element,
-    NotHandled,
     attrs_of,
     format_attrs,
     prefix_for,
