@@ -159,3 +159,22 @@ def test_the_example_config_carries_the_office_tree() -> None:
     assert {"Bagian Umum dan Keuangan", "Bagian Persidangan dan Perundang-undangan",
             "Bagian Fasilitasi Penganggaran dan Pengawasan"} <= bagian
     assert all(s.unit for s in config.sections)
+
+
+def test_unit_viewers_read_their_units_workbooks_and_the_recap(tmp_path: Path) -> None:
+    data = tree_data()
+    data["units"][1]["viewers"] = ["kabag.umum@setwan.example"]  # Bagian Umum
+    env = GoogleEnv(tmp_path, data)
+    env.fake.add_user("kabag.umum@setwan.example")
+    env.run("distribute")
+    env.run("recap", code=None)
+
+    def role(file_id: str) -> str | None:
+        return next((p.role for p in env.fake.file(file_id).permissions
+                     if p.email_address == "kabag.umum@setwan.example"), None)
+
+    # bagian-1, bagian-2 and (through Subbagian Arsip) bagian-4 lie below Bagian Umum
+    assert {s: role(env.section_ref(s).id) for s in UNIT_OF} == {
+        "bagian-1": "reader", "bagian-2": "reader", "bagian-3": None, "bagian-4": "reader"}
+    (recap,) = env.store().find(env.config.period.code, Role.recap)
+    assert role(recap.id) == "reader"
