@@ -33,7 +33,8 @@ from sheets_sync.domain.calendar import fill_deadline, sop_schedule  # noqa: E40
 from sheets_sync.domain.models import Config  # noqa: E402
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch  # noqa: E402
 from sheets_sync.domain.quarters import attach  # noqa: E402
-from sheets_sync.domain.recap import build_recap, recap_patch  # noqa: E402
+from sheets_sync.domain.recap import build_recap  # noqa: E402
+from sheets_sync.domain.recap_layout import recap_patch  # noqa: E402
 from sheets_sync.domain.rules.history import History  # noqa: E402
 from sheets_sync.ports import ALL_SHEETS, Role, Tags  # noqa: E402
 from tests.conftest import small_config_data  # noqa: E402

@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 from sheets_sync.adapters.google.render import Book, SheetInfo, render  # noqa: E402
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule  # noqa: E402
 from sheets_sync.domain.models import Config  # noqa: E402
-from sheets_sync.domain.recap import SHEET_INDICATORS, build_recap, recap_patch  # noqa: E402
+from sheets_sync.domain.recap import SHEET_INDICATORS, build_recap  # noqa: E402
+from sheets_sync.domain.recap_layout import recap_patch  # noqa: E402
 from sheets_sync.domain.worksheet import (  # noqa: E402
     TABLE_COLUMNS,
     SectionSheet,

@@ -18,9 +18,11 @@ import yaml
 from pydantic import ValidationError
 
 from sheets_sync.caches import config_cache
+from sheets_sync.domain.config_messages import pydantic_problem, yaml_problem
 from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
+from sheets_sync.domain.os_words import why
 from sheets_sync.domain.units import empty_unit_warnings
 
 # libyaml's loader when PyYAML has it (10x faster on large indicator lists), else pure Python.
@@ -111,16 +113,17 @@ def load_config(path: Path) -> Config:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(
-            f"{path}{where}: penulisan YAML salah ({problem}). Periksa titik dua, tanda kutip "
-            "dan indentasi (pakai spasi, bukan tab)."
+            f"{path}{where}: penulisan YAML salah: {yaml_problem(exc, text)}. Periksa titik dua, "
+            "tanda kutip dan indentasi (pakai spasi, bukan tab)."
         ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: isinya harus berupa pasangan kunci: nilai (mis. 'period: 2026-TW3').")
 
     in_yaml = _yaml_codes(path, text, data.get("indicators"))
-    known = {str(x.get("id")) for x in data.get("sections") or [] if isinstance(x, dict)}
+    sections = data.get("sections")
+    known = {str(x.get("id")) for x in sections if isinstance(x, dict)} if isinstance(
+        sections, list) else set()
     _check_sections_named(path, text, data.get("indicators"), known)
     if data.get("indicators_file"):
         file = (path.parent / str(data["indicators_file"])).resolve()
@@ -204,7 +207,7 @@ def _read_text(path: Path, what: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{what} {path} tidak dapat dibaca ({exc.strerror or exc}).") from None
+        raise ConfigError(f"{what} {path} tidak dapat dibaca ({why(exc)}).") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -250,7 +253,7 @@ def _message(err: Any) -> str:
         return f"jam {str(err.get('input'))!r} tidak dikenali; tulis seperti 08:00"
     if kind.startswith(("date", "datetime")):
         return _date_message(err.get("input"), msg)
-    return msg
+    return pydantic_problem(err)
 
 
 def _date_message(value: Any, msg: str) -> str:
@@ -377,11 +380,11 @@ def _read_xlsx(file: Path) -> list[list[Any]]:
 
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ConfigError(
-            f"berkas indikator {file} tidak dapat dibuka sebagai .xlsx ({type(exc).__name__}); "
-            "simpan ulang dari Excel sebagai 'Excel Workbook (.xlsx)', atau pakai .csv."
-        ) from None
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        from sheets_sync.adapters.local.file_problems import unreadable
+
+        why = unreadable(file, "pakai salinan yang baik")
+        raise ConfigError(f"berkas indikator (indicators_file) {file}: {why}. Atau pakai .csv.") from None
     try:
         return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     finally:

@@ -158,3 +158,47 @@ def test_a_misspelt_section_of_an_indicator_in_the_yaml_names_its_line(tmp_path)
     out = _fails(path)
     assert f"baris {_line_of(path, 'bagain-2')}" in out
     assert "B2-01" in out and "'bagain-2'" in out and "bagian-2" in out
+
+
+ENGLISH = ("mapping values", "could not find", "expected", "found", "while scanning",
+           "while parsing", "Input should", "not allowed", "character")
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("period: 2026-TW3", "period: 2026-TW3\n\tkind: x", "tab"),  # a tab for indentation
+    ("name: Subbagian 1", "name: Subbagian 1: Umum", "tanda kutip"),  # ': ' inside a value
+    ("name: Subbagian 2", "name 'Subbagian 2'", "titik dua"),  # a key without its colon
+    ("head: Kasubbag 3", "head: \"Kasubbag 3", "tanda kutip"),  # a quote never closed
+    ("  name: Subbagian 1", "   name: Subbagian 1", "titik dua"),  # one space too many
+    ("editors:\n  - bagian1@setwan.example", "editors: [bagian1@setwan.example",
+     "ditutup"),  # a list never closed
+])
+def test_a_yaml_mistake_is_told_in_indonesian_with_line_and_column(tmp_path, old, new, words):
+    path = _yaml(tmp_path, old, new)
+    out = _fails(path)
+    assert "baris" in out and "kolom" in out, out
+    problem = out.split("penulisan YAML salah:", 1)[1].split(". Periksa", 1)[0]
+    assert words in problem, out
+    for english in ENGLISH:
+        assert english not in out, (english, out)
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("period: 2026-TW3", "period: 2026-TW3\nrekap:\n  batas_capaian: -5", "harus lebih dari 0"),
+    ("period: 2026-TW3", "period: 2026-TW3\nrekap: 120", "kunci: nilai"),
+    ("editors:\n  - bagian1@setwan.example", "editors: 5", "daftar"),
+])
+def test_a_wrong_kind_of_value_is_told_in_indonesian(tmp_path, old, new, words):
+    path = _yaml(tmp_path, old, new)
+    out = _fails(path)
+    assert words in out, out
+    assert "Input should" not in out and "valid" not in out.replace("Valid", ""), out
+
+
+def test_an_os_error_on_the_config_is_told_in_indonesian(tmp_path):
+    folder = tmp_path / "sync.yaml"
+    folder.mkdir()  # a folder where the config file should be
+    result = CliRunner().invoke(main, ["--config", str(folder), "status"])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 2 and "folder, bukan berkas" in out, out
+    assert "Is a directory" not in out and "Errno" not in out

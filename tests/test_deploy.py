@@ -155,9 +155,12 @@ def test_windows_task_script():
         assert cmdlet in code
     assert "-AtStartup" in code and "-ExecutionTimeLimit" in code and "-RestartCount" in code
     values = {"$Config": r"C:\DataKinerja\config\sync.yaml", "$Interval": "60",
-              "$log": r"C:\DataKinerja\config\sheets-sync-watch.log"}
+              "$($Every)": "5", "$log": r"C:\DataKinerja\config\sheets-sync-watch.log"}
     commands = re.findall(r'^\s*\$arguments = "(.*)"\s*$', code, flags=re.M)
-    assert len(commands) == 2  # the watcher, and remind-only
+    assert len(commands) == 3  # the watcher, one round every -Every minutes, remind-only
+    scheduled = next(c for c in commands if "--once" in c)
+    # the round says how often the task repeats it: the heartbeat's promise of the next run
+    assert "--every $($Every)m" in scheduled and "-Minutes $Every" in code
     for template in commands:
         line = template.replace("`\"", '"')
         for var, value in values.items():
@@ -188,3 +191,25 @@ def test_readme_set_up_commands_are_real():
     for path in ("deploy/Dockerfile", "deploy/sheets-sync-watch.service",
                  "deploy/windows/install-task.ps1"):
         assert Path(REPO / path).is_file()
+
+
+def test_systemd_timer_and_its_round_agree_on_the_schedule():
+    service = parse_unit((DEPLOY / "sheets-sync-once.service").read_text(encoding="utf-8"))
+    timer = parse_unit((DEPLOY / "sheets-sync-once.timer").read_text(encoding="utf-8"))
+    run = dict(service["Service"])
+    assert run["Type"] == "oneshot"
+    exe, *args = shlex.split(run["ExecStart"])
+    assert exe.startswith("/") and exe.endswith("/sheets-sync")
+    cli_accepts(args)
+    assert args[:2] == ["watch", "--once"]
+    every = args[args.index("--every") + 1]
+    schedule = dict(timer["Timer"])
+    assert schedule["Unit"] == "sheets-sync-once.service"
+    to_seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}
+    m = re.fullmatch(r"(\d+)(\w+)", schedule["OnUnitActiveSec"])
+    n = re.fullmatch(r"(\d+)(\w+)", every)
+    assert m and n
+    assert int(m.group(1)) * to_seconds[m.group(2)] == int(n.group(1)) * to_seconds[n.group(2)]
+    envs = [v for k, v in service["Service"] if k == "Environment"]
+    assert "TZ=Asia/Jakarta" in envs and not any(SECRET.search(e) for e in envs)
+    assert dict(timer["Install"])["WantedBy"] == "timers.target"

@@ -4,6 +4,8 @@ section: the counts must not grow with the number of indicators."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.backends import GoogleEnv
@@ -94,6 +96,46 @@ def test_recap_write_is_at_most_3(env):
     # listing + one read per section, then the recap itself: read, one write, sharing check
     assert calls(env) <= LOCK + 1 + SECTIONS + 3
     assert env.fake.count(path_contains=":batchUpdate") == 1
+
+
+# The recap's creation, beyond the one read and write of an existing recap: look before
+# creating, create, the batch write, the tag, the sharing check, the share; and (a quarterly
+# period) one listing per earlier quarter of the year for TW I-IV, kept in the recap after.
+CREATE = 6
+EARLIER_QUARTERS = 2  # the small config's period is 2026-TW3
+
+
+def handed_in_at(env: GoogleEnv) -> dict[str, str | None]:
+    report = json.loads(env.run("status", "--format", "json").stdout)
+    return {s["section"]: s["handed_in_at"] for s in report["sections"]}
+
+
+@pytest.mark.parametrize("sections", [8, 16, 80])
+def test_first_recap_after_hand_ins_costs_no_call_per_section_beyond_its_read(tmp_path, sections):
+    env = GoogleEnv(tmp_path, small_config_data(sections=sections, indicators=5))
+    env.run("distribute")
+    ids = [s.id for s in env.config.sections]
+    for section in ids[: sections // 2]:
+        env.type_into(section, {}, status="Selesai")
+    env.fake.reset_counts()
+    env.run("recap")  # creates the recap; half the sections have handed in
+    # listing, one read per section, the creation; the hand-ins ride in the recap's write
+    assert calls(env) == LOCK + 1 + sections + EARLIER_QUARTERS + CREATE
+    assert env.fake.count(path_contains=":batchUpdate") == 1
+    for section in ids[sections // 2:]:
+        env.type_into(section, {}, status="Selesai")
+    env.fake.reset_counts()
+    env.run("recap")  # the recap exists; the other half has handed in since
+    # listing, one read per section, then the recap: read, one write, sharing check
+    assert calls(env) == LOCK + sections + 4
+    assert env.fake.count(path_contains=":batchUpdate") == 1
+    # the records are found by a later run: the hand-in times stay those first seen
+    first = handed_in_at(env)
+    for section in ids:
+        env.type_into(section, {}, status="Selesai")  # typed again later: not a new hand-in
+    env.run("recap")
+    assert handed_in_at(env) == first
+    assert all(first.values())
 
 
 def test_reads_are_unformatted_and_section_text_is_written_raw(env):

@@ -27,7 +27,7 @@ from tests.test_google_support import (
     new_template,
 )
 
-SHEETS = ["Kertas Kerja", "Validasi", "_meta"]
+SHEETS = ["Kertas Kerja", "Validasi", "Petunjuk", "_meta"]  # Petunjuk: issue 19
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def test_validate_feedback_and_its_removal_are_written_as_openpyxl_writes_them(e
     env.type_into("bagian-2", valid(env, "bagian-2"), status="Selesai")
     writes = recorded_writes(monkeypatch)
     env.run("validate", code=1)
-    assert len(writes) == 3
+    assert len(writes) == 2  # bagian-3, untouched, is not written
     for data, patch in writes:
         assert_fast_and_same(data, patch)
         assert_fast_and_same(excel_style(data), patch)
@@ -248,7 +248,8 @@ def test_parts_the_patch_does_not_touch_are_copied_as_they_are(env):
     with zipfile.ZipFile(io.BytesIO(fast)) as z:
         after = {n: z.read(n) for n in z.namelist()}
     changed = {n for n in parts if parts[n] != after.get(n)}
-    assert changed - {"docProps/core.xml"} == {"xl/worksheets/sheet3.xml"}  # and the time
+    # _meta is the 4th sheet (after Petunjuk); and the time
+    assert changed - {"docProps/core.xml"} == {"xl/worksheets/sheet4.xml"}
     assert after.keys() == parts.keys()
 
 

@@ -267,3 +267,24 @@ def test_usage_errors_are_indonesian(config_path, args, expected):
 def test_help_shows_no_english_type_names(config_path, command):
     code, out = _run("--config", str(config_path), command, "--help")
     assert code == 0 and not [w for w in ENGLISH if w in out], out
+
+
+@pytest.mark.parametrize(("today", "period"), [("2027-02-10T10:30", "2026-TW4"),
+                                               ("2026-12-06T20:52", "2026-TW3"),
+                                               ("2028-07-03T08:15", "2028-TW2")])
+def test_init_opens_the_example_today_so_nobody_is_late_at_once(tmp_path, today, period):
+    env = {"SHEETS_SYNC_NOW": today, "COLUMNS": "200"}
+    result = CliRunner().invoke(main, ["init", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.output
+    config = tmp_path / "config" / "sync.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert f"period: {period}" in text
+    assert f"letter_date: {today[:10]}" in text and f"disposition_at: {today[:16]}" in text
+    out = CliRunner().invoke(main, ["--config", str(config), "distribute"], env=env)
+    assert out.exit_code == 0, out.output
+    import json
+
+    status = CliRunner().invoke(main, ["--config", str(config), "status", "--format", "json"],
+                                env=env)
+    sections = json.loads(status.stdout)["sections"]
+    assert len(sections) == 8 and not any(s["late"] for s in sections)

@@ -168,8 +168,29 @@ def test_secrets_never_appear_in_output(tmp_path, servers):
 def test_reminders_off_by_default(tmp_path):
     env = LocalEnv(tmp_path, small_config_data())
     env.run("distribute")
-    assert "belum diaktifkan" in run_at(env, MONDAY, "remind").output
+    assert "pengiriman pengingat mati" in run_at(env, MONDAY, "remind").output.lower()
     assert env.count(Role.recap) == 0
+
+
+def test_a_preview_while_sending_is_off_lists_who_would_be_reminded(tmp_path, servers):
+    box, hook, smtp_port, hook_port = servers
+    settings = {**notify_config(smtp_port, hook_port), "enabled": False}
+    env = LocalEnv(tmp_path, small_config_data(notify=settings))
+    env.run("distribute")
+    shown = run_at(env, MONDAY, "remind", "--dry-run")
+    assert "notify.enabled: false" in shown.output and "tidak ada yang dikirim" in shown.output
+    preview = json.loads(run_at(env, MONDAY, "remind", "--dry-run", "--format", "json").stdout)
+    assert sorted({p["section"] for p in preview}) == ["bagian-1", "bagian-2", "bagian-3"]
+    assert {p["channel"] for p in preview} == {"email", "webhook"}
+    assert all("pengiriman mati" in p["state"] for p in preview)
+    assert all(p["recipients"] for p in preview if p["channel"] == "email")
+    assert box.messages == [] and hook.requests == [] and env.count(Role.recap) == 0
+
+    # no channel set up yet: still who, and what is missing
+    env.rewrite(small_config_data())
+    preview = json.loads(run_at(env, MONDAY, "remind", "--dry-run", "--format", "json").stdout)
+    assert preview and {p["channel"] for p in preview} == {"-"}
+    assert "notify.email" in preview[0]["detail"]
 
 
 def test_retries_of_a_failing_channel_are_spaced_out():

@@ -58,3 +58,13 @@ def test_every_percent_spelling_makes_thousands_ambiguous():
         assert is_percent_unit(unit), unit
         assert parse_number("1.500", percent_unit=is_percent_unit(unit)).ambiguous
     assert not is_percent_unit("dokumen")
+
+
+def test_an_absurd_number_is_refused_not_printed():
+    from sheets_sync.domain.numbers import LIMIT, format_number, parse_number
+
+    for raw in (1e308, -1e20, "1.000.000.000.000.000", 10 ** 16, LIMIT):
+        parsed = parse_number(raw)
+        assert not parsed.ok and parsed.too_large and "15 digit" in parsed.error, raw
+    assert parse_number(999_999_999_999_999).ok  # the largest a spreadsheet keeps exactly
+    assert len(format_number(1e308)) < 12 and len(format_number(float("inf"))) < 12

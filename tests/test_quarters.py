@@ -161,9 +161,13 @@ def read_csv_table(path: Path, first: str = "No") -> list[dict[str, str]]:
 
 
 def number(text: str) -> float | None:
-    from sheets_sync.domain.numbers import parse_number
+    """A CSV number as any tool reads it (the export writes plain numbers: 1500, 87.5)."""
+    return float(text) if text else None
 
-    return parse_number(text).value if text else None
+
+def tw(roman: str) -> str:
+    """The CSV column of a quarter's realisation (kinerja) in the renja form (E.81)."""
+    return f"Realisasi {roman} (K)"
 
 
 def test_renja_for_tw3_shows_tw1_to_tw3_and_the_year_to_date(quarters_env, tmp_path):
@@ -177,15 +181,19 @@ def test_renja_for_tw3_shows_tw1_to_tw3_and_the_year_to_date(quarters_env, tmp_p
         values = {q: TYPED[q].get(i.section, {}).get(i.code) for q in (1, 2, 3)}
         row = rows[i.code]
         for q, roman in ((1, "TW I"), (2, "TW II"), (3, "TW III")):
-            assert row[roman] == (MISSING if values[q] is None else str(values[q])), (i.code, q)
-        assert row["TW IV"] == ""  # not happened yet: empty, not 0
+            cell = row[tw(roman)]
+            if values[q] is None:
+                assert cell == MISSING, (i.code, q)
+            else:
+                assert number(cell) == values[q], (i.code, q)
+        assert row[tw("TW IV")] == ""  # not happened yet: empty, not 0
         want = expected_ytd(i.aggregation.value, values)
-        got = number(row["Realisasi s.d. TW III"])
+        got = number(row[tw("s.d. TW III")])
         assert got == (None if want is None else pytest.approx(want, abs=0.01)), i.code
     # the recap's JSON says the same
     data = json.loads(env.run("recap", "--format", "json").stdout)
     for r in (data["rows"] if isinstance(data, dict) else data):
-        assert r["ytd"] == number(rows[r["indicator"]]["Realisasi s.d. TW III"])
+        assert r["ytd"] == number(rows[r["indicator"]][tw("s.d. TW III")])
         section = "bagian-1" if r["indicator"].startswith("B1") else "bagian-2"
         gaps = [f"TW {'I' * q}" for q in (1, 2) if r["indicator"] not in TYPED[q].get(section, {})]
         assert r["tw_tidak_ada_data"] == gaps and r["tw4"] is None
@@ -227,7 +235,21 @@ def test_history_file_fills_a_quarter_without_workbooks(tmp_path):
     out = tmp_path / "renja.csv"
     env.run("export", "renja", "--format", "csv", "--output", str(out))
     rows = {r["Kode"]: r for r in read_csv_table(out) if r["Kode"]}
-    assert (rows["B1-01"]["TW I"], rows["B1-01"]["TW II"]) == ("15", "25")
-    assert number(rows["B1-01"]["Realisasi s.d. TW III"]) == 15 + 25 + 35
-    assert rows["B2-01"]["TW II"] == "1.500"  # Indonesian thousands
-    assert rows["B2-01"]["TW I"] == MISSING
+    assert (rows["B1-01"][tw("TW I")], rows["B1-01"][tw("TW II")]) == ("15", "25")
+    assert number(rows["B1-01"][tw("s.d. TW III")]) == 15 + 25 + 35
+    assert rows["B2-01"][tw("TW II")] == "1500"  # read as 1.500 (Indonesian), written plain
+    assert rows["B2-01"][tw("TW I")] == MISSING
+
+
+def test_year_to_date_predikat_and_mean_come_from_the_domain(config):
+    from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
+    from sheets_sync.domain.quarters import QuarterFigures, mean_ytd_capaian, ytd_rating
+
+    good = QuarterFigures(current=3, ytd_capaian=95.0)
+    low = QuarterFigures(current=3, ytd_capaian=40.0)
+    none = QuarterFigures(current=3)
+    assert ytd_rating(good, config.rating) == rate(95.0, config.rating) != ytd_rating(
+        low, config.rating)
+    assert ytd_rating(none, config.rating) == ytd_rating(None, config.rating) == NOT_COMPUTABLE
+    assert mean_ytd_capaian([good, low, none, None]) == 67.5  # only those that have one
+    assert mean_ytd_capaian([none]) is None

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from openpyxl import load_workbook
 
-from sheets_sync.domain.numbers import format_number, parse_number
+from sheets_sync.domain.numbers import format_number
 from sheets_sync.domain.quarters import attach
 from sheets_sync.domain.recap import Recap, RecapRow
 from sheets_sync.domain.rules.history import History
@@ -33,8 +33,17 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def csv_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+def csv_number(text: str) -> float | None:
+    """A CSV cell read as any other tool reads it: a plain number, or None."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def csv_table(path: Path, delimiter: str = ",") -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(),
+                           delimiter=delimiter))
     start = next(n for n, r in enumerate(rows) if r and r[0] == "No")
     body = []
     for r in rows[start + 1:]:
@@ -110,7 +119,7 @@ def test_every_export_agrees_with_the_recap_and_its_json(office, tmp_path):
         office.run("export", "pengukuran", "--format", fmt, "--output", str(tmp_path / f"p.{fmt}"))
     header, body = csv_table(tmp_path / "p.csv")
     k, c = header.index("Kode"), header.index("Capaian (%)")
-    from_csv = {r[k]: parse_number(r[c]).value for r in body if r[k]}
+    from_csv = {r[k]: csv_number(r[c]) for r in body if r[k]}
     assert from_csv == capaian
 
     ws = load_workbook(tmp_path / "p.xlsx").active
@@ -134,11 +143,11 @@ def test_every_export_agrees_with_the_recap_and_its_json(office, tmp_path):
     # the per-section summary: recap Ringkasan, rekap export
     office.run("export", "rekap", "--format", "csv", "--output", str(tmp_path / "k.csv"))
     header, body = csv_table(tmp_path / "k.csv")
-    means = {r[1]: parse_number(r[header.index("Rata-rata Capaian (%)")]).value for r in body}
+    means = {r[1]: csv_number(r[header.index("Rata-rata Capaian (%)")]) for r in body}
     summary = office.recap_grid("Ringkasan")
     top = next(n for n, r in enumerate(summary) if r and r[0] == "Kode Bagian")
     col = summary[top].index("Rata-rata Capaian (%)")
-    assert means == {r[0]: (None if r[col] in ("", None) else r[col]) for r in summary[top + 1:]
+    assert means == {r[0]: (None if r[col] in ("", None, "—") else r[col]) for r in summary[top + 1:]
                      if r and r[0]}
 
 
@@ -176,7 +185,7 @@ def test_csv_neutralises_every_formula_start(tmp_path):
     rows = list(csv.reader((tmp_path / "t.csv").open(encoding="utf-8-sig", newline="")))
     body = [r for r in rows if len(r) == 3 and r[0].isdigit()]
     assert [r[1] for r in body] == ["'" + v for v in starts]
-    assert {r[2] for r in body} == {"-2,5"}  # a negative number is no formula: untouched
+    assert {r[2] for r in body} == {"-2.5"}  # a negative number is no formula: untouched
     write_xlsx(report, tmp_path / "t.xlsx")
     cells = {c.value: c for row in load_workbook(tmp_path / "t.xlsx").active.iter_rows()
              for c in row}

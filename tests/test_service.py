@@ -257,3 +257,40 @@ def test_fortnight_on_the_google_fake_in_process(tmp_path):
     rewritten = [now for now, wrote, _ in log if wrote]
     assert day(5, 7) not in rewritten and day(8, 9) not in rewritten
     assert day(2, 10) in rewritten and day(5, 20) in rewritten
+
+
+def test_a_timer_run_is_stale_only_after_two_missed_runs_and_status_says_how_it_runs(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    env.run("watch", "--once", "--every", "5m")  # at NOW, 7 Oct 10:00, by a timer
+    beat = read_heartbeat(heartbeat_path(env.config, env.config_path.parent))
+    assert beat is not None and beat.mode == "timer" and beat.interval == 300
+    assert beat.next_cycle == "2026-10-07T10:05:00"
+    text = " ".join(env.run("status").output.split())
+    assert "oleh penjadwal (timer), setiap 5 menit" in text and "tanpa kabar" not in text
+    at = datetime(2026, 10, 7, 10, 0)
+    for minutes, stale in ((6, False), (11, False), (13, True), (60, True)):
+        line, warn = describe(beat, at + timedelta(minutes=minutes))
+        assert warn is stale and ("penjadwal" in line) is True, (minutes, line)
+        assert ("dua kali tidak menjalankannya" in line) is stale
+
+    # the same from a service running every 5 minutes: late after two intervals too, but
+    # it names the service
+    service = Heartbeat.start("2026-TW3", 300)
+    service.last_cycle, service.next_cycle = "2026-10-07T10:00:00", "2026-10-07T10:05:00"
+    line, warn = describe(service, at + timedelta(minutes=16))
+    assert warn and "sebagai layanan" in line and "Periksa layanannya" in line
+
+    # a run by hand promises nothing: never stale
+    env.run("watch", "--once")
+    beat = read_heartbeat(heartbeat_path(env.config, env.config_path.parent))
+    assert beat is not None and beat.mode == "manual"
+    line, warn = describe(beat, at + timedelta(days=3))
+    assert not warn and "manual" in line
+
+
+def test_every_is_for_a_scheduled_once_and_says_what_it_wants(tmp_path):
+    env = LocalEnv(tmp_path, small_config_data())
+    assert "--once" in env.run("watch", "--every", "5m", code=2).output
+    out = env.run("watch", "--once", "--every", "lima", code=2).output
+    assert "5m" in out and "Kesalahan" in out

@@ -291,7 +291,7 @@ def test_distribute_carries_on_past_a_damaged_workbook_and_approve_refuses_it(en
     env.rewrite(env.data)
     out = env.run("distribute", code=4).output
     assert "bagian bagian-2" in out and env.section_ref("bagian-4")
-    out = env.run("approve", "bagian-2", code=3).output  # its one workbook: an error
+    out = env.run("approve", "bagian-2", code=4).output  # its one workbook: not usable
     assert "bagian-2" in out and "rusak" in out and "Traceback" not in out
 
 
@@ -314,7 +314,7 @@ def test_backups_are_kept_outside_and_restore_loses_nothing(env):
     assert any(p.read_bytes() == damaged for p in files.backups_of(path))  # kept too
     env.run("restore", "bagian-1", "--from", "9", code=2)
     (path.parent / f".~lock.{path.name}#").write_text("Budi,budi,PC-1,02.12.2026 09:00,;")
-    assert "Budi" in env.run("restore", "bagian-1", code=3).output  # open: not under them
+    assert "Budi" in env.run("restore", "bagian-1", code=4).output  # open: not under them
     env.run("restore", "tidak-ada", code=2)
 
 

@@ -108,4 +108,4 @@ def test_recap_json_is_unchanged_by_trends(tmp_path: Path) -> None:
     env = LocalEnv(tmp_path, small_config_data())
     env.run("distribute")
     data = json.loads(env.run("recap", "--format", "json", code=None).stdout)
-    assert set(data) == {"sections", "rows", "completeness"}
+    assert set(data) == {"sections", "office", "rows", "completeness"}

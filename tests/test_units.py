@@ -44,7 +44,10 @@ def env(request: pytest.FixtureRequest, tmp_path: Path) -> Env:
 
 def units_of(env: Env) -> dict[str, dict[str, Any]]:
     data = json.loads(env.run("recap", "--format", "json", code=None).stdout)
-    return {u["id"]: u for u in data["units"]}
+    units = {u["id"]: u for u in data["units"]}
+    # the top unit is the office: the same mean as the office's
+    assert units["setwan"]["mean_capaian"] == data["office"]["mean_capaian"]
+    return units
 
 
 def test_a_parent_counts_what_lies_below_it(env: Env) -> None:
@@ -62,8 +65,11 @@ def test_a_parent_counts_what_lies_below_it(env: Env) -> None:
     assert units["umum"]["handed_in"] == 2 and units["sidang"]["handed_in"] == 0
     assert units["setwan"]["handed_in"] == units["umum"]["handed_in"] + units["sidang"]["handed_in"]
     assert units["umum"]["filled"] == 3 and units["setwan"]["filled"] == 3
-    # the mean is over the values below (100 %, 50 %, 5/10 = 50 %), not a mean of means
-    assert units["umum"]["mean_capaian"] == pytest.approx((100 + 50 + 50) / 3, abs=0.01)
+    # the office's rule: the mean of the means of the sections below that have one
+    # (bagian-1: 100 % and 5/10 = 50 %, so 75; bagian-4: 50), never lifted by bagian-2,
+    # which has not handed in
+    assert units["umum"]["mean_capaian"] == pytest.approx((75 + 50) / 2)
+    assert units["umum"]["sections_counted"] == 2
     assert units["arsip"]["mean_capaian"] == pytest.approx(50)
     assert units["sidang"]["mean_capaian"] is None and units["sidang"]["rating"] is None
     assert sum(units["umum"]["bands"].values()) == units["umum"]["counted"] == 3

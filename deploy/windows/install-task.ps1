@@ -10,13 +10,16 @@
 # (or name a file outside the config with notify.email.password_file).
 #
 # With -RemindOnly it instead registers `sync remind` every 30 minutes during office hours
-# (for an office that does not keep a watcher running).
+# (for an office that does not keep a watcher running). With -Every 5 it registers one round
+# of the watcher (`sync watch --once --every 5m`) every 5 minutes instead of a watcher that
+# keeps running; `sync status` then warns only after two runs did not come.
 
 param(
     [Parameter(Mandatory = $true)][string]$Config,
     [string]$Exe = "C:\sheets-sync\.venv\Scripts\sheets-sync.exe",
     [string]$User = "SYSTEM",
     [int]$Interval = 60,
+    [int]$Every = 0,
     [switch]$RemindOnly
 )
 
@@ -31,6 +34,13 @@ if ($RemindOnly) {
     $trigger = New-ScheduledTaskTrigger -Daily -At 08:00
     $trigger.Repetition = (New-ScheduledTaskTrigger -Once -At 08:00 `
         -RepetitionInterval (New-TimeSpan -Minutes 30) -RepetitionDuration (New-TimeSpan -Hours 8)).Repetition
+    $limit = New-TimeSpan -Minutes 20
+} elseif ($Every -gt 0) {
+    $name = "sheets-sync pemantau"
+    $log = Join-Path $folder "sheets-sync-watch.log"
+    $arguments = "--config `"$Config`" watch --once --every $($Every)m --log-file `"$log`""
+    $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) `
+        -RepetitionInterval (New-TimeSpan -Minutes $Every)
     $limit = New-TimeSpan -Minutes 20
 } else {
     $name = "sheets-sync pemantau"

@@ -18,7 +18,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sheets_sync.cli.app import App
+from sheets_sync.cli.duration import Duration
 from sheets_sync.cli.exit_codes import EXIT_ISSUES
+from sheets_sync.cli.export_commands import CSV_LOCALE
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import (
     json_text,
@@ -68,9 +70,9 @@ def progress_bar(app: App, label: str, total: int) -> Iterator[Any]:
 @pass_app
 def init(app: App, folder: Path, force: bool) -> None:
     """Buat konfigurasi contoh (backend lokal) di FOLDER/config."""
-    from sheets_sync.cli.scaffold import write_example
+    from sheets_sync.cli.scaffold import init_time, write_example
 
-    written = write_example(folder, force=force)
+    written = write_example(folder, force=force, now=init_time())
     for path in written:
         app.console.print(f"ditulis: {path}")
     cfg = folder / "config" / "sync.yaml"
@@ -222,7 +224,7 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     warn_duplicates(app, report.duplicates)
     warn_extra_access(app, config, store)
     if fmt == "json":
-        click.echo(json_text({"summary": report.summary(),
+        click.echo(json_text({"summary": report.summary(), "untouched": report.untouched,
                               "issues": [issue_json(i) for i in report.issues]}))
     elif fmt == "csv":
         _emit(app, "csv", [issue_json(i) for i in report.issues])
@@ -236,6 +238,9 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
             + (f" Umpan balik ditulis ke {len(report.written)} lembar." if report.written else "")
             + (" (uji coba: tidak ada yang ditulis)" if dry_run else "")
         )
+        if report.untouched:
+            app.console.print("Belum diisi (lembarnya dibiarkan seperti saat dikirim): "
+                              + ", ".join(report.untouched))
         if report.not_distributed:
             app.console.print("Belum didistribusikan: " + ", ".join(report.not_distributed)
                               + " (jalankan 'sync distribute').")
@@ -280,20 +285,24 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
               help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
 @click.option("--refresh-quarters", is_flag=True,
               help="Baca ulang data triwulan sebelumnya (setelah ada koreksi di sana).")
+@CSV_LOCALE
 @pass_app
-def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> None:
+def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool,
+          csv_locale: str) -> None:
     """Perbarui rekapitulasi data kinerja (SOP langkah 5)."""
     from sheets_sync.flows.recap import recap as run
 
     config = app.config()
     if export:
-        from sheets_sync.export import export_format, export_report
+        from sheets_sync.reports import export as export_report
+        from sheets_sync.reports import export_format
 
         export_format(export)  # a wrong file name is refused before the recap is written
     result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters)
     warn_duplicates(app, result.duplicates)
     if export:
-        export_report(config, result.recap, export, app.now().date())
+        export_report(config, result.recap, "pengukuran", export_format(export), export,
+                      app.now().date(), csv_locale)
     if fmt == "json":  # {"sections": [...], "rows": [...], "completeness": {...}}
         click.echo(json_text(recap_json(result.recap)))
     elif fmt == "csv":
@@ -306,10 +315,16 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
         for s in result.recap.summaries:
             at = s.timeliness.handed_in_at if s.timeliness else None
             table.add_row(s.name, s.status, f"{s.filled}/{s.total}",
-                          "-" if s.mean_capaian is None else f"{format_number(s.mean_capaian)}%",
-                          s.rating, str(s.errors), at.strftime("%d-%m-%Y %H:%M") if at else "-",
+                          "—" if s.mean_capaian is None else f"{format_number(s.mean_capaian)}%",
+                          s.rating or f"— {s.no_mean_reason}".strip(), str(s.errors),
+                          at.strftime("%d-%m-%Y %H:%M") if at else "-",
                           f"[red]{glossary.YES}[/red]" if s.late else glossary.NO)
         app.console.print(table)
+        o = result.recap.office
+        if o.get("mean_capaian") is not None:  # the office's, and what it covers
+            app.console.print(f"Rata-rata capaian kantor: {format_number(o['mean_capaian'])}% "
+                              f"({o['rating']}), mencakup {o['sections_counted']} dari "
+                              f"{o['sections_total']} bagian.")
         print_completeness(app, result.recap.completeness)
         app.console.print(("Rekap dibuat: " if result.created else "Rekap diperbarui: ")
                           + result.ref.url
@@ -326,12 +341,16 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool) -> No
 @click.option("--interval", type=click.FloatRange(min=5), default=60, show_default=True,
               help="Detik di antara pemeriksaan.")
 @click.option("--once", is_flag=True, help="Satu putaran saja, lalu berhenti.")
+@click.option("--every", type=Duration(), default=None, metavar="LAMA",
+              help="Dengan --once dari penjadwal (systemd timer, Task Scheduler, cron): "
+                   "seberapa sering penjadwal menjalankannya, mis. 5m, 1h, 300 (detik). "
+                   "'sync status' baru memperingatkan setelah dua kali tidak berjalan.")
 @click.option("--log-file", type=click.Path(path_type=Path),
               help="Berkas log (bergilir); bawaan: sheets-sync-watch.log di samping detak.")
 @click.option("--heartbeat", type=click.Path(path_type=Path),
               help="Berkas detak yang dibaca 'sync status' (bawaan: di folder kerja).")
 @pass_app
-def watch(app: App, interval: float, once: bool, log_file: Path | None,
+def watch(app: App, interval: float, once: bool, every: float | None, log_file: Path | None,
           heartbeat: Path | None) -> None:
     """Pantau perubahan terus-menerus: periksa yang berubah, perbarui rekap, kirim pengingat.
     Ctrl+C (atau SIGTERM) berhenti dengan rapi di antara putaran."""
@@ -343,7 +362,11 @@ def watch(app: App, interval: float, once: bool, log_file: Path | None,
     # once at the start: the watcher's cycles stay one listing call each
     warn_duplicates(app, duplicate_notes(config, store,
                                          index_files(config, store.find(config.period.code))))
-    run_watch(app, interval=interval, once=once, log_file=log_file, heartbeat=heartbeat)
+    if once and every is None and click.get_current_context().get_parameter_source(
+            "interval") is not click.core.ParameterSource.DEFAULT:
+        every = interval  # `--once --interval 300` from cron, as written before --every
+    run_watch(app, interval=interval, once=once, every=every, log_file=log_file,
+              heartbeat=heartbeat)
 
 
 # --------------------------------------------------------------------------- demo

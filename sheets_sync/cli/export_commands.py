@@ -1,4 +1,5 @@
-"""`sync export REPORT --format pdf|xlsx|csv [--output FILE]`: the formal reports."""
+"""`sync export REPORT --format pdf|xlsx|csv [--output FILE] [--csv-locale intl|id]`: the
+formal reports (made in `sheets_sync.reports`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import click
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app
-from sheets_sync.reports import FORMATS, REPORTS
+from sheets_sync.domain.os_words import why
+from sheets_sync.reports import CSV_LOCALES, FORMATS, REPORTS
+
+CSV_LOCALE = click.option(
+    "--csv-locale", "csv_locale", type=click.Choice(list(CSV_LOCALES)), default="intl",
+    show_default=True,
+    help="CSV: intl = koma pemisah kolom, titik desimal (dibaca semua program); id = titik "
+         "koma pemisah kolom, koma desimal (Excel berbahasa Indonesia).")
 
 
 def _choices() -> str:
@@ -22,11 +30,14 @@ def _choices() -> str:
               help="Bentuk berkas (bawaan: dari akhiran --output, atau pdf).")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Berkas tujuan (bawaan: mis. pengukuran-kinerja-2026-TW3.pdf di folder ini).")
+@CSV_LOCALE
 @pass_app
-def export_command(app: App, report: str, fmt: str | None, output: Path | None) -> None:
+def export_command(app: App, report: str, fmt: str | None, output: Path | None,
+                   csv_locale: str) -> None:
     """Laporan resmi: pengukuran (Pengukuran Kinerja), renja (Evaluasi Renja per triwulan)
     atau rekap (ringkasan per bagian), dengan kop, tanggal dan blok tanda tangan."""
-    from sheets_sync.flows.export import current_recap, default_name, export
+    from sheets_sync.reports import default_name, export
+    from sheets_sync.reports.source import current_recap
 
     suffix = output.suffix.lower().lstrip(".") if output else ""
     if suffix and suffix not in FORMATS:  # as `recap --export`: never laporan.docx.pdf
@@ -45,8 +56,8 @@ def export_command(app: App, report: str, fmt: str | None, output: Path | None) 
     with app.err.status("Membaca data periode ini ..."):
         data = current_recap(config, app.store(), now)
     try:
-        export(config, data, report, fmt, path, now)
+        export(config, data, report, fmt, path, now.date(), csv_locale)
     except OSError as exc:
-        raise click.UsageError(f"{path} tidak dapat ditulis ({exc.strerror or exc}); "
+        raise click.UsageError(f"{path} tidak dapat ditulis ({why(exc)}); "
                                "tutup berkas itu bila sedang dibuka, atau pilih --output lain.") from None
     app.console.print(f"Laporan disimpan: {path.resolve()}")

@@ -16,7 +16,7 @@ from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_BACKEND, EXIT_SKIPPED, EXIT_USAGE
 from sheets_sync.domain.errors import ConfigError, UsageProblem
 from sheets_sync.flows.guard import SINGLE_WRITE_COMMANDS, WRITING_COMMANDS
-from sheets_sync.ports import BackendError
+from sheets_sync.ports import BackendError, FilesSkipped
 
 LONG_RUNNING = {"watch"}  # runs for days as a service
 
@@ -56,6 +56,9 @@ class _Group(click.Group):
             _fail(ctx, "Konfigurasi bermasalah", exc.message, EXIT_USAGE)
         except UsageProblem as exc:
             _fail(ctx, "Perintah tidak dapat dijalankan", exc.message, EXIT_USAGE)
+        except FilesSkipped as exc:  # the one workbook the command needed could not be used
+            _fail(ctx, "Berkas tidak dapat dipakai", "; ".join(exc.skipped.values()) + ".",
+                  EXIT_SKIPPED)
         except BackendError as exc:
             message = exc.message + (f"\nApa yang perlu dilakukan: {exc.hint}" if exc.hint else "")
             _fail(ctx, "Tidak dapat mengakses penyimpanan", message, EXIT_BACKEND)

@@ -3,6 +3,9 @@ Scheduler where a long-running watcher is not wanted); `--dry-run` only shows th
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 import click
 from rich.table import Table
 
@@ -11,7 +14,12 @@ from sheets_sync.cli.exit_codes import EXIT_BACKEND
 from sheets_sync.cli.main import main, pass_app
 from sheets_sync.cli.render import json_text
 from sheets_sync.domain.calendar import format_datetime_id
-from sheets_sync.domain.reminders import may_send, next_send_time
+from sheets_sync.domain.models import Config
+from sheets_sync.domain.reminders import SectionState, due_reminders, may_send, next_send_time
+from sheets_sync.settings.notify import Channel
+
+if TYPE_CHECKING:
+    from sheets_sync.notify.send import Outcome
 
 AUDIENCE_ID = {"bagian": "bagian", "pep": "PEP", "pimpinan": "pimpinan"}
 
@@ -28,10 +36,21 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
     from sheets_sync.notify.send import Notifier, make_senders, period_lock, section_states
 
     config, store, now = app.config(), app.store(), app.now()
-    if not config.notify.enabled:
-        app.console.print("Pengingat belum diaktifkan: atur 'notify:' di konfigurasi "
-                          "(lihat README, 'Berjalan sebagai layanan').")
-        return
+    sending_off = not config.notify.enabled
+    if sending_off:
+        text = ("Pengiriman pengingat mati (notify.enabled: false): "
+                + ("berikut pratinjau siapa yang akan diberi tahu bila dinyalakan; tidak ada "
+                   "yang dikirim." if dry_run else "tidak ada yang dikirim. Lihat dulu siapa "
+                   "yang akan diberi tahu dengan 'sync remind --dry-run', lalu atur 'notify:' "
+                   "(lihat README, 'Pengingat')."))
+        if fmt == "json":
+            click.echo(text, err=True)
+        else:
+            app.console.print(text)
+        if not dry_run:
+            if fmt == "json":
+                click.echo("[]")
+            return
     if not may_send(config, now):
         at = next_send_time(config, now)
         notice = (f"Sekarang ({format_datetime_id(now)}) di luar jam kerja atau hari libur: "
@@ -53,9 +72,12 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
         from sheets_sync.flows.recap import recap
 
         found.recap = recap(config, store, now, collected=found).ref  # the sent-log lives there
-    notifier = Notifier(config, make_senders(config, app.base_dir),
-                        lock=period_lock(store, config.period.code))
-    outcomes = notifier.run(store, lambda: found.recap, now, states, dry_run=dry_run)
+    if sending_off:
+        outcomes = preview_when_off(config, now, states, found.recap.url if found.recap else "-")
+    else:
+        notifier = Notifier(config, make_senders(config, app.base_dir),
+                            lock=period_lock(store, config.period.code))
+        outcomes = notifier.run(store, lambda: found.recap, now, states, dry_run=dry_run)
     rows = [{"key": o.reminder.key, "kind": o.reminder.kind.value,
              "audience": o.reminder.audience, "section": o.reminder.section,
              "recipients": list(o.reminder.recipients), "channel": o.channel,
@@ -78,3 +100,27 @@ def remind(app: App, dry_run: bool, fmt: str) -> None:
         app.console.print(table)
     if any(o.state == "gagal" for o in outcomes):
         raise SystemExit(EXIT_BACKEND)
+
+
+OFF = "tidak dikirim: pengiriman mati"
+
+
+def preview_when_off(config: Config, now: datetime, states: dict[str, SectionState],
+                     recap_url: str) -> list[Outcome]:
+    """Who would be reminded, and on which channel, if `notify.enabled` were true: the same
+    rules (`due_reminders`), so the preview is what turning it on will send."""
+    from sheets_sync.notify.send import Outcome
+
+    on = config.model_copy(update={"notify": config.notify.model_copy(update={"enabled": True})})
+    out = []
+    for r in due_reminders(on, now, states, recap_url, preview=True):
+        channels = on.notify.channels_for(r.kind)
+        if not channels and r.kind in on.notify.kinds:
+            continue  # switched off on purpose in notify.kinds
+        if not channels:
+            out.append(Outcome(r, "-", OFF, "belum ada saluran: atur notify.email atau "
+                                            "notify.webhook"))
+        for ch in channels:
+            lacking = ch is Channel.email and not r.recipients
+            out.append(Outcome(r, ch.value, OFF, "tanpa alamat e-mail" if lacking else ""))
+    return out

@@ -1,8 +1,8 @@
 """The confirmation loop of SOP step 4: `sync confirm`, `sync approve`, `sync reopen`.
 
-Plain messages; exit codes per the CLI contract: 0 done (or nothing to do), 1 the section
+Plain messages; exit codes per the README table: 0 done (or nothing to do), 1 the section
 still has open issues (approve refused), 2 a usage mistake (unknown section or issue, missing
-note), 3 backend or access error (raised by the store, mapped by the command group).
+note, a step that does not fit the state), 3 backend or access error, 4 its workbook unusable.
 """
 
 from __future__ import annotations

@@ -7,20 +7,36 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
+import click
+
 from sheets_sync.cli.app import App
 from sheets_sync.domain import glossary
 from sheets_sync.domain.models import Severity
 from sheets_sync.flows.watch import CycleResult
 from sheets_sync.notify.send import Notifier, Outcome, make_senders, period_lock
 from sheets_sync.service.clock import clock_from_env
-from sheets_sync.service.heartbeat import describe, heartbeat_path, read_heartbeat
+from sheets_sync.service.heartbeat import (
+    MANUAL,
+    SERVICE,
+    TIMER,
+    describe,
+    heartbeat_path,
+    read_heartbeat,
+)
 from sheets_sync.service.runner import Service, setup_logging
 
 LOG_NAME = "sheets-sync-watch.log"
 
 
 def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
-              heartbeat: Path | None) -> None:
+              heartbeat: Path | None, every: float | None = None) -> None:
+    """`every`: with `once`, how often a scheduler starts it (its heartbeat promises the
+    next run then, so `sync status` does not call a timer's watcher stale)."""
+    if every is not None and not once:
+        raise click.UsageError("--every hanya untuk --once yang dijalankan penjadwal; "
+                               "pemantau yang terus berjalan memakai --interval.")
+    mode = SERVICE if not once else TIMER if every else MANUAL
+    interval = every or interval
     config, store = app.config(), app.store()
     beat_path = heartbeat or heartbeat_path(config, app.base_dir)
     handler = setup_logging(log_file or beat_path.parent / LOG_NAME)
@@ -54,7 +70,7 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
         app.err.print(f"[yellow]{now:%d-%m %H:%M:%S} putaran gagal:[/yellow] {message} "
                       f"Dicoba lagi dalam {delay:g} detik.")
 
-    service = Service(config, store, clock, interval, beat_path, notifier,
+    service = Service(config, store, clock, interval, beat_path, notifier, mode,
                       on_cycle=report, on_error=failed, on_idle=app.let_go)
     try:
         service.run(once=once)

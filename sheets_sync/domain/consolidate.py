@@ -14,10 +14,12 @@ from typing import Any
 
 from sheets_sync.domain import capaian as cap
 from sheets_sync.domain import glossary
+from sheets_sync.domain import presentation as look
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value
+from sheets_sync.domain.patch import CellRange, Chart, Format, Link, SheetPatch, Value
 from sheets_sync.domain.period import Period
 from sheets_sync.domain.recap import SHEET_INDICATORS, SHEET_SUMMARY
+from sheets_sync.domain.recap_layout import band_rule
 from sheets_sync.domain.tables import cell, rows_below_header
 from sheets_sync.domain.trends import MISSING, TREND_CACHE, from_cache, window
 from sheets_sync.domain.units import SHEET_UNITS
@@ -130,7 +132,19 @@ def _opd_sheet(config: Config, sources: list[SourceFigures]) -> SheetPatch:
                         cap.rate(mean, config.rating), "",
                         *[sum(s.bands.get(b, 0) for s in read) for b in bands]])
     sp.formats.append((CellRange(row, 1, row, len(OPD_HEADERS) + len(bands)), Format(bold=True)))
-    sp.column_widths = {1: 300, 2: 200, 11: 320, **{c: 90 for c in range(3, 11)}}
+    sp.column_widths = {1: 300, 2: 200, 11: 90, **{c: 90 for c in range(3, 11)},
+                        **{c: 80 for c in range(12, 12 + len(bands))}}
+    sp.row_heights[1] = 48
+    sp.formats.append((CellRange(2, 3, row, 8), Format(number_format=look.WHOLE)))
+    sp.formats.append((CellRange(2, 9, row, 9), Format(number_format=look.PERCENT,
+                                                       align="right")))
+    sp.band_rules.append(band_rule(config, CellRange(2, 9, row, 9)))
+    for r, s in enumerate(sources, start=2):  # the link as a short label, as in the recap
+        if s.url:
+            del sp.values[(r, 11)]
+            sp.links[(r, 11)] = Link(s.url, "Buka")
+    sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=1,
+                                    footer=f"{SHEET_OPD} — {config.period.label}")
     if sources:
         sp.charts.append(Chart(
             title="Rata-rata capaian (%) per OPD", categories=CellRange(1, 1, row - 1, 1),

@@ -32,11 +32,15 @@ from sheets_sync.domain.worksheet import (
     VALIDATION_HEADERS,
     SectionSheet,
 )
+from sheets_sync.domain.worksheet_look import validation_rows_look
 
 SEVERITY_LABELS = SEVERITY  # one word per severity, on screen and in the sheet
 _RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 NOTE_LIMIT = 2000
 NO_ISSUES = "Tidak ada temuan: isian sudah sesuai aturan pemeriksaan."
+# An untouched sheet has nothing to check: "no findings" would say more than is known.
+NOT_FILLED = ("Belum diisi: belum ada Realisasi, Keterangan, Bukti Dukung atau Realisasi "
+              "Anggaran yang diketik. Isi lembar Kertas Kerja, lalu ubah Status menjadi Selesai.")
 _WIDTHS = (40, 90, 60, 90, 150, 420, 360, 220)
 
 
@@ -60,10 +64,19 @@ def _ordered(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.confirmed, _RANK[i.severity], i.row or 0))
 
 
-def validation_rows(issues: list[Issue]) -> list[list[Value]]:
-    """The Validasi sheet's rows after the header."""
+def untouched(config: Config, sheet: SectionSheet) -> bool:
+    """Nobody has worked on the sheet: status still the distributed one and no input cell
+    holds anything."""
+    if sheet.status != config.labels.status_empty:
+        return False
+    return not any(str(r.cells.get(k) if r.cells.get(k) is not None else "").strip()
+                   for r in sheet.rows for k in INPUT_COLUMNS)
+
+
+def validation_rows(issues: list[Issue], *, blank: bool = False) -> list[list[Value]]:
+    """The Validasi sheet's rows after the header (`blank`: the sheet is untouched)."""
     if not issues:
-        return [["", "", "", "", "", NO_ISSUES, "", ""]]
+        return [["", "", "", "", "", NOT_FILLED if blank else NO_ISSUES, "", ""]]
     return [[n, SEVERITY_LABELS[i.severity], i.cell or "-", i.indicator or "-",
              i.column or "-", i.message, i.suggestion, issue_state(i)]
             for n, i in enumerate(_ordered(issues), start=1)]
@@ -121,7 +134,7 @@ def _plan(config: Config, sheet: SectionSheet, issues: list[Issue]) -> dict[str,
     notes = {cell: _note(sorted(found, key=lambda i: _RANK[i.severity]))
              for cell, found in marks.items()}
     return {
-        "rows": validation_rows(issues),
+        "rows": validation_rows(issues, blank=untouched(config, sheet)),
         "highlights": sorted([[r, c, s] for (r, c), s in highlights.items()]),
         "notes": sorted([[r, c, t] for (r, c), t in notes.items()]),
         "outside": sorted([[r, c] for (r, c) in marks if c not in input_cols]),
@@ -150,7 +163,8 @@ def feedback_changed(config: Config, sheet: SectionSheet, issues: list[Issue],
     if status is not None and sheet.status != status:
         return True
     if validation_grid is not None:
-        want = [list(VALIDATION_HEADERS), *validation_rows(issues)]
+        want = [list(VALIDATION_HEADERS),
+                *validation_rows(issues, blank=untouched(config, sheet))]
         return _rows_text(want) != _rows_text(validation_grid)
     return False
 
@@ -189,6 +203,7 @@ def feedback_patch(config: Config, sheet: SectionSheet, issues: list[Issue]) -> 
             validation.formats.append((CellRange.cell(n, 2),
                                        Format(fill=ISSUE_FILLS[issue.severity.value])))
     validation.column_widths = {c: w for c, w in enumerate(_WIDTHS[:width], start=1)}
+    validation_rows_look(validation, config, plan["rows"], _WIDTHS[:width])
 
     ws = SheetPatch(labels.sheet_worksheet)
     bounds = _table_bounds(sheet)

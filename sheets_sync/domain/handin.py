@@ -68,11 +68,13 @@ def last_editor(sheet: SectionSheet, identity: str | None) -> str | None:
 def last_edit_time(sheet: SectionSheet, identity: str | None,
                    modified: datetime | None) -> datetime | None:
     """When the section last changed its workbook (office time): the file's modified time
-    when a person saved it last, else the time recorded with the editor before our save."""
+    when a person saved it last, else the time recorded with the editor before our save;
+    None when only the service has written it (distributed, nobody has touched it since)."""
     if sheet.modified_by and same_person(sheet.modified_by, identity):
         record = sheet.meta.extra.get(EDITOR_KEY)
         if isinstance(record, dict) and (at := _time(record.get("at"))) is not None:
             return at
+        return None
     return modified
 
 

@@ -15,8 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from sheets_sync.domain.averages import RekapSettings
 from sheets_sync.domain.issues import Issue, Severity
 from sheets_sync.domain.labels import Labels
+from sheets_sync.domain.numbers import LIMIT, TOO_LARGE
 from sheets_sync.domain.period import MONTHS_ID, Period, PeriodKind
 from sheets_sync.domain.rules.spec import RuleList
 from sheets_sync.domain.sop_settings import Opening, Sop, SopDurations
@@ -186,9 +188,13 @@ class Indicator(Strict):
     def yearly_target(self) -> float | None:
         return self.annual_target if self.annual_target is not None else self.target
 
-    @field_validator("target", "target_min", "target_max", "budget")
+    @field_validator("target", "target_min", "target_max", "budget", "target_tw1", "target_tw2",
+                     "target_tw3", "target_tw4")
     @classmethod
     def _not_negative(cls, v: float | None) -> float | None:
+        if v is not None and not abs(v) < LIMIT:  # 1e308 would fail in every report
+            raise ValueError(f"angka terlalu besar (tertulis {v:g}): {TOO_LARGE}; tulis "
+                             "target atau pagu yang sebenarnya")
         if v is not None and v < 0:
             raise ValueError(f"tidak boleh negatif (tertulis {_num(v)}); untuk indikator yang "
                              "makin kecil makin baik tulis target positif dan polaritas 'negatif'")
@@ -328,6 +334,8 @@ class Config(Strict):
     # the cumulative and outlier rules before sheets-sync has recaps of its own.
     history_file: str | None = None
     rating: RatingScheme = Field(default_factory=RatingScheme)
+    # How the recap summarises: the cap on a capaian inside any mean (domain.averages).
+    rekap: RekapSettings = Field(default_factory=RekapSettings)
     sop: Sop = Field(default_factory=Sop)
     labels: Labels = Field(default_factory=Labels)
     # Validation rules as data (see sheets_sync.domain.rules); None = the built-in default set.

@@ -67,6 +67,13 @@ class CurrencyValue(float):
         return (CurrencyValue, (float(self),))
 
 
+# Excel and Sheets keep 15 significant digits: a value of 10^15 or more is no figure anyone
+# measured (a stray 1e308), and printing it would fill a page. It is refused, not shown.
+LIMIT = 1e15
+TOO_LARGE = ("lebih besar dari 15 digit (1.000.000.000.000.000): bukan angka kinerja yang "
+             "sebenarnya")
+
+
 @dataclass(frozen=True)
 class ParsedNumber:
     value: float | None
@@ -74,6 +81,7 @@ class ParsedNumber:
     currency: bool = False  # the text carried Rp / IDR or `,-` (or the cell a money format)
     ambiguous: bool = False  # could be read two ways; value is None then
     error: str = ""  # why it is not a number (Indonesian), empty when it is one
+    too_large: bool = False  # beyond LIMIT: refused
 
     @property
     def ok(self) -> bool:
@@ -93,6 +101,8 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
             return ParsedNumber(None, error="bukan angka yang sah")
+        if abs(raw) >= LIMIT:
+            return ParsedNumber(None, error=TOO_LARGE, too_large=True)
         return ParsedNumber(float(raw), percent=isinstance(raw, PercentValue),
                             currency=isinstance(raw, CurrencyValue))
     if not isinstance(raw, str):
@@ -112,6 +122,8 @@ def parse_number(raw: object, *, percent_unit: bool = False) -> ParsedNumber:
         return ParsedNumber(None, error="bukan angka")
 
     def done(v: float) -> ParsedNumber:
+        if v >= LIMIT:
+            return ParsedNumber(None, percent=percent, error=TOO_LARGE, too_large=True)
         return ParsedNumber(-v if negative else v, percent=percent, currency=currency)
 
     if text.isdigit():
@@ -176,5 +188,7 @@ def format_number(value: float | None, decimals: int = 2) -> str:
     """Indonesian display: 1234.5 -> '1.234,5'. Trailing zeros dropped."""
     if value is None:
         return ""
+    if not math.isfinite(value) or abs(value) >= LIMIT:  # never 309 digits in a message
+        return f"{value:.6g}".replace(".", ",")
     text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -10,8 +10,12 @@ Coordinates are 1-based (row, column), as a person reads a sheet.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from sheets_sync.domain.presentation import PageSetup
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,65 @@ class Chart:
     """A bar chart of one data column against a category column, rows top..bottom.
 
     Google: an addChart request (existing charts on the sheet are replaced); local: an
-    openpyxl BarChart."""
+    openpyxl BarChart. `target`, when given, is a second column of the same rows drawn as a
+    line over the bars (e.g. 100 % in every row: the target line)."""
 
     title: str
     categories: CellRange  # one column
     series: CellRange  # one column, same rows; its first row is the series name
     anchor: tuple[int, int]  # (row, col) of the chart's top-left corner
     kind: Literal["bar", "line"] = "bar"  # line: a value over periods (Tren)
+    target: CellRange | None = None
+
+
+# A chart's size, the same on every backend: small enough to fit a landscape page (the
+# renderers start a new page at its anchor, so it never straddles a page break).
+CHART_WIDTH_PX = 760
+CHART_HEIGHT_PX = 360
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink shown as a short label ("Buka") instead of the long address."""
+
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PdfLink:
+    """Where a backend without print settings (Google) offers a ready PDF export of sheet
+    `sheet`, following that sheet's `page_setup`. Backends that print (xlsx) leave it empty."""
+
+    sheet: str
+    label: str
+
+
+@dataclass(frozen=True)
+class BandColor:
+    min: float  # inclusive lower bound; -inf for the lowest band
+    fill: str  # "#RRGGBB"
+    font: str
+
+
+@dataclass(frozen=True)
+class BandRule:
+    """Conditional formatting: a number in `range` takes the colours of the band it falls in,
+    recomputed by the spreadsheet as the value changes. `bands` highest first (the config's
+    rating order); text and empty cells stay uncoloured."""
+
+    range: CellRange
+    bands: tuple[BandColor, ...]
+
+    def bounds(self) -> list[tuple[BandColor, float | None, float | None]]:
+        """(band, lower bound inclusive or None, upper bound exclusive or None)."""
+        out = []
+        upper: float | None = None
+        for band in self.bands:
+            lower = band.min if math.isfinite(band.min) else None
+            out.append((band, lower, upper))
+            upper = lower
+        return out
 
 
 @dataclass
@@ -130,6 +186,23 @@ class SheetPatch:
     # Row -> outline level (1..7): rows a reader folds under the row above them (a unit's
     # lines under the unit). Google: row groups; xlsx: outline levels. Replaces the sheet's.
     row_outline: dict[int, int] = field(default_factory=dict)
+    # --- presentation (what a person opening or printing the sheet sees)
+    frozen_cols: int | None = None
+    row_heights: dict[int, int] = field(default_factory=dict)  # in pixels
+    merges: list[CellRange] = field(default_factory=list)
+    links: dict[tuple[int, int], Link] = field(default_factory=dict)  # label written as value
+    pdf_links: dict[tuple[int, int], PdfLink] = field(default_factory=dict)
+    filter: CellRange | None = None  # a basic filter over a table (header row included)
+    band_rules: list[BandRule] = field(default_factory=list)  # replace the sheet's rules
+    page_setup: PageSetup | None = None
+    page_breaks: list[int] = field(default_factory=list)  # a new printed page starts at row
+
+    @property
+    def presents(self) -> bool:
+        """Whether the patch uses the presentation features beyond values and formats."""
+        return bool(self.frozen_cols is not None or self.row_heights or self.merges
+                    or self.links or self.pdf_links or self.filter or self.band_rules
+                    or self.page_setup or self.page_breaks or self.row_outline)
 
     def put_row(self, row: int, col: int, cells: list[Value]) -> None:
         for offset, v in enumerate(cells):
@@ -144,6 +217,10 @@ class SheetPatch:
 class WorkbookPatch:
     sheets: list[SheetPatch] = field(default_factory=list)
     delete_sheets: list[str] = field(default_factory=list)  # e.g. the default "Sheet1"
+    # The spreadsheet's locale where the backend keeps one (Google), e.g. "id_ID": how the
+    # number formats show separators. Only for workbooks people read, not ones they type in
+    # (the locale also changes how typed text becomes numbers).
+    locale: str | None = None
 
     def sheet(self, title: str) -> SheetPatch:
         for s in self.sheets:

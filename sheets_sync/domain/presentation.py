@@ -92,3 +92,40 @@ class PageSetup:
     repeat_rows: int = 0  # header rows printed on every page (rows 1..n)
     margins_cm: float = 1.5
     footer: str = ""  # left footer text, e.g. "Periode 2026-TW3"; page numbers on the right
+    repeat_from: int = 1  # the first repeated row: rows repeat_from..repeat_rows repeat
+    # every footer: `footer` on the left, the print date in the middle, "Halaman n dari m"
+    # on the right (the renderers add those two)
+
+
+PAGE_FOOTER_PAGE = "Halaman &P dari &N"  # Excel/LibreOffice header-footer codes
+PAGE_FOOTER_DATE = "Dicetak &D"
+
+
+def page_setup(paper: str, *, repeat_rows: int = 0, repeat_from: int = 1, footer: str = "",
+               landscape: bool = True) -> PageSetup:
+    """The office's print setup for a sheet; `paper` is the config's `reports.paper`."""
+    return PageSetup(paper="F4" if paper == "F4" else "A4", landscape=landscape,
+                     repeat_rows=repeat_rows, repeat_from=repeat_from, footer=footer)
+
+
+# --------------------------------------------------------------------------- row heights
+
+LINE_PX = 20  # one line of 11 pt text (15 pt)
+CHAR_PX = 7.0  # an average character of 11 pt Calibri/Carlito, a little generous
+PAD_PX = 10  # cell padding left and right
+
+
+def lines_needed(text: str, width_px: int) -> int:
+    """How many lines `text` wraps to in a column `width_px` wide (an estimate that errs on
+    the tall side, so nothing is cut in any viewer)."""
+    per_line = max(1, int((width_px - PAD_PX) / CHAR_PX))
+    total = 0
+    for paragraph in str(text).split("\n"):
+        total += max(1, -(-len(paragraph) // per_line))
+    return total
+
+
+def fitted_height(cells: list[tuple[str, int]], minimum_lines: int = 1) -> int:
+    """A row height in pixels that shows every (text, column width) of the row whole."""
+    lines = max([minimum_lines, *(lines_needed(t, w) for t, w in cells if t)])
+    return lines * LINE_PX + 4

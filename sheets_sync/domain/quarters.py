@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sheets_sync.domain import capaian as cap
-from sheets_sync.domain.models import Aggregation, Indicator, Period, PeriodKind, Polarity
+from sheets_sync.domain.models import (
+    Aggregation,
+    Indicator,
+    Period,
+    PeriodKind,
+    Polarity,
+    RatingScheme,
+)
 from sheets_sync.domain.rules.history import History
 
 if TYPE_CHECKING:
@@ -172,6 +179,21 @@ def figures(ind: Indicator, period: Period, current: float | None, current_budge
         out.budget_ytd = round(sum(b for b in budgets if b is not None), 2)
         out.budget_capaian = round(out.budget_ytd / ind.budget * 100, 2)
     return out
+
+
+def ytd_rating(fig: QuarterFigures | None, scheme: RatingScheme) -> str:
+    """The predikat of the year to date (its capaian in the config's bands), or
+    `tidak dapat dihitung` when there is no year-to-date capaian."""
+    if fig is None or fig.ytd_capaian is None:
+        return cap.NOT_COMPUTABLE
+    return cap.rate(fig.ytd_capaian, scheme)
+
+
+def mean_ytd_capaian(figs: Iterable[QuarterFigures | None]) -> float | None:
+    """The mean year-to-date capaian over the indicators that have one (form E.81's
+    "rata-rata capaian kinerja"), None when none has."""
+    values = [f.ytd_capaian for f in figs if f is not None and f.ytd_capaian is not None]
+    return round(sum(values) / len(values), 2) if values else None
 
 
 def _number(value: object) -> float | None:

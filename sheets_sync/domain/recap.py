@@ -1,8 +1,8 @@
 """The consolidated recap (SOP step 5), computed from what the sections typed. Pure.
 
 `build_recap` turns parsed section sheets + validation issues into rows and summaries;
-`recap_patch` lays them out as the recap workbook (Ringkasan, Rekap Indikator, Validasi,
-Jadwal SOP, Audit). Capaian is always computed here from realisasi and the *configured*
+`recap_layout.recap_patch` lays them out as the recap workbook (Ringkasan, Rekap Indikator,
+Validasi, Jadwal SOP, Audit). Capaian is always computed here from realisasi and the *configured*
 target; the sheet's own formula is never trusted.
 
 Which values count (`counting`): a capaian enters a section's average and gets a predikat only
@@ -18,23 +18,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sheets_sync.domain import averages, glossary
 from sheets_sync.domain import capaian as cap
-from sheets_sync.domain import glossary
-from sheets_sync.domain.calendar import SopStep, format_datetime_id
-from sheets_sync.domain.handin import Completeness, Timeliness, completeness, judge, timeliness_json
+from sheets_sync.domain.handin import (
+    Completeness,
+    Timeliness,
+    completeness,
+    judge,
+    submitted_statuses,
+    timeliness_json,
+)
 from sheets_sync.domain.models import Config, Issue, Labels, Polarity, Severity
-from sheets_sync.domain.numbers import is_percent_unit, parse_number
-from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value, WorkbookPatch
-from sheets_sync.domain.quarters import QUARTER_HEADERS, QuarterFigures
-from sheets_sync.domain.review import AUDIT_HEADERS
-from sheets_sync.domain.worksheet import HEADER_FILL, SectionSheet
+from sheets_sync.domain.numbers import LIMIT, is_percent_unit, parse_number
+from sheets_sync.domain.patch import Value
+from sheets_sync.domain.quarters import QuarterFigures
+from sheets_sync.domain.worksheet import SectionSheet
 
 SHEET_SUMMARY = "Ringkasan"
 SHEET_INDICATORS = "Rekap Indikator"
 SHEET_ISSUES = "Validasi"
 SHEET_SCHEDULE = "Jadwal SOP"
 SHEET_AUDIT = "Audit"
-SHEET_AUDITED = "_audit"  # hidden: per section, the last review record already in Audit
+SHEET_AUDITED = "_audit"  # hidden: per section, the last review record in Audit; its hand-in
 RECAP_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_ISSUES, SHEET_SCHEDULE, SHEET_AUDIT)
 
 INDICATOR_HEADERS = ("Periode", "Kode Bagian", "Bagian", "Kode", "Sasaran", "Indikator Kinerja",
@@ -77,6 +82,8 @@ class RecapRow:
     counts: bool = False  # enters the section's average and has a predikat
     not_counted_reason: str = ""  # why not (Indonesian), empty when it counts
     quarters: QuarterFigures | None = None  # TW I-IV and year to date (quarterly periods)
+    capped: bool = False  # counts in its section's mean at rekap.batas_capaian, not as shown
+    cap_note: str = ""  # said so where the reason column is (the typed Keterangan is theirs)
 
     def as_row(self, period: str) -> list[Value]:
         row: list[Value] = [
@@ -84,13 +91,14 @@ class RecapRow:
             self.indicator, self.unit, self.target, self.realisasi, self.capaian,
             self.rating, self.keterangan, self.bukti, self.budget, self.budget_real,
             self.budget_capaian, self.status, "Ya" if self.counts else "Tidak",
-            self.not_counted_reason]
+            self.not_counted_reason or self.cap_note]
         return row + self.quarters.as_cells() if self.quarters else row
 
     def as_json(self) -> dict[str, Any]:
         out = {"section": self.section, "indicator": self.code, "target": self.target,
                "realisasi": self.realisasi, "capaian": self.capaian, "rating": self.rating,
-               "counts": self.counts, "not_counted_reason": self.not_counted_reason or None}
+               "counts": self.counts, "not_counted_reason": self.not_counted_reason or None,
+               "capped": self.capped, "cap_note": self.cap_note or None}
         return {**out, **self.quarters.as_json()} if self.quarters else out
 
 
@@ -112,6 +120,8 @@ class SectionSummary:
     distributed: bool
     counted: int = 0  # values in `mean_capaian`
     timeliness: Timeliness | None = None  # hand-in time, on time / late (domain.handin)
+    capped: int = 0  # values in `mean_capaian` counted at the cap (domain.averages)
+    no_mean_reason: str = ""  # why there is no mean and no predikat (Indonesian)
 
 
 def section_json(s: SectionSummary) -> dict[str, Any]:
@@ -120,8 +130,22 @@ def section_json(s: SectionSummary) -> dict[str, Any]:
               else {"handed_in_at": None, "on_time": None, "late": s.late})
     return {"section": s.section, "name": s.name, "state": s.status, "filled": s.filled,
             "total": s.total, "late": s.late, "errors": s.errors, "warnings": s.warnings,
-            "counted": s.counted, "mean_capaian": s.mean_capaian, "rating": s.rating or None,
-            **timely}
+            "counted": s.counted, "capped": s.capped, "mean_capaian": s.mean_capaian,
+            "rating": s.rating or None, "no_mean_reason": s.no_mean_reason or None, **timely}
+
+
+def office_mean(config: Config, summaries: list[SectionSummary]) -> averages.Mean:
+    """The office's mean capaian: over the sections that have a mean (handed in, something
+    counted), each already capped; `count` says how many sections it covers."""
+    return averages.mean_of((s.mean_capaian for s in summaries if s.mean_capaian is not None),
+                            config.rekap.batas_capaian)
+
+
+def office_json(config: Config, summaries: list[SectionSummary]) -> dict[str, Any]:
+    m = office_mean(config, summaries)
+    return {"mean_capaian": m.value, "rating": cap.rate(m.value, config.rating) or None,
+            "sections_counted": m.count, "sections_total": len(summaries),
+            "cap": config.rekap.batas_capaian}
 
 
 @dataclass
@@ -129,10 +153,12 @@ class Recap:
     rows: list[RecapRow] = field(default_factory=list)
     summaries: list[SectionSummary] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    office: dict[str, Any] = field(default_factory=dict)  # office_json, set by build_recap
     units: list[dict[str, Any]] = field(default_factory=list)  # the roll-up (domain.units)
 
     def as_json(self) -> dict[str, Any]:
         out = {"sections": [section_json(s) for s in self.summaries],
+               "office": self.office,
                "rows": [r.as_json() for r in self.rows],
                "completeness": self.completeness.as_json()}
         return {**out, "units": self.units} if self.units else out
@@ -179,8 +205,8 @@ def typed_value(raw: Any, *, percent_unit: bool = False) -> Value:
     as typed otherwise."""
     if raw is None or isinstance(raw, bool):
         return raw
-    if isinstance(raw, (int, float)):
-        return raw
+    if isinstance(raw, (int, float)):  # an absurd number (1e308) is shown as typed, not used
+        return raw if abs(raw) < LIMIT else f"{raw:g}"
     text = str(raw).strip()
     if not text:
         return None
@@ -204,6 +230,8 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
     """`unreadable`: sections whose workbook exists but could not be read this run (damaged,
     open): said so, never shown as not distributed."""
     recap = Recap(issues=issues)
+    limit = config.rekap.batas_capaian
+    handed_in = submitted_statuses(config.labels)
     implausible = implausibility_rules(config)
     by_indicator: dict[tuple[str, str | None], list[Issue]] = {}
     for issue in issues:
@@ -226,8 +254,10 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
                 filled += 1
             counts, why = counting(c, by_indicator.get((section.id, ind.code), []),
                                    implausible, config.labels)
+            was_capped = False
             if counts and c.value is not None:
                 capaians.append(c.value)
+                was_capped = averages.capped(c.value, limit)[1]
             budget_real = typed_value(cells.get("budget_real"))
             budget_c = None
             if ind.budget and isinstance(budget_real, (int, float)):
@@ -241,10 +271,16 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
                 keterangan=typed_value(cells.get("keterangan")),
                 bukti=typed_value(cells.get("bukti")), budget=ind.budget,
                 budget_real=budget_real, budget_capaian=budget_c, status=status,
-                counts=counts, not_counted_reason=why,
+                counts=counts, not_counted_reason=why, capped=was_capped,
+                cap_note=averages.cap_note(limit) if was_capped and limit else "",
             ))
         mine = [i for i in issues if i.section == section.id and not i.confirmed]
-        mean = round(sum(capaians) / len(capaians), 2) if capaians else None
+        # a section that has not handed in has drafts, not figures: no mean, no predikat
+        mean = (averages.mean_of(capaians, limit) if status in handed_in
+                else averages.Mean(None, 0))
+        no_mean = ("" if mean.value is not None else
+                   f"belum diserahkan (status: {status})" if status not in handed_in
+                   else "tidak ada nilai yang dihitung")
         t = (timeliness or {}).get(section.id)
         recap.summaries.append(SectionSummary(
             section=section.id, name=section.name, head=section.head, status=status,
@@ -252,10 +288,12 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
             late=t.late if t else is_late(config, status, deadline, now),
             errors=sum(i.severity is Severity.error for i in mine),
             warnings=sum(i.severity is Severity.warning for i in mine),
-            mean_capaian=mean, rating=cap.rate(mean, config.rating),
+            mean_capaian=mean.value, rating=cap.rate(mean.value, config.rating),
             modified=sheet.modified if sheet else None, url=sheet.url if sheet else "",
-            distributed=sheet is not None, counted=len(capaians), timeliness=t,
+            distributed=sheet is not None, counted=mean.count, timeliness=t,
+            capped=mean.capped, no_mean_reason=no_mean,
         ))
+    recap.office = office_json(config, recap.summaries)
     return recap
 
 
@@ -302,103 +340,9 @@ def current_values(recap: Recap) -> dict[tuple[str, str, str], Any]:
     return out
 
 
-# --------------------------------------------------------------------------- layout
-
-
-def _header(sp: SheetPatch, row: int, headers: tuple[str, ...]) -> None:
-    sp.put_row(row, 1, list(headers))
-    sp.formats.append((CellRange(row, 1, row, len(headers)),
-                       Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True)))
-    sp.frozen_rows = row
+NO_MEAN = "—"  # no mean: nothing counts yet, or the section has not handed in
 
 
 def audited_records(grid: list[list[Any]] | None) -> dict[str, str]:
     """Section -> last review record already audited, from the hidden `_audit` sheet."""
     return {str(r[0]): str(r[1]) for r in (grid or []) if len(r) >= 2 and r[0] and r[1]}
-
-
-def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: datetime,
-                audit_rows: list[list[Value]], *, with_audit_header: bool,
-                audited: dict[str, str]) -> WorkbookPatch:
-    period = config.period.code
-    summary = SheetPatch(SHEET_SUMMARY, clear=True, index=0)
-    summary.values[(1, 1)] = f"REKAPITULASI DATA KINERJA {config.period.label.upper()}"
-    summary.values[(2, 1)] = f"{config.office.name} — diperbarui {format_datetime_id(now)}"
-    summary.formats.append((CellRange(1, 1, 1, 1), Format(bold=True)))
-    s = recap.summaries
-    rates = recap.completeness
-    # handed in = first seen Selesai (the hand-in record), as DHIS2 counts it: one number
-    facts = [("Jumlah bagian", len(s)), *completeness_facts(rates),
-             ("Terlambat", sum(x.late for x in s)),
-             ("Valid / disetujui", sum(x.status in {config.labels.status_valid,
-                                                    config.labels.status_approved} for x in s)),
-             (f"{glossary.SEVERITY[Severity.error]} terbuka", sum(x.errors for x in s)),
-             ("Peringatan terbuka", sum(x.warnings for x in s))]
-    for n, (label, value) in enumerate(facts):
-        summary.put_row(3 + n, 1, [label, value])
-    top = 3 + len(facts) + 1
-    _header(summary, top, SUMMARY_HEADERS)
-    for n, x in enumerate(s):
-        row = top + 1 + n
-        summary.put_row(row, 1, [
-            x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
-            x.errors, x.warnings, x.mean_capaian, x.rating,
-            x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", x.url,
-            *timeliness_cells(x.timeliness),
-            round(x.filled / x.total * 100, 1) if x.total else None])
-        if x.late:
-            summary.formats.append((CellRange(row, 1, row, len(SUMMARY_HEADERS)),
-                                    Format(fill="#F8CBAD")))
-    if s:
-        summary.charts.append(Chart(
-            "Rata-rata capaian per bagian (%)",
-            categories=CellRange(top, 1, top + len(s), 1),  # the short section codes
-            series=CellRange(top, 10, top + len(s), 10),
-            anchor=(top + len(s) + 2, 2),
-        ))
-        # links wrap inside their column instead of running across the printed page
-        summary.formats.append((CellRange(top + 1, 13, top + len(s), 13), Format(wrap=True)))
-        filled_col = len(SUMMARY_HEADERS)  # indicators filled (%), for its chart
-        summary.charts.append(Chart(
-            "Indikator terisi per bagian (%)",
-            categories=CellRange(top, 1, top + len(s), 1),
-            series=CellRange(top, filled_col, top + len(s), filled_col),
-            anchor=(top + len(s) + 25, 2),
-        ))
-    summary.column_widths = {1: 130, 2: 230, 3: 170, 4: 120, 5: 60, 6: 80, 7: 80, 8: 55,
-                             9: 80, 10: 100, 11: 100, 12: 130, 13: 300, 14: 130, 15: 90,
-                             16: 90}
-
-    indicators = SheetPatch(SHEET_INDICATORS, clear=True, index=1)
-    quarterly = any(r.quarters for r in recap.rows)
-    _header(indicators, 1, INDICATOR_HEADERS + (QUARTER_HEADERS if quarterly else ()))
-    indicators.put_table(2, 1, [r.as_row(period) for r in recap.rows])
-    indicators.column_widths = {3: 180, 5: 220, 6: 300, 12: 220, 13: 200}
-
-    issues = SheetPatch(SHEET_ISSUES, clear=True, index=2)
-    _header(issues, 1, ISSUE_HEADERS)
-    open_issues = sorted(recap.issues, key=lambda i: (i.section, i.severity != Severity.error,
-                                                      i.row or 0))
-    issues.put_table(2, 1, [[i.section, SEVERITY_ID[i.severity], i.cell, i.indicator, i.column,
-                             i.message, i.suggestion,
-                             "Dikonfirmasi" if i.confirmed else "Terbuka"]
-                            for i in open_issues])
-    issues.column_widths = {6: 420, 7: 300}
-
-    sched = SheetPatch(SHEET_SCHEDULE, clear=True, index=3)
-    sched.values[(1, 1)] = (f"Surat Sekda: {config.opening.letter_number or '-'} tanggal "
-                            f"{config.opening.letter_date or '-'}")
-    _header(sched, 2, SCHEDULE_HEADERS)
-    for n, step in enumerate(schedule):
-        state = "-" if step.due is None else ("Lewat batas" if now > step.due else "Berjalan")
-        sched.put_row(3 + n, 1, [step.number, step.activity, step.actor, step.standard,
-                                 format_datetime_id(step.due), state])
-    sched.column_widths = {2: 380, 3: 180, 5: 260}
-
-    audit = SheetPatch(SHEET_AUDIT, index=4)
-    if with_audit_header:
-        _header(audit, 1, AUDIT_HEADERS)
-    audit.append_rows = audit_rows
-    state = SheetPatch(SHEET_AUDITED, clear=True, hidden=True, index=5)
-    state.put_table(1, 1, [[s, key] for s, key in sorted(audited.items())])
-    return WorkbookPatch(sheets=[summary, indicators, issues, sched, audit, state])

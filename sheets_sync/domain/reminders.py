@@ -74,8 +74,10 @@ def previous_working_day(cal: WorkingCalendar, day: date) -> date:
 
 
 def due_reminders(config: Config, now: datetime, sections: dict[str, SectionState],
-                  recap_url: str | None) -> list[Reminder]:
-    """Every reminder whose moment has come (sent or not), if `now` is in office hours."""
+                  recap_url: str | None, *, preview: bool = False) -> list[Reminder]:
+    """Every reminder whose moment has come (sent or not), if `now` is in office hours.
+    `preview`: also those no channel is set up for yet (`sync remind --dry-run` before
+    sending is turned on)."""
     notify = config.notify
     if not notify.enabled or not may_send(config, now):
         return []
@@ -95,7 +97,7 @@ def due_reminders(config: Config, now: datetime, sections: dict[str, SectionStat
     def add(kind: ReminderKind, audience: str, recipients: list[str], *, section: str | None = None,
             link: str = "", facts: dict[str, str] | None = None, items: tuple[str, ...] = (),
             suffix: str = "") -> None:
-        if not notify.channels_for(kind):  # switched off in notify.kinds
+        if not notify.channels_for(kind) and not preview:  # switched off in notify.kinds
             return
         key = "|".join([period, kind.value, section or "-"] + ([suffix] if suffix else []))
         out.append(Reminder(key, kind, audience, tuple(recipients), section, link,

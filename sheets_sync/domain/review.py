@@ -180,6 +180,15 @@ def approve_patch(config: Config, sheet: SectionSheet, issues: Sequence[Issue], 
                   now: datetime, note: str = "") -> WorkbookPatch:
     """Status `Disetujui` and the whole sheet locked (PEP accounts may still edit)."""
     labels = config.labels
+    # The state first: a sheet still being filled has "open findings" only because it is
+    # unfinished, and saying so would send PEP after the wrong cause.
+    if sheet.status not in (labels.status_done, labels.status_confirm, labels.status_valid):
+        raise ReviewError(
+            f"bagian {sheet.section_id} belum menyerahkan lembar kerjanya (status "
+            f"'{sheet.status or '(kosong)'}'): hanya lembar berstatus '{labels.status_done}', "
+            f"'{labels.status_confirm}' atau '{labels.status_valid}' yang dapat disetujui. "
+            f"Tunggu bagian itu mengubah Status menjadi '{labels.status_done}', lalu "
+            "jalankan 'sync validate' dan 'sync approve' lagi.")
     open_ = blocking(list(issues))
     if open_:
         listed = ", ".join(i.key for i in open_[:10]) + (" ..." if len(open_) > 10 else "")
@@ -187,11 +196,6 @@ def approve_patch(config: Config, sheet: SectionSheet, issues: Sequence[Issue], 
             f"bagian {sheet.section_id} belum dapat disetujui: masih ada {len(open_)} temuan "
             f"terbuka ({listed}). Minta bagian memperbaiki kesalahan; konfirmasi peringatan "
             "dengan 'sync confirm'.", open_)
-    if sheet.status not in (labels.status_done, labels.status_confirm, labels.status_valid):
-        raise ReviewError(
-            f"bagian {sheet.section_id} berstatus '{sheet.status or '(kosong)'}': hanya lembar "
-            f"berstatus '{labels.status_done}' atau '{labels.status_valid}' yang dapat "
-            "disetujui.")
     ws = _status_patch(config, sheet, labels.status_approved)
     ws.protection = Protection(
         editable=(), editors=tuple(config.office.pep_accounts),

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.domain import capaian as cap
+from sheets_sync.domain import presentation as look
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value
 from sheets_sync.domain.period import Period, PeriodKind
 from sheets_sync.domain.recap import Recap
+from sheets_sync.domain.recap_layout import band_rule
 from sheets_sync.domain.rules.history import History
 from sheets_sync.domain.tables import cell, rows_below_header
 from sheets_sync.domain.worksheet import HEADER_FILL
@@ -33,6 +35,7 @@ PER_YEAR = {PeriodKind.quarterly: 4, PeriodKind.monthly: 12, PeriodKind.annual: 
 MAX_CHARTS = 30  # a line chart per section up to this many sections; beyond, the office's
 CACHE_HEADERS = ("Periode", "Jenis", "Kode", "Capaian (%)", "Predikat", "Sumber")
 SOURCE_RECAP, SOURCE_FILE = "rekap", "berkas riwayat"
+POINTS = '+0.0;-0.0;0'  # a change in percentage points, signed
 
 
 @dataclass
@@ -198,6 +201,17 @@ def trend_sheet(config: Config, periods: list[Period],
                            Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True,
                                   align="center")))
     sp.column_widths = {1: 130, 2: 260, 3: 260, **{c: 95 for c in range(4, width + 1)}}
+    n = len(periods)
+    for top, bottom in ((3, 2 + len(config.sections)), (header_rows[1] + 1, row - 1)):
+        if bottom >= top:  # capaian as percentages coloured by band; changes in points
+            sp.formats.append((CellRange(top, 4, bottom, 3 + n),
+                               Format(number_format=look.PERCENT, align="right")))
+            sp.formats.append((CellRange(top, 4 + n, bottom, 5 + n),
+                               Format(number_format=POINTS, align="right")))
+            sp.band_rules.append(band_rule(config, CellRange(top, 4, bottom, 3 + n)))
+    sp.row_heights.update({r: 36 for r in header_rows})
+    sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=2,
+                                    footer=f"{SHEET_TRENDS} — {config.period.label}")
     _charts(sp, config, periods, section_values, row + 2)
     return sp
 

@@ -1,10 +1,11 @@
 """Organisation units: every recap figure rolled up the tree (Rekap Unit). Pure.
 
 A unit's figures are those of every section below it, at any depth: sections expected,
-handed in and on time, indicators filled, the mean capaian over the indicator values that
-count (the same values a section's mean uses, so a parent's mean is never a mean of means),
-its predikat, and how many values fall in each rating band. A parent's counts are the sums of
-what lies below it.
+handed in and on time, indicators filled, the values that count and how many fall in each
+rating band, and the mean capaian by the office's rule (`domain.averages`: the mean of the
+means of the sections that have one, each already capped), so the top unit's mean is the
+office's and a section that has not handed in lifts or lowers nothing. A parent's counts are
+the sums of what lies below it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_sync.domain import averages
 from sheets_sync.domain import capaian as cap
+from sheets_sync.domain import presentation as look
 from sheets_sync.domain.models import Config, Unit
 from sheets_sync.domain.patch import CellRange, Format, SheetPatch, Value
 from sheets_sync.domain.recap import Recap, RecapRow, SectionSummary
+from sheets_sync.domain.recap_layout import band_rule
 from sheets_sync.domain.unit_tree import empty_units
 from sheets_sync.domain.worksheet import HEADER_FILL
 
@@ -39,6 +43,7 @@ class UnitFigures:
     filled: int = 0
     total: int = 0
     capaians: list[float] = field(default_factory=list)  # the values that count, below
+    means: list[float] = field(default_factory=list)  # the section means below (capped)
     bands: dict[str, int] = field(default_factory=dict)  # predikat -> values in that band
     mean_capaian: float | None = None
     rating: str = ""
@@ -47,7 +52,8 @@ class UnitFigures:
         return {"id": self.id, "name": self.name, "parent": self.parent, "depth": self.depth,
                 "sections": self.sections, "handed_in": self.handed_in,
                 "on_time": self.on_time, "filled": self.filled, "total": self.total,
-                "counted": len(self.capaians), "mean_capaian": self.mean_capaian,
+                "counted": len(self.capaians), "sections_counted": len(self.means),
+                "mean_capaian": self.mean_capaian,
                 "rating": self.rating or None, "bands": self.bands}
 
 
@@ -96,7 +102,7 @@ def roll_up(config: Config, recap: Recap) -> list[UnitFigures]:
         for uid in ancestors(config, unit_of.get(s.section)):
             _add(figures[uid], s, rows_of.get(s.section, []))
     for f in figures.values():
-        f.mean_capaian = _mean(f.capaians)
+        f.mean_capaian = averages.mean_of(f.means, config.rekap.batas_capaian).value
         f.rating = cap.rate(f.mean_capaian, config.rating)
     return list(figures.values())
 
@@ -108,14 +114,12 @@ def _add(f: UnitFigures, s: SectionSummary, rows: list[RecapRow]) -> None:
         f.on_time += bool(s.timeliness.on_time)
     f.filled += s.filled
     f.total += s.total
+    if s.mean_capaian is not None:
+        f.means.append(s.mean_capaian)
     for r in rows:
         if r.counts and r.capaian is not None:
             f.capaians.append(r.capaian)
             f.bands[r.rating] = f.bands.get(r.rating, 0) + 1
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
 
 
 def empty_unit_warnings(config: Config) -> list[str]:
@@ -158,7 +162,25 @@ def units_sheet(config: Config, recap: Recap, figures: list[UnitFigures]) -> She
                                               per_band.get(sid, {}), bands))
             sp.row_outline[row] = min(f.depth + 1, 7)
             row += 1
+    _look(config, sp, row - 1, len(headers))
     return sp
+
+
+def _look(config: Config, sp: SheetPatch, bottom: int, width: int) -> None:
+    """Counts as whole numbers, the mean as a percentage coloured by its band, the band
+    columns headed in their colours, and a print setup like the recap's other sheets."""
+    sp.row_heights[1] = 48
+    if bottom >= 2:
+        sp.formats.append((CellRange(2, 2, bottom, 9), Format(number_format=look.WHOLE)))
+        sp.formats.append((CellRange(2, 10, bottom, 10),
+                           Format(number_format=look.PERCENT, align="right")))
+        sp.formats.append((CellRange(2, 12, bottom, width), Format(number_format=look.WHOLE)))
+        sp.band_rules.append(band_rule(config, CellRange(2, 10, bottom, 10)))
+    for n, style in enumerate(look.band_styles(config.rating)):
+        sp.formats.append((CellRange.cell(1, 12 + n), Format(fill=style.fill,
+                                                             font_color=style.font)))
+    sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=1,
+                                    footer=f"{SHEET_UNITS} — {config.period.label}")
 
 
 def _mean_cell(mean: float | None) -> Value:

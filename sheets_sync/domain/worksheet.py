@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sheets_sync.domain import worksheet_look as look
 from sheets_sync.domain.meta import (
     META_KEYS,
     SNAPSHOT_HEADER,
@@ -102,10 +103,11 @@ def template_patch(config: Config) -> WorkbookPatch:
     validation = SheetPatch(labels.sheet_validation, index=1)
     validation.put_row(1, 1, list(VALIDATION_HEADERS))
     validation.formats.append((CellRange(1, 1, 1, len(VALIDATION_HEADERS)), Format(bold=True)))
+    look.validation_sheet_print(validation, config)
 
-    meta = SheetPatch(labels.sheet_meta, hidden=True, index=2)
+    meta = SheetPatch(labels.sheet_meta, hidden=True, index=3)
     meta.put_row(1, 1, ["template_version", TEMPLATE_VERSION])
-    return WorkbookPatch(sheets=[ws, validation, meta])
+    return WorkbookPatch(sheets=[ws, validation, look.instructions_sheet(config, 2), meta])
 
 
 HEADER_ROW = 9  # where the generated template puts the table header; found by text on read
@@ -128,6 +130,7 @@ class Layout:
     header_row: int = 0
     columns: dict[str, int] = field(default_factory=dict)  # column key -> column number
     problems: list[str] = field(default_factory=list)
+    taken: set[tuple[int, int]] = field(default_factory=set)  # non-empty cells above the table
 
     @property
     def first_row(self) -> int:
@@ -155,6 +158,8 @@ def locate(grid: list[list[Any]], labels: Labels) -> Layout:
     stop = layout.header_row - 1 if layout.header_row else len(grid)
     for r, row in enumerate(grid[:stop], start=1):
         for c, v in enumerate(row, start=1):
+            if _norm(v):
+                layout.taken.add((r, c))
             key = wanted_header.get(_norm(v).rstrip(":").strip())
             if key and key not in layout.header_cells:
                 layout.header_cells[key] = (r, c + 1)
@@ -214,9 +219,10 @@ def prefill_patch(config: Config, section: Section, layout: Layout, deadline: st
         description="Dikunci oleh sheets-sync: isi hanya sel berwarna kuning",
     )
     if "status" in layout.header_cells:
+        # only the states a section sets; the service's own (Valid, ...) are written by it
         ws.validations.append(Validation(
             CellRange.cell(*layout.header_cells["status"]), "list",
-            options=tuple(labels.all_statuses),
+            options=tuple(labels.section_statuses),
             message=f"Pilih {', '.join(labels.section_statuses)}",
         ))
     for key in ("realisasi", "budget_real"):
@@ -230,6 +236,10 @@ def prefill_patch(config: Config, section: Section, layout: Layout, deadline: st
             ws.formats.append((CellRange(first, cols[key], last, cols[key]),
                                Format(number_format="#,##0.##")))
 
+    texts = {first + n: [("sasaran", ind.sasaran), ("indicator", ind.name)]
+             for n, ind in enumerate(indicators)}
+    look.decorate_sheet(ws, config, layout.header_cells.get("status"), layout.header_row,
+                        first, last, cols, texts, layout.taken)
     return WorkbookPatch(sheets=[ws, meta_patch(config, section, layout, indicators,
                                                 distributed_at)])
 

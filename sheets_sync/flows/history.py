@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config, Period
+from sheets_sync.domain.os_words import why
 from sheets_sync.domain.recap import SHEET_INDICATORS
 from sheets_sync.domain.rules import History, active_rules
 from sheets_sync.ports import Role, WorkbookStore
@@ -54,7 +55,7 @@ def read_history_file(path: Path) -> History:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        raise ConfigError(f"history_file {path} tidak dapat dibaca ({exc.strerror}).") from None
+        raise ConfigError(f"history_file {path} tidak dapat dibaca ({why(exc)}).") from None
     first = lines[0] if lines else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return History.from_records(csv.DictReader(lines, delimiter=delimiter))

@@ -1,7 +1,8 @@
 """SOP step 5: the consolidated recap workbook, kept live for leadership.
 
 Google call budget for the recap itself: <= 3 (read its last-seen values for the audit, one
-batch write, one sharing check); creating it the first time: <= 3 + sharing.
+batch write, one sharing check); creating it the first time: <= 3 + sharing. The sections'
+first hand-ins ride in that write (flows/handins.py): no call per section beyond its read.
 """
 
 from __future__ import annotations
@@ -24,20 +25,16 @@ from sheets_sync.domain.recap import (
     build_recap,
     current_values,
     previous_values,
-    recap_patch,
 )
+from sheets_sync.domain.recap_layout import recap_patch
 from sheets_sync.domain.sharing import recap_grants
 from sheets_sync.domain.trends import TREND_CACHE
 from sheets_sync.domain.units import roll_up, units_sheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
+from sheets_sync.flows.handins import hand_in_cell, kept_hand_ins, record_hand_ins
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
-from sheets_sync.flows.status import (
-    identity_of,
-    office_time,
-    record_hand_ins,
-    timeliness_of,
-)
+from sheets_sync.flows.status import edit_time, identity_of, timeliness_of
 from sheets_sync.flows.trends import trend_sheets
 from sheets_sync.ports import FileRef, Role, Tags, WorkbookStore
 
@@ -65,23 +62,31 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         from sheets_sync.flows.validate import evaluate_all
 
         issues = evaluate_all(config, found.sheets)
-    record_hand_ins(config, store, found, now)  # first hand-ins, once (meta sheet only)
+    ref = found.recap
+    # the recap's one read, first: its last values, audited records and kept hand-ins
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE]
+                       ) if ref else {}
+    # first hand-ins are kept in the recap's own write: no call per section (flows/handins.py)
+    hand_ins = {s: hand_in_cell(r) or "" for s, r in record_hand_ins(
+        config, store, found, now, kept_hand_ins(grids.get(SHEET_AUDITED))).items()}
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness,
                        unreadable=set(found.refs) - set(found.sheets))
-    for summary in data.summaries:  # shown in the office's time, as the hand-in times are
-        summary.modified = office_time(config, summary.modified)
+    identity = identity_of(store)
+    for summary in data.summaries:  # the section's own last change, in the office's time
+        sheet = found.sheets.get(summary.section)
+        summary.modified = edit_time(config, sheet, identity) if sheet else None
     figures = roll_up(config, data)
     data.units = [f.as_json() for f in figures]
     units = [units_sheet(config, data, figures)] if figures else []
     schedule = sop_schedule(config)
     quarterly = needs_quarters(config)
 
-    if found.recap is None:
+    if ref is None:
         lines, audited = review_lines(found, {})
         cache = quarter_rows(config, store, data, None) if quarterly else None
         patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
-                            audited=audited)
+                            audited=audited, hand_ins=hand_ins)
         patch.sheets += [cache] if cache else []
         patch.sheets += units
         patch.sheets += trend_sheets(config, store, data, None)
@@ -90,9 +95,6 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         store.share(ref, recap_grants(config), notify=False)
         return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
 
-    ref = found.recap
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE,
-                             TREND_CACHE])  # one call
     cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
     cache = quarter_rows(config, store, data, cached) if quarterly else None
     previous = previous_values(grids.get(SHEET_INDICATORS))
@@ -107,7 +109,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     lines += events
     lines.sort(key=lambda line: str(line[0]))  # oldest first: a review came before its notice
     patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
-                        audited=audited)
+                        audited=audited, hand_ins=hand_ins)
     patch.sheets += [cache] if cache else []
     patch.sheets += units
     patch.sheets += trend_sheets(config, store, data,

@@ -3,7 +3,8 @@ and completeness and timeliness as DHIS2 reports them.
 
 `sync status` only reads: it judges each section from its hand-in record, or, for a hand-in
 not recorded yet, from what it sees now (the record itself is written by the commands that
-write anyway: validate, recap, watch). The helpers here are shared by those commands.
+write anyway: validate, approve and the watcher in the section's meta, the recap in its own
+workbook, flows/handins.py). The helpers here are shared by those commands.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from sheets_sync.domain.handin import (
     hand_in_time,
     judge,
     last_edit_time,
+    last_editor,
+    same_person,
     service_records,
 )
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.patch import WorkbookPatch
-from sheets_sync.domain.review import records_patch
 from sheets_sync.domain.worksheet import SectionSheet
-from sheets_sync.flows.collect import Collected, collect
+from sheets_sync.flows.collect import collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.ports import BackendError, WorkbookStore
+from sheets_sync.ports import WorkbookStore
 
 NOT_DISTRIBUTED = glossary.NOT_DISTRIBUTED
 UNREADABLE = glossary.UNREADABLE
@@ -70,6 +71,12 @@ def office_time(config: Config, when: datetime | None) -> datetime | None:
     return when.astimezone(config.office.tzinfo).replace(tzinfo=None)
 
 
+def section_editor(sheet: SectionSheet, identity: str | None) -> str | None:
+    """Who last changed the workbook other than the service; None when nobody has."""
+    who = last_editor(sheet, identity)
+    return None if who and same_person(who, identity) else who
+
+
 def edit_time(config: Config, sheet: SectionSheet, identity: str | None) -> datetime | None:
     return last_edit_time(sheet, identity, office_time(config, sheet.modified))
 
@@ -95,44 +102,14 @@ def hand_in_updates(config: Config, sheet: SectionSheet, identity: str | None, n
                            now, writing=writing)
 
 
-def record_hand_ins(config: Config, store: WorkbookStore, found: Collected,
-                    now: datetime) -> list[str]:
-    """Write the first-hand-in record of every sheet handed in but not recorded yet (only
-    the meta sheet's records: never a cell a section types). Returns the sections written;
-    a later run writes nothing (the record is never overwritten)."""
-    identity = identity_of(store)
-    todo = []
-    for section, sheet in sorted(found.sheets.items()):
-        if section not in found.refs:
-            continue
-        updates = hand_in_updates(config, sheet, identity, now, writing=False)
-        if updates:
-            patch = WorkbookPatch(sheets=[records_patch(config, sheet.meta, updates)])
-            todo.append((section, updates, patch))
-    written: list[tuple[str, dict[str, object], WorkbookPatch]] = []
-    if not todo:
-        return []
-    try:
-        store.apply_many([(found.refs[s], patch) for s, _, patch in todo])
-        written = todo
-    except BackendError:
-        # one workbook open in Excel, say, must not stop the recap: record the others; the
-        # record missed is written on a later run (until then it is computed, not stored)
-        for item in todo:
-            try:
-                store.apply(found.refs[item[0]], item[2])
-                written.append(item)
-            except BackendError:
-                continue
-    for section, updates, _ in written:
-        found.sheets[section].meta.extra.update(updates)  # as it now reads
-    return [s for s, _, _ in written]
-
-
 def status_report(config: Config, store: WorkbookStore, now: datetime) -> StatusReport:
+    from sheets_sync.flows.handins import adopt_from_recap  # it builds on this module
+
     found = collect(config, store)
+    adopt_from_recap(config, store, found)  # hand-ins the recap recorded (one read)
     deadline = fill_deadline(config)
-    timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
+    identity = identity_of(store)
+    timeliness = timeliness_of(config, found.sheets, identity, now)
     out = []
     for s in config.sections:
         sheet = found.sheets.get(s.id)
@@ -143,8 +120,9 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
             section=s.id, name=s.name, state=state,
             filled=sheet.filled({i.code for i in config.indicators_of(s.id)}) if sheet else 0,
             total=len(config.indicators_of(s.id)),
-            modified=office_time(config, sheet.modified) if sheet else None,
-            modified_by=sheet.modified_by if sheet else None, deadline=deadline,
+            # the section's own last change, never the service's write (feedback, distribute)
+            modified=edit_time(config, sheet, identity) if sheet else None,
+            modified_by=section_editor(sheet, identity) if sheet else None, deadline=deadline,
             late=t.late, url=sheet.url if sheet else "",
             handed_in_at=t.handed_in_at, on_time=t.on_time,
         ))

@@ -44,6 +44,7 @@ class ValidationReport:
     not_distributed: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # feedback written into these
     valid: list[str] = field(default_factory=list)  # handed in, nothing open (or approved)
+    untouched: list[str] = field(default_factory=list)  # nothing typed yet: "belum diisi"
     duplicates: list[DuplicateNote] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
@@ -89,6 +90,8 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
     report = ValidationReport(
         issues=issues, sections=sorted(found.sheets),
         valid=valid_sections(config, found.sheets, issues),
+        untouched=[s for s, sheet in sorted(found.sheets.items())
+                   if feedback.untouched(config, sheet)],
         not_distributed=[s.id for s in config.sections
                          if s.id not in found.refs and (not sections or s.id in sections)],
     )
@@ -156,6 +159,8 @@ def plan_feedback(config: Config, sheets: dict[str, SectionSheet],
     out = []
     for section, sheet in sheets.items():
         mine = by_section.get(section, [])
+        if leave_untouched(config, sheet, mine):
+            continue
         changed = feedback.feedback_changed(config, sheet, mine, sheet.feedback_grid)
         updates = (hand_in_updates(config, sheet, identity, now, writing=changed)
                    if now is not None else {})
@@ -164,6 +169,15 @@ def plan_feedback(config: Config, sheets: dict[str, SectionSheet],
                 config, with_records(sheet, updates), mine),
                 feedback.target_status(config, sheet, mine)))
     return out
+
+
+def leave_untouched(config: Config, sheet: SectionSheet, issues: list[Issue]) -> bool:
+    """A workbook nobody has worked on is not written (its bytes and modified time stay, so
+    its "last change" stays the section's): nothing typed, no finding above info, and no
+    earlier feedback of ours to take back."""
+    return (feedback.untouched(config, sheet)
+            and all(i.severity is Severity.info for i in issues)
+            and not isinstance(sheet.meta.extra.get(feedback.FEEDBACK_KEY), dict))
 
 
 def record_written(store: WorkbookStore, found: Collected,

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from sheets_sync.domain.os_words import why
 from sheets_sync.domain.reminders import Reminder
 from sheets_sync.notify.templates import email_message, webhook_text
 from sheets_sync.settings.notify import EmailSettings, WebhookSettings
@@ -40,7 +41,7 @@ def read_secret(env: str, file: str | None, base_dir: Path, what: str) -> str | 
             return path.read_text(encoding="utf-8").strip() or None
         except OSError as exc:
             raise SendError(f"berkas {what} {path} tidak dapat dibaca "
-                            f"({exc.strerror or type(exc).__name__}).") from None
+                            f"({why(exc)}).") from None
     return os.environ.get(env) or None
 
 

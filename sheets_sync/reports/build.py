@@ -2,8 +2,9 @@
 Pure: a `Recap` (with quarters attached for a quarterly period) in, a `Report` out.
 
 - `pengukuran`: Laporan Pengukuran Kinerja (PermenPAN-RB 53/2014), grouped by sasaran;
-- `renja`: Evaluasi Pelaksanaan Renja per triwulan (Permendagri 86/2017): TW I-IV and the
-  year to date per aggregation type;
+- `renja`: Evaluasi terhadap hasil Renja Perangkat Daerah (Permendagri 86/2017, form E.81):
+  per quarter TW I-IV kinerja (K) and anggaran (Rp), the year to date and its capaian, the
+  Renstra columns (blank: the office keeps no Renstra data), faktor and tindak lanjut below;
 - `rekap`: the per-section summary leadership reads, with the capaian chart.
 
 A value that does not count (an open error, an implausible value: `RecapRow.counts`) is shown
@@ -19,9 +20,18 @@ from sheets_sync.domain import glossary
 from sheets_sync.domain.capaian import NOT_COMPUTABLE, rate
 from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import MONTHS_ID, Config, Indicator, PeriodKind, Polarity, Severity
-from sheets_sync.domain.quarters import MISSING, QUARTERS, ROMAN, quarter_label
+from sheets_sync.domain.numbers import format_number
+from sheets_sync.domain.presentation import band_styles
+from sheets_sync.domain.quarters import (
+    MISSING,
+    QUARTERS,
+    ROMAN,
+    mean_ytd_capaian,
+    quarter_label,
+    ytd_rating,
+)
 from sheets_sync.domain.recap import Recap, RecapRow, SectionSummary
-from sheets_sync.reports.model import BarChart, Cell, Column, Report, Row
+from sheets_sync.reports.model import BarChart, Cell, Column, Kind, Report, Row
 
 NOT_COUNTED = "tidak dihitung"
 MISSING_MARK = "–"  # how the PDF prints a quarter without data (narrow columns)
@@ -38,7 +48,8 @@ def _frame(config: Config, key: str, title: str, today: date, columns: list[Colu
             if o.letter_date else "")
     return Report(key=key, title=title, office=config.office.name,
                   period_label=config.period.label, letter=letter, made_on=today,
-                  columns=columns, signatory=config.reports.signatory)
+                  columns=columns, signatory=config.reports.signatory,
+                  paper=config.reports.paper, bands=band_styles(config.rating))
 
 
 def _by_sasaran(rows: list[RecapRow]) -> list[tuple[str, list[RecapRow]]]:
@@ -97,7 +108,7 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
                Column("Satuan", 6.5, key="satuan"), Column("Target", 6, "number", "target"),
                Column("Realisasi", 6.5, "number", "realisasi"),
                Column("Capaian (%)", 6, "percent", "capaian"),
-               Column("Predikat", 8.5, key="predikat")]
+               Column("Predikat", 8.5, key="predikat", banded=True)]
     if budget:
         columns += [Column("Pagu (Rp)", 9, "money", "pagu"),
                     Column("Realisasi Anggaran (Rp)", 9, "money", "realisasi_anggaran"),
@@ -115,7 +126,7 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
             if budget:
                 cells += [r.budget, _typed(r.budget_real), r.budget_capaian]
             cells.append(_remark(r))
-            report.rows.append(Row(cells))
+            report.rows.append(Row(cells, rating=_rating(r)))
     skipped = sum(not r.counts and r.capaian is not None for r in recap.rows)
     report.notes = [
         "Capaian dihitung dari realisasi (R) terhadap target (T) yang ditetapkan: polaritas "
@@ -142,74 +153,120 @@ def _target_year(ind: Indicator | None, r: RecapRow) -> Cell:
     return ind.yearly_target
 
 
+def _pair(group: str, k_key: str, rp_key: str, k_kind: Kind = "number",
+          rp_kind: Kind = "money", *, blank: bool = False) -> list[Column]:
+    """A form E.81 column pair: kinerja (K) and anggaran (Rp) under one heading; `blank`
+    (Renstra: data the office does not keep) makes them narrow."""
+    k, rp = (3.0, 3.5) if blank else (5.0, 7.5 if rp_kind == "money" else 5.0)
+    return [Column("K", k, k_kind, k_key, group=group),
+            Column("Rp", rp, rp_kind, rp_key, group=group)]
+
+
+def _renja_remark(r: RecapRow, rating: str, current: int) -> str:
+    """Keterangan: the year-to-date predikat (or why there is none), the quarters' note and
+    the section's own note."""
+    parts = []
+    not_counted = _not_counted(r)
+    if not_counted:
+        parts.append(f"{quarter_label(current)} {not_counted}")
+    elif rating != NOT_COMPUTABLE:
+        parts.append(f"Predikat s.d. {quarter_label(current)}: {rating}")
+    if r.quarters and r.quarters.note:
+        parts.append(r.quarters.note)
+    own = "" if r.keterangan is None else str(r.keterangan).strip()
+    if own:
+        parts.append(f"Bagian: {own}")
+    return ". ".join(p.rstrip(".") for p in parts)
+
+
+def _faktor(rows: list[RecapRow], reached: bool) -> str:
+    """The sections' own notes on the indicators that reached (or missed) their target s.d.
+    triwulan: the raw material for the evaluator's faktor pendorong / penghambat."""
+    picked = []
+    for r in rows:
+        value = r.quarters.ytd_capaian if r.quarters else None
+        own = "" if r.keterangan is None else str(r.keterangan).strip()
+        if own and reached == (value is not None and value >= 100):
+            shown = NOT_COMPUTABLE if value is None else f"{format_number(value, 2)} %"
+            picked.append(f"{r.code} ({shown}): {own.rstrip('.')}")
+    return ". ".join(picked) + "." if picked else ""
+
+
 def renja(config: Config, recap: Recap, today: date) -> Report:
+    """Evaluasi terhadap hasil Renja Perangkat Daerah (Permendagri 86/2017, form E.81)."""
     if config.period.kind is not PeriodKind.quarterly:
         raise UsageProblem(f"laporan renja dibuat per triwulan; periode {config.period.code} "
                            "bukan triwulan (tulis mis. period: 2026-TW3).")
-    current = config.period.number
-    budget = any(r.budget for r in recap.rows)
-    columns = [Column("No", 2.5, key="no"), Column("Kode", 6.5, key="kode"),
-               Column("Indikator Kinerja", 16, key="indikator"), Column("Satuan", 5.5, key="satuan"),
-               Column("Target Tahun", 5, "number", "target_tahun")]
-    columns += [Column(f"TW {ROMAN[q]}", 4.5, "number", f"tw{q}") for q in QUARTERS]
-    columns += [Column(f"Target s.d. TW {ROMAN[current]}", 5, "number", "target_sd"),
-                Column(f"Realisasi s.d. TW {ROMAN[current]}", 5.5, "number", "realisasi_sd"),
-                Column("Capaian s.d. TW (%)", 5.5, "percent", "capaian_sd"),
-                Column("Predikat", 6, key="predikat")]
-    if budget:
-        columns += [Column("Pagu (Rp)", 9, "money", "pagu")]
-        columns += [Column(f"Anggaran TW {ROMAN[q]} (Rp)", 9, "money", f"anggaran_tw{q}")
-                    for q in QUARTERS]
-        columns += [Column("Anggaran s.d. TW (Rp)", 9, "money", "anggaran_sd"),
-                    Column("Capaian Anggaran (%)", 5.5, "percent", "capaian_anggaran")]
-    columns += [Column("Agregasi", 5.5, key="agregasi"),
-                Column("Unit Penanggung Jawab", 10, key="unit_kerja"),
-                Column("Keterangan", 17, key="keterangan")]
-    report = _frame(config, "renja", "EVALUASI PELAKSANAAN RENJA", today, columns)
-    report.wide, report.abbreviations = True, {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
+    current, year = config.period.number, config.period.year
+    tw = quarter_label(current)
+    columns = [Column("No", 2.5, key="no"), Column("Sasaran", 11, key="sasaran"),
+               Column("Kode", 5, key="kode"), Column("Indikator Kinerja", 15, key="indikator"),
+               Column("Satuan", 5.5, key="satuan")]
+    columns += _pair("Target Renstra (akhir periode)", "renstra_target", "renstra_pagu",
+                     blank=True)
+    columns += _pair(f"Realisasi Renstra s.d. {year - 1}", "renstra_lalu", "renstra_lalu_rp",
+                     blank=True)
+    columns += _pair(f"Target Renja {year}", "target_tahun", "pagu")
+    for q in QUARTERS:
+        columns += _pair(f"Realisasi TW {ROMAN[q]}", f"tw{q}", f"anggaran_tw{q}")
+    columns += _pair(f"Realisasi s.d. {tw}", "realisasi_sd", "anggaran_sd")
+    columns += _pair("Capaian Renja (%)", "capaian_sd", "capaian_anggaran", "percent", "percent")
+    columns[-2] = Column("K", 5, "percent", "capaian_sd", group="Capaian Renja (%)", banded=True)
+    columns += _pair(f"Realisasi Renstra s.d. {year}", "renstra_sd", "renstra_sd_rp",
+                     blank=True)
+    columns += _pair("Capaian Renstra (%)", "renstra_capaian", "renstra_capaian_rp",
+                     "percent", "percent", blank=True)
+    columns += [Column("Unit Penanggung Jawab", 9, key="unit_kerja"),
+                Column("Keterangan", 30, key="keterangan")]
+    report = _frame(config, "renja", "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH", today,
+                    columns)
+    report.abbreviations = {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
     by_code = {i.code: i for i in config.indicators}
     n = 0
-    for g, (sasaran, rows) in enumerate(_by_sasaran(recap.rows), start=1):
-        report.rows.append(Row([_roman(g), None, sasaran, *[None] * (len(columns) - 3)],
-                               heading=True))
-        for r in rows:
+    for sasaran, rows in _by_sasaran(recap.rows):
+        for first, r in enumerate(rows):
             n += 1
-            ind = by_code.get(r.code)
-            q = r.quarters
-            cells: list[Cell] = [n, r.code, r.indicator, r.unit, _target_year(ind, r)]
-            cells += [q.cell(t) if q else None for t in QUARTERS]
-            # this quarter's value shown but not counted: marked as pengukuran marks it
-            not_counted = _not_counted(r)
-            rating = (NOT_COUNTED if not_counted
-                      else NOT_COMPUTABLE if q is None or q.ytd_capaian is None
-                      else rate(q.ytd_capaian, config.rating))
-            target_sd = _target_year(ind, r) if ind and ind.polarity is Polarity.range else (
-                q.ytd_target if q else None)
-            cells += [target_sd, q.ytd if q else None,
-                      (NOT_COMPUTABLE if q is None or q.ytd_capaian is None else q.ytd_capaian),
-                      rating]
-            if budget:
-                cells.append(r.budget)
-                cells += [(q.budget.get(t) if q and t <= current else None) for t in QUARTERS]
-                cells += [q.budget_ytd if q else None, q.budget_capaian if q else None]
-            agg = AGGREGATION_ID.get(ind.aggregation.value, "") if ind else ""
-            remark = f"{quarter_label(current)} {not_counted}" if not_counted else ""
-            cells += [agg, r.section_name, remark]
-            report.rows.append(Row(cells))
+            ind, q = by_code.get(r.code), r.quarters
+            rating = NOT_COUNTED if _not_counted(r) else ytd_rating(q, config.rating)
+            cells: list[Cell] = [n, sasaran if first == 0 else None, r.code, r.indicator,
+                                 r.unit, None, None, None, None, _target_year(ind, r), r.budget]
+            for t in QUARTERS:
+                cells += [q.cell(t) if q else None,
+                          q.budget.get(t) if q and t <= current else None]
+            cells += [q.ytd if q else None, q.budget_ytd if q else None,
+                      NOT_COMPUTABLE if q is None or q.ytd_capaian is None else q.ytd_capaian,
+                      q.budget_capaian if q else None, None, None, None, None,
+                      r.section_name, _renja_remark(r, rating, current)]
+            report.rows.append(Row(cells, rating=rating))
+    mean = mean_ytd_capaian([r.quarters for r in recap.rows if r.counts])
+    none = "(tidak ada keterangan bagian)"
+    report.summary = [
+        ("Rata-rata capaian kinerja (%)", NOT_COMPUTABLE if mean is None else mean),
+        ("Predikat kinerja", NOT_COMPUTABLE if mean is None else rate(mean, config.rating)),
+        ("Faktor pendorong keberhasilan pencapaian",
+         _faktor(recap.rows, reached=True) or none),
+        ("Faktor penghambat pencapaian kinerja", _faktor(recap.rows, reached=False) or none),
+        ("Tindak lanjut yang diperlukan dalam triwulan berikutnya" if current < 4 else
+         "Tindak lanjut yang diperlukan dalam Renja Perangkat Daerah berikutnya",
+         "(diisi oleh evaluator)"),
+    ]
     report.notes = [
-        f"Triwulan sesudah {quarter_label(current)} belum berjalan dan dikosongkan; "
-        f"'{MISSING}' (di PDF: {MISSING_MARK}) = triwulan itu tidak punya data: tidak dihitung "
-        "sebagai 0.",
+        "Bentuk: Permendagri 86/2017, formulir E.81. K = kinerja (realisasi indikator), "
+        "Rp = anggaran (pagu dan realisasi anggaran yang diisi bagian).",
+        "Kolom Renstra (target akhir periode, realisasi s.d. tahun lalu dan s.d. tahun ini, "
+        "capaiannya) dikosongkan: data Renstra tidak dikelola di sini; isi dari dokumen "
+        "Renstra Perangkat Daerah.",
+        f"Triwulan sesudah {tw} belum berjalan dan dikosongkan; '{MISSING}' (di PDF: "
+        f"{MISSING_MARK}) = triwulan itu tidak punya data: tidak dihitung sebagai 0.",
         "Realisasi s.d. triwulan menurut agregasi indikator: jumlah (dijumlahkan, semua "
         "triwulan harus ada), terakhir (triwulan terakhir yang dilaporkan), rata-rata (rata-rata "
         "triwulan yang dilaporkan), manual (diisi bagian pada triwulan berjalan).",
-        "Target s.d. triwulan: target tahunan, atau bila ada target per triwulan: jumlahnya "
-        "(agregasi jumlah), rata-ratanya (rata-rata), atau target triwulan berjalan. "
-        f"Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): realisasi s.d. triwulan tidak ada.",
+        "Capaian Renja (K) dihitung terhadap target s.d. triwulan: target tahunan, atau bila ada "
+        "target per triwulan: jumlahnya (agregasi jumlah), rata-ratanya (rata-rata), atau "
+        f"target triwulan berjalan. Capaian '{NOT_COMPUTABLE}' (di PDF: {MISSING_MARK}): "
+        "realisasi s.d. triwulan tidak ada. Capaian Rp: realisasi anggaran s.d. triwulan "
+        "terhadap pagu.",
     ]
-    notes = [f"{r.code}: {r.quarters.note}" for r in recap.rows if r.quarters and r.quarters.note]
-    if notes:
-        report.notes.append("Catatan: " + "; ".join(notes) + ".")
     return report
 
 
@@ -225,13 +282,13 @@ def rekap(config: Config, recap: Recap, today: date) -> Report:
                Column(glossary.SEVERITY[Severity.error], 5, "number", "error"),
                Column("Peringatan", 6, "number", "peringatan"),
                Column("Rata-rata Capaian (%)", 8, "percent", "capaian"),
-               Column("Predikat", 8, key="predikat")]
+               Column("Predikat", 8, key="predikat", banded=True)]
     report = _frame(config, "rekap", "REKAPITULASI DATA KINERJA", today, columns)
     for n, s in enumerate(recap.summaries, start=1):
         share = round(s.filled / s.total * 100, 1) if s.total else None
         report.rows.append(Row([n, s.section, s.name, s.status, f"{s.filled}/{s.total}", share,
                                 _on_time(s), s.errors, s.warnings,
-                                s.mean_capaian, s.rating]))
+                                s.mean_capaian, s.rating], rating=s.rating))
     report.chart = BarChart("Rata-rata capaian per bagian (%)",
                             [s.section for s in recap.summaries],
                             [s.mean_capaian for s in recap.summaries])

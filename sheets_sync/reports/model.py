@@ -12,6 +12,7 @@ from datetime import date
 from typing import Literal
 
 from sheets_sync.domain.models import MONTHS_ID, Signatory
+from sheets_sync.domain.presentation import BandStyle
 
 Cell = str | int | float | None
 Kind = Literal["text", "number", "percent", "money"]
@@ -23,12 +24,15 @@ class Column:
     width: float  # relative width (the renderers scale it to the page)
     kind: Kind = "text"
     key: str = ""  # a stable name for machines and tests (e.g. "capaian")
+    group: str = ""  # a heading over several columns (form E.81: "Realisasi TW I" over K, Rp)
+    banded: bool = False  # coloured by the row's predikat (the config's band colours)
 
 
 @dataclass
 class Row:
     cells: list[Cell]
     heading: bool = False  # a group heading (sasaran): its text spans the row
+    rating: str = ""  # the row's predikat: colours its `banded` cells
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,37 @@ class Report:
     notes: list[str] = field(default_factory=list)
     chart: BarChart | None = None
     signatory: Signatory = field(default_factory=Signatory)
-    wide: bool = False  # many columns: printed on F4 (folio) landscape, the office's long paper
+    paper: Literal["A4", "F4"] = "A4"  # config `reports.paper`; always landscape
+    # labelled blocks under the table, part of the form (E.81: rata-rata capaian, faktor
+    # pendorong, faktor penghambat, tindak lanjut): (label, text), text may be long
+    summary: list[tuple[str, Cell]] = field(default_factory=list)
+    bands: list[BandStyle] = field(default_factory=list)  # the config's bands, best first
     abbreviations: dict[str, str] = field(default_factory=dict)  # PDF: long cell text -> short
+
+    @property
+    def grouped(self) -> bool:
+        """The table has a two-row header (group titles above the column titles)."""
+        return any(c.group for c in self.columns)
+
+    def header_spans(self) -> list[tuple[str, int, int]]:
+        """(title, first, last) column index of each run of columns under one group title;
+        a column without a group is its own run, titled by its own title."""
+        spans: list[tuple[str, int, int]] = []
+        for i, c in enumerate(self.columns):
+            if c.group and spans and spans[-1][0] == c.group and self.columns[i - 1].group:
+                spans[-1] = (c.group, spans[-1][1], i)
+            else:
+                spans.append((c.group or c.title, i, i))
+        return spans
+
+    def flat_title(self, i: int) -> str:
+        """A column's title on one line (CSV): `Realisasi TW I (K)`."""
+        c = self.columns[i]
+        return f"{c.group} ({c.title})" if c.group else c.title
+
+    def band(self, label: str) -> BandStyle | None:
+        """The colours of the predikat `label`, None for no predikat."""
+        return next((b for b in self.bands if b.label == label), None) if label else None
 
     def column(self, key: str) -> int:
         """Index of the column with this key."""

@@ -1,6 +1,8 @@
 """A report as a print-ready PDF, made on the machine with ReportLab (no network, no office
-suite): A4 landscape, the office header, the table with its header row repeated on every page,
-page numbers "Halaman n dari N", notes, an optional bar chart and the signature block.
+suite): the config's paper (A4 or F4) landscape, the office header, an optional bar chart
+(its value axis in 1-2-5 steps from the data, with the 100 % line), the table with its header
+rows repeated on every page, the form's summary rows, notes, page numbers "Halaman n dari N"
+and the signature block, which always shares its page with the table's last rows.
 
 Font: Bitstream Vera (shipped inside the reportlab wheel), embedded as TrueType: it covers
 Latin-1 and the punctuation Indonesian text uses, and text extraction reads it back exactly.
@@ -13,26 +15,26 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from sheets_sync.domain.presentation import HEADER_FILL, PAPER_MM, SUBTLE_FILL
+from sheets_sync.reports.axis import max_ticks, value_axis
 from sheets_sync.reports.model import Report
 from sheets_sync.reports.text import display
 
 FONT, FONT_BOLD = "Vera", "VeraBd"
-PAGE = landscape(A4)
-F4 = landscape((215 * mm, 330 * mm))  # "kertas F4" (folio), common in Indonesian offices
 MARGIN = 12 * mm
-HEADER_BLUE = colors.HexColor("#1F4E78")
-GROUP_BLUE = colors.HexColor("#DDEBF7")
+HEADER_BLUE = colors.HexColor(HEADER_FILL)
+GROUP_BLUE = colors.HexColor(SUBTLE_FILL)
 
 
 def _fonts() -> None:
@@ -78,6 +80,7 @@ def _numbered(title: str, page: tuple[float, float]) -> type[Canvas]:
 
 PADDING = 2  # left and right cell padding (points)
 SMALLEST = 4.5  # the smallest table font (points) before words may break
+LONG_TEXT = 80  # characters: a column with a longer cell is a column of long text
 
 
 def _texts(report: Report) -> list[list[str]]:
@@ -109,6 +112,13 @@ def _needed(report: Report, texts: list[list[str]], size: float) -> list[float]:
             need[0] = max(need[0], _longest_word(str(row.cells[0] or ""), FONT_BOLD, size))
         for i, text in enumerate(cells):
             need[i] = max(need[i], _longest_word(text, FONT, size))
+    # a group title (E.81: "Realisasi TW I" over K and Rp) shares its longest word's width
+    # out over the columns under it
+    for title, first, last in report.header_spans() if report.grouped else []:
+        if report.columns[first].group:
+            share = _longest_word(title, FONT_BOLD, size) / (last - first + 1)
+            for i in range(first, last + 1):
+                need[i] = max(need[i], share)
     return [n + 2 * PADDING + 1 for n in need]
 
 
@@ -131,77 +141,210 @@ def _fit(relative: list[float], need: list[float], width: float) -> list[float]:
 def _layout(report: Report, size: float, width: float) -> tuple[float, list[float]]:
     """The table font size and column widths: the font shrinks until every word fits."""
     texts = _texts(report)
-    need = _needed(report, texts, size)
+    relative = [c.width for c in report.columns]
+    # a column of long text (a Keterangan of sentences) keeps its share of the width, else
+    # narrow columns would squeeze it into a strip many lines tall
+    long_text = [max((len(t[i]) for t in texts if i < len(t)), default=0) > LONG_TEXT
+                 for i in range(len(relative))]
+    floor = [width * r / sum(relative) if long else 0.0
+             for r, long in zip(relative, long_text, strict=True)]
+
+    def needed(at: float) -> list[float]:
+        return [max(n, f) for n, f in zip(_needed(report, texts, at), floor, strict=True)]
+
+    need = needed(size)
     while sum(need) > width and size > SMALLEST:
         size = round(size - 0.25, 2)
-        need = _needed(report, texts, size)
-    return size, _fit([c.width for c in report.columns], need, width)
+        need = needed(size)
+    return size, _fit(relative, need, width)
 
 
-def _table(report: Report, size: float, width: float) -> Table:
+TAIL_ROWS = 3  # data rows kept on the signature's page
+SIGN_WIDTH = 85 * mm
+
+
+def _head_rows(report: Report, size: float) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+    """The header: one row, or two when columns are grouped (E.81: K and Rp under each)."""
+    def cell(text: str) -> Paragraph:
+        return Paragraph(escape(text), _style(size, bold=True, align=TA_CENTER,
+                                              color=colors.white))
+
+    n = len(report.columns)
+    if not report.grouped:
+        return [[cell(c.title) for c in report.columns]], [
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_BLUE)]
+    top: list[Any] = [""] * n
+    bottom: list[Any] = [cell(c.title) if c.group else "" for c in report.columns]
+    style: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (-1, 1), HEADER_BLUE),
+                                    ("VALIGN", (0, 0), (-1, 1), "MIDDLE")]
+    for title, first, last in report.header_spans():
+        top[first] = cell(title)
+        grouped = bool(report.columns[first].group)
+        style.append(("SPAN", (first, 0), (last, 0 if grouped else 1)))
+    return [top, bottom], style
+
+
+def _table(report: Report, size: float, width: float, *, notes_inside: bool = True,
+           keep: int = TAIL_ROWS) -> Table:
+    """The table, with the form's summary rows, the notes (when `notes_inside`) and the
+    signature block as its last rows: the last `keep` data rows, everything after them and
+    the signature are one unsplittable block, so the signature never stands alone."""
     size, widths = _layout(report, size, width)
-    head = [Paragraph(escape(c.title), _style(size, bold=True, align=TA_CENTER,
-                                              color=colors.white)) for c in report.columns]
-    data: list[list[Any]] = [head]
-    style: list[tuple[Any, ...]] = [
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BLUE),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#808080")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    data, style = _head_rows(report, size)
+    heads = len(data)
+    style += [
+        ("VALIGN", (0, heads), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
-    for r, (row, texts) in enumerate(zip(report.rows, _texts(report), strict=True), start=1):
+    n = len(report.columns)
+    for r, (row, texts) in enumerate(zip(report.rows, _texts(report), strict=True),
+                                     start=heads):
         if row.heading:
             text = next((str(v) for v in row.cells[1:] if v not in (None, "")), "")
             data.append([Paragraph(escape(str(row.cells[0] or "")), _style(size, bold=True)),
-                         Paragraph(escape(text), _style(size, bold=True))]
-                        + [""] * (len(report.columns) - 2))
+                         Paragraph(escape(text), _style(size, bold=True))] + [""] * (n - 2))
             style += [("SPAN", (1, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_BLUE)]
-            if r < len(report.rows) and not report.rows[r].heading:
+            if r - heads + 1 < len(report.rows) and not report.rows[r - heads + 1].heading:
                 style.append(("NOSPLIT", (0, r), (-1, r + 1)))  # a heading keeps its first row
             continue
+        band = report.band(row.rating)
         cells = []
-        for value, text, col in zip(row.cells, texts, report.columns, strict=False):
+        for c, (value, text, col) in enumerate(zip(row.cells, texts, report.columns,
+                                                   strict=False)):
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             align = TA_RIGHT if numeric else (TA_CENTER if col.key == "no" else TA_LEFT)
             if isinstance(value, str) and col.kind != "text" and value in report.abbreviations:
                 align = TA_CENTER
-            cells.append(Paragraph(escape(text), _style(size, align=align)))
+            ink = colors.black
+            if col.banded and band is not None:
+                style.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(band.fill)))
+                ink = colors.HexColor(band.font)
+            cells.append(Paragraph(escape(text), _style(size, align=align, color=ink)))
         data.append(cells)
-    return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style))
+    last_data = len(data) - 1
+    # the form's summary (E.81: rata-rata, predikat, faktor, tindak lanjut): boxed rows
+    split = _columns_for(widths, 60 * mm, from_left=True)
+    for label, value in report.summary:
+        r = len(data)
+        data.append([Paragraph(escape(label), _style(size, bold=True))] + [""] * split
+                    + [Paragraph(escape(display(value)), _style(size))]
+                    + [""] * (n - split - 2))
+        style += [("SPAN", (0, r), (split, r)), ("SPAN", (split + 1, r), (-1, r))]
+    style.append(("GRID", (0, 0), (-1, len(data) - 1), 0.4, colors.HexColor("#808080")))
+    if notes_inside and report.notes:
+        data.append([Spacer(1, 2 * mm)] + [""] * (n - 1))
+        for note in report.notes:
+            data.append([Paragraph(escape(note), _style(6.5))] + [""] * (n - 1))
+            style.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))
+    sign = _columns_for(widths, SIGN_WIDTH, from_left=False)
+    lines = report.signature_lines()
+    data.append([Spacer(1, 3 * mm)] + [""] * (n - 1))
+    for k, line in enumerate(lines):
+        r = len(data)
+        data.append([""] * sign + [Paragraph(escape(line), _style(9, bold=k == len(lines) - 2,
+                                                                  align=TA_CENTER))]
+                    + [""] * (n - sign - 1))
+        style += [("SPAN", (sign, r), (-1, r)), ("TOPPADDING", (0, r), (-1, r), 0),
+                  ("BOTTOMPADDING", (0, r), (-1, r), 0)]
+    if keep >= 0:
+        first_kept = max(heads, last_data - keep + 1) if keep else last_data + 1
+        style.append(("NOSPLIT", (0, first_kept), (-1, -1)))
+    # keep < 0: a tail taller than a page: rows may even split inside (else ReportLab fails)
+    return Table(data, colWidths=widths, repeatRows=heads, style=TableStyle(style),
+                 splitInRow=int(keep < 0))
+
+
+def _columns_for(widths: list[float], room: float, *, from_left: bool) -> int:
+    """From the left: the last column index whose columns 0..i give `room`; from the right:
+    the first index whose columns i..end give it."""
+    if from_left:
+        total = 0.0
+        for i, w in enumerate(widths[:-1]):
+            total += w
+            if total >= room:
+                return i
+        return max(0, len(widths) - 2)
+    total = 0.0
+    for i in range(len(widths) - 1, 0, -1):
+        total += widths[i]
+        if total >= room:
+            return i
+    return 1 if len(widths) > 1 else 0
+
+
+def _fitting_table(report: Report, size: float, width: float, height: float) -> tuple[Table, bool]:
+    """The table whose unsplittable tail (last rows, summary, notes, signature) fits on one
+    page: the notes move after the table when they make it too tall, then fewer rows are
+    kept. Returns the table and whether the notes are inside it."""
+    for notes_inside, keep in ((True, TAIL_ROWS), (False, TAIL_ROWS), (False, 1)):
+        table = _table(report, size, width, notes_inside=notes_inside, keep=keep)
+        table.wrap(width, 1e9)  # every row measured (a real height stops at the first page)
+        heights = table._rowHeights  # ReportLab's measured rows
+        tail = _tail_height(report, heights, notes_inside, keep)
+        if tail + sum(heights[: 2 if report.grouped else 1]) <= height * 0.95:
+            return table, notes_inside
+    return _table(report, size, width, notes_inside=False, keep=-1), False
+
+
+def _tail_height(report: Report, heights: list[float], notes_inside: bool, keep: int) -> float:
+    extra = len(report.summary) + len(report.signature_lines()) + 1
+    if notes_inside and report.notes:
+        extra += len(report.notes) + 1
+    return sum(heights[-(extra + min(keep, len(report.rows))):]) if heights else 0.0
 
 
 def _chart(report: Report, width: float) -> Drawing:
     assert report.chart is not None
     chart = report.chart
-    drawing = Drawing(width, 56 * mm)
+    drawing = Drawing(width, 60 * mm)
     bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 20 * mm, 12 * mm, min(200 * mm, width - 25 * mm), 36 * mm
+    many = len(chart.labels) > 12
+    bars.x, bars.y = 20 * mm, (18 if many else 12) * mm
+    bars.width, bars.height = min(240 * mm, width - 25 * mm), 36 * mm
     bars.data = [list(chart.values)]  # None: no bar (a section without a computable mean)
     bars.categoryAxis.categoryNames = chart.labels
-    bars.categoryAxis.labels.fontName, bars.categoryAxis.labels.fontSize = FONT, 6
-    bars.categoryAxis.labels.angle, bars.categoryAxis.labels.boxAnchor = 20, "ne"
-    bars.valueAxis.labels.fontName, bars.valueAxis.labels.fontSize = FONT, 6
-    bars.valueAxis.valueMin = 0
+    bars.categoryAxis.labels.fontName = FONT
+    bars.categoryAxis.labels.fontSize = 5 if many else 6
+    bars.categoryAxis.labels.angle = 60 if many else 20
+    bars.categoryAxis.labels.boxAnchor = "ne"
+    label_size = 6
+    bars.valueAxis.labels.fontName, bars.valueAxis.labels.fontSize = FONT, label_size
     top = max([v for v in chart.values if v is not None] + [100])
-    bars.valueAxis.valueMax = (int(top // 20) + 1) * 20
-    bars.valueAxis.valueStep = 20
+    step, axis_max = value_axis(top, max_ticks(bars.height, label_size))
+    bars.valueAxis.valueMin, bars.valueAxis.valueMax = 0, axis_max
+    bars.valueAxis.valueStep = step
+    bars.valueAxis.labelTextFormat = lambda v: display(v)
     bars.bars[0].fillColor = HEADER_BLUE
-    bars.barLabels.fontName, bars.barLabels.fontSize = FONT, 6
-    bars.barLabelFormat = lambda v: display(v)
-    bars.barLabels.nudge = 6
+    if len(chart.labels) <= 30:  # a label over every bar while they do not touch
+        bars.barLabels.fontName, bars.barLabels.fontSize = FONT, 5.5
+        bars.barLabelFormat = lambda v: display(v)
+        bars.barLabels.nudge = 6
     drawing.add(bars)
-    drawing.add(String(20 * mm, 51 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
+    # the 100 % target line
+    y = bars.y + bars.height * 100 / axis_max
+    drawing.add(Line(bars.x, y, bars.x + bars.width, y, strokeColor=colors.HexColor("#C00000"),
+                     strokeWidth=0.8, strokeDashArray=[3, 2]))
+    drawing.add(String(bars.x + bars.width + 2, y - 2, f"target 100 {chart.unit}",
+                       fontName=FONT, fontSize=6, fillColor=colors.HexColor("#C00000")))
+    drawing.add(String(20 * mm, 55 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
     return drawing
+
+
+def page_size(report: Report) -> tuple[float, float]:
+    """The config's paper (`reports.paper`), landscape."""
+    w, h = PAPER_MM[report.paper]
+    return landscape((w * mm, h * mm))
 
 
 def write_pdf(report: Report, path: Path) -> None:
     _fonts()
     path.parent.mkdir(parents=True, exist_ok=True)
-    page = F4 if report.wide else PAGE
+    page = page_size(report)
     width = page[0] - 2 * MARGIN
+    bottom = 14 * mm
     doc = SimpleDocTemplate(str(path), pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=MARGIN, bottomMargin=14 * mm,
+                            topMargin=MARGIN, bottomMargin=bottom,
                             title=f"{report.title} {report.period_label}", author=report.office)
     story: list[Any] = []
     for n, line in enumerate(report.header_lines):
@@ -209,18 +352,13 @@ def write_pdf(report: Report, path: Path) -> None:
                                                     align=TA_CENTER)))
     story.append(Paragraph(escape(f"Tanggal: {report.date_text}"), _style(8.5, align=TA_CENTER)))
     story.append(Spacer(1, 4 * mm))
+    if report.chart and report.chart.labels:  # above the table: the table ends at the signature
+        story += [_chart(report, width), Spacer(1, 3 * mm)]
     size = 6 if len(report.columns) > 14 else 7.5
-    story.append(_table(report, size, width))
-    if report.chart and report.chart.labels:
-        story += [Spacer(1, 3 * mm), _chart(report, width)]
-    tail: list[Any] = [Spacer(1, 2 * mm)]
-    tail += [Paragraph(escape(note), _style(6.5)) for note in report.notes]
-    lines = report.signature_lines()
-    sign = [Paragraph(escape(line), _style(9, bold=n == len(lines) - 2, align=TA_CENTER))
-            for n, line in enumerate(lines)]
-    tail += [Spacer(1, 3 * mm),
-             Table([["", p] for p in sign], colWidths=[width - 85 * mm, 85 * mm],
-                   style=TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0),
-                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))]
-    story.append(KeepTogether(tail))  # the signature never stands alone on a page
+    frame_height = page[1] - MARGIN - bottom - 12  # the frame's own padding: 6 pt each side
+    table, notes_inside = _fitting_table(report, size, width, frame_height)
+    story.append(table)
+    if not notes_inside and report.notes:
+        story.append(Spacer(1, 3 * mm))
+        story += [Paragraph(escape(note), _style(6.5)) for note in report.notes]
     doc.build(story, canvasmaker=_numbered(f"{report.title} — {report.period_label}", page))

@@ -18,6 +18,11 @@ from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.models import Config
 
 RUNNING, FAILING, STOPPED = "berjalan", "gagal", "berhenti"
+# How the watcher runs: a long-lived service, `watch --once` started by a timer every
+# `interval` seconds (`--every`), or one run by hand (no next run is promised).
+SERVICE, TIMER, MANUAL = "layanan", "timer", "manual"
+MODE_TEXT = {SERVICE: "sebagai layanan", TIMER: "oleh penjadwal (timer)",
+             MANUAL: "sekali, dijalankan manual"}
 MIN_GRACE = timedelta(minutes=2)
 
 
@@ -34,10 +39,12 @@ class Heartbeat:
     recaps_written: int = 0
     reminders_sent: int = 0
     message: str = ""
+    mode: str = SERVICE  # SERVICE | TIMER | MANUAL
 
     @classmethod
-    def start(cls, period: str, interval: float) -> Heartbeat:
-        return cls(period, RUNNING, "", "", interval, socket.gethostname(), os.getpid())
+    def start(cls, period: str, interval: float, mode: str = SERVICE) -> Heartbeat:
+        return cls(period, RUNNING, "", "", interval, socket.gethostname(), os.getpid(),
+                   mode=mode)
 
 
 def heartbeat_path(config: Config, base_dir: Path) -> Path:
@@ -73,20 +80,38 @@ def describe(beat: Heartbeat | None, now: datetime, path: Path | None = None) ->
     except ValueError:
         return ("Pemantau baru dimulai, belum selesai satu putaran.", False)
     where = f"di {beat.host}"
-    text = f"Pemantau terakhir berjalan {format_datetime_id(last)} {where}"
-    if beat.state == STOPPED:
+    mode = beat.mode if beat.mode in MODE_TEXT else SERVICE
+    text = f"Pemantau terakhir berjalan {format_datetime_id(last)} {where} ({MODE_TEXT[mode]}"
+    text += f", setiap {_every(beat.interval)})" if mode == TIMER else ")"
+    if beat.state == STOPPED and mode == SERVICE:
         return (text + "; sudah dihentikan.", True)
+    if mode == MANUAL:  # nobody promised another run: nothing is overdue
+        failed = f"; putaran itu gagal: {beat.message}" if beat.state == FAILING else "."
+        return (text + failed, beat.state == FAILING)
     try:
         due = datetime.fromisoformat(beat.next_cycle)
     except ValueError:
         due = last + timedelta(seconds=beat.interval)
-    grace = max(MIN_GRACE, timedelta(seconds=2 * beat.interval))
+    # a service is late after two intervals; a timer's run after two missed runs
+    grace = (timedelta(seconds=beat.interval) + MIN_GRACE if mode == TIMER
+             else max(MIN_GRACE, timedelta(seconds=2 * beat.interval)))
     if now > due + grace:
-        return (text + f"; sudah {_ago(now - last)} tanpa kabar. Periksa layanannya "
+        what = ("penjadwalnya (systemd timer / Task Scheduler) sudah dua kali tidak "
+                "menjalankannya. Periksa penjadwalnya" if mode == TIMER
+                else "Periksa layanannya")
+        return (text + f"; sudah {_ago(now - last)} tanpa kabar: {what} "
                 "(log: sheets-sync-watch.log).", True)
     if beat.state == FAILING:
         return (text + f"; putaran terakhir gagal: {beat.message}", True)
     return (text + f" ({beat.cycles} putaran, {beat.reminders_sent} pengingat terkirim).", False)
+
+
+def _every(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} jam"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} menit"
+    return f"{seconds:g} detik"
 
 
 def _ago(delta: timedelta) -> str:

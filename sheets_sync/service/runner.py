@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any
 
 from sheets_sync.domain.models import Config
+from sheets_sync.domain.os_words import why
 from sheets_sync.flows.collect import index_files
 from sheets_sync.flows.validate import evaluate_all
 from sheets_sync.flows.watch import CycleResult, Watcher
@@ -34,6 +35,7 @@ from sheets_sync.service.clock import Clock
 from sheets_sync.service.heartbeat import (
     FAILING,
     RUNNING,
+    SERVICE,
     STOPPED,
     Heartbeat,
     write_heartbeat,
@@ -90,6 +92,7 @@ class Service:
     interval: float
     heartbeat: Path
     notifier: Notifier | None = None
+    mode: str = SERVICE  # heartbeat.SERVICE, TIMER (`--once --every`) or MANUAL (`--once`)
     # told the cycle's own time: the clock is not read again (a test's clock may move on)
     on_cycle: Callable[[datetime, CycleResult, list[Outcome]], None] = lambda *_: None
     on_error: Callable[[datetime, str, float], None] = lambda *_: None
@@ -99,7 +102,7 @@ class Service:
 
     def run(self, *, once: bool = False) -> None:
         watcher = Watcher(self.config, self.store)
-        beat = Heartbeat.start(self.config.period.code, self.interval)
+        beat = Heartbeat.start(self.config.period.code, self.interval, self.mode)
         failures = 0
         explained: set[str] = set()  # a failure (e.g. an expired login) is explained once
         log.info("pemantau mulai: periode %s, setiap %g detik", beat.period, self.interval)
@@ -179,6 +182,6 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, BackendError):
         return exc.message + (f" {exc.hint}" if exc.hint else "")
     if isinstance(exc, OSError):
-        return f"jaringan atau berkas tidak dapat dijangkau ({exc.strerror or type(exc).__name__})"
+        return f"jaringan atau berkas tidak dapat dijangkau ({why(exc)})"
     text: Any = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}"

@@ -28,6 +28,8 @@ class A1Range:
     # True when only a sheet name was given ("Sheet1"): the whole grid.
     whole_sheet: bool = False
 
+_R1C1_CELL_RE = re.compile(r"^[Rr](\d+)[Cc](\d+)$")
+
 
 def col_to_index(letters: str) -> int:
     """'A' -> 0, 'Z' -> 25, 'AA' -> 26."""
@@ -99,10 +101,22 @@ def split_sheet(text: str) -> tuple[str | None, str | None]:
 
 
 def parse_cells(cells: str) -> tuple[int | None, int | None, int | None, int | None]:
-    """Parse "A1:B2" / "A:B" / "1:2" / "A5:B" / "B2" into (r0, r1, c0, c1), half-open."""
+    """Parse "A1:B2" / "A:B" / "1:2" / "A5:B" / "B2" into (r0, r1, c0, c1), half-open.
+
+    R1C1 notation ("R1C1", "R2C3:R4C5") is valid wherever A1 is: "Sheet1!R1C1:R2C2 refers to
+    the first two cells in the top two rows of Sheet1"
+    (https://developers.google.com/sheets/api/guides/concepts#cell). A piece that is not
+    R<row>C<col> is read as A1 ("R1" is column R, row 1)."""
     parts = cells.split(":")
     if len(parts) > 2 or not cells:
         raise A1Error(cells)
+    r1c1 = [_R1C1_CELL_RE.match(p.strip()) for p in parts]
+    if all(r1c1):
+        rows = [int(m.group(1)) - 1 for m in r1c1 if m]
+        cols = [int(m.group(2)) - 1 for m in r1c1 if m]
+        if min(rows) < 0 or min(cols) < 0:
+            raise A1Error(cells)
+        return min(rows), max(rows) + 1, min(cols), max(cols) + 1
     refs = []
     for p in parts:
         m = _CELL_RE.match(p.strip())

@@ -2,7 +2,8 @@
 
 One `FakeGoogle` holds everything; Sheets and Drive handlers (sheets.py, drive.py) act on
 it, so a Sheets write is immediately visible in Drive (modifiedTime, lastModifyingUser).
-All access goes through one re-entrant lock, so threads may share a fake.
+All access goes through one re-entrant lock, so threads may share a fake. The records
+(DriveFile, Permission, ...) are in core_types.py, the log and faults in core_log.py.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -23,164 +22,26 @@ from .errors import GoogleError
 if TYPE_CHECKING:
     from .model import Spreadsheet
 
-SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
-FOLDER_MIME = "application/vnd.google-apps.folder"
-ROLE_RANK = {
-    "reader": 1,
-    "commenter": 2,
-    "writer": 3,
-    "fileOrganizer": 4,
-    "organizer": 5,
-    "owner": 6,
-}
-_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+from .core_log import LogAndFaults
+from .core_types import (
+    _ID_CHARS,
+    FOLDER_MIME,
+    ROLE_RANK,
+    SPREADSHEET_MIME,
+    DriveFile,
+    FakeClock,
+    Notification,
+    Permission,
+    RecordedRequest,
+    SharedDrive,
+    User,
+    _Fault,
+    parse_rfc3339,
+    rfc3339,
+)
 
 
-def rfc3339(ts: float) -> str:
-    """Google's timestamp form: 2026-01-05T08:00:00.123Z (milliseconds, Z)."""
-    dt = datetime.fromtimestamp(ts, tz=UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-
-
-def parse_rfc3339(text: str) -> float:
-    t = text.strip()
-    if t.endswith("Z"):
-        t = t[:-1] + "+00:00"
-    dt = datetime.fromisoformat(t)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
-
-
-class FakeClock:
-    """A fake wall clock. Every event ticks it by 1 ms so timestamps strictly increase."""
-
-    def __init__(self, start: str = "2026-01-05T08:00:00.000Z") -> None:
-        self._now = parse_rfc3339(start)
-
-    def now(self) -> float:
-        return self._now
-
-    def tick(self) -> float:
-        self._now = round(self._now + 0.001, 3)
-        return self._now
-
-    def advance(self, seconds: float) -> None:
-        self._now = round(self._now + seconds, 3)
-
-    def set(self, when: str | float) -> None:
-        self._now = parse_rfc3339(when) if isinstance(when, str) else float(when)
-
-    def iso(self) -> str:
-        return rfc3339(self._now)
-
-
-@dataclass
-class User:
-    email: str
-    display_name: str
-    service_account: bool = False
-    token: str = ""
-    # Drive storage quota in bytes; None = unlimited, 0 = none (service accounts).
-    groups: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Permission:
-    id: str
-    type: str  # user | group | domain | anyone
-    role: str
-    email_address: str | None = None
-    domain: str | None = None
-    display_name: str | None = None
-    allow_file_discovery: bool | None = None
-    inherited_from: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": "drive#permission", "id": self.id, "type": self.type}
-        if self.email_address:
-            out["emailAddress"] = self.email_address
-        if self.domain:
-            out["domain"] = self.domain
-        out["role"] = self.role
-        if self.display_name:
-            out["displayName"] = self.display_name
-        if self.allow_file_discovery is not None:
-            out["allowFileDiscovery"] = self.allow_file_discovery
-        out["deleted"] = False
-        out["pendingOwner"] = False
-        return out
-
-
-@dataclass
-class SharedDrive:
-    id: str
-    name: str
-    members: dict[str, str]  # email -> role (organizer, fileOrganizer, writer, commenter, reader)
-    created_time: float = 0.0
-
-
-@dataclass
-class DriveFile:
-    id: str
-    name: str
-    mime_type: str
-    owner: str | None  # None for files in a Shared Drive (the drive owns them)
-    created_time: float
-    modified_time: float
-    last_modifying_user: str
-    parents: list[str] = field(default_factory=list)
-    drive_id: str | None = None
-    app_properties: dict[str, str] = field(default_factory=dict)
-    properties: dict[str, str] = field(default_factory=dict)
-    description: str | None = None
-    trashed: bool = False
-    starred: bool = False
-    permissions: list[Permission] = field(default_factory=list)
-    version: int = 1
-    comments: list[dict[str, Any]] = field(default_factory=list)
-    writers_can_share: bool = True  # File.writersCanShare (Drive v3): may writers share it?
-
-
-@dataclass
-class RecordedRequest:
-    """One request as the fake saw it (also requests that got an injected fault)."""
-
-    method: str
-    url: str
-    path: str
-    params: dict[str, str]
-    json: Any
-    user: str | None
-    status: int
-    api: str  # sheets | drive | oauth | other
-    op: str  # e.g. "spreadsheets.get", "values.batchGet", "files.list"
-    fault: str | None = None
-    params_multi: dict[str, list[str]] = field(default_factory=dict)
-    response: Any = None  # the JSON answered (None for 204 / timeouts)
-
-
-@dataclass
-class Notification:
-    """A sharing e-mail Google would have sent (permissions.create)."""
-
-    to: str
-    sender: str
-    file_id: str
-    file_name: str
-    role: str
-    message: str | None
-
-
-@dataclass
-class _Fault:
-    kind: str  # "429", "500", "502", "503", "504", "403_rate_limit" (Drive's 403
-    # userRateLimitExceeded; Sheets answers 429), "timeout", "connect_timeout",
-    # "timeout_after_apply" (the request is applied, then the response is lost)
-    retry_after: float | None = None
-
-
-class FakeGoogle:
+class FakeGoogle(LogAndFaults):
     """An in-process fake of the Sheets v4 / Drive v3 subset used by gspread.
 
     >>> fake = FakeGoogle(seed=0)
@@ -528,85 +389,6 @@ class FakeGoogle:
             if not f.trashed and all(f.app_properties.get(k) == v for k, v in app_properties.items())
         ]
 
-    # ------------------------------------------------------------------ log
-    def count(
-        self,
-        method: str | None = None,
-        path_contains: str | None = None,
-        op: str | None = None,
-        user: str | None = None,
-        api: str | None = "google",
-    ) -> int:
-        """Count recorded requests (oauth token requests excluded unless api='oauth')."""
-        n = 0
-        for r in self.requests:
-            if api == "google" and r.api not in ("sheets", "drive"):
-                continue
-            if api not in (None, "google") and r.api != api:
-                continue
-            if method and r.method != method.upper():
-                continue
-            if path_contains and path_contains not in r.path:
-                continue
-            if op and r.op != op:
-                continue
-            if user and r.user != user:
-                continue
-            n += 1
-        return n
-
-    def reset_counts(self) -> None:
-        with self.lock:
-            self.requests.clear()
-
-    # ------------------------------------------------------------------ faults
-    def inject_faults(
-        self,
-        rate: float = 0.2,
-        kinds: tuple[str, ...] | list[str] = ("429", "500", "503", "timeout"),
-        seed: int | None = None,
-        only: Any = None,
-    ) -> None:
-        """Fail a random `rate` of Google requests with one of `kinds` (reproducible by
-        seed). `only(method, path) -> bool` may restrict which requests can fail.
-        rate=0 turns random faults off."""
-        with self.lock:
-            self._fault_rate = rate
-            self._fault_kinds = tuple(str(k) for k in kinds)
-            self._fault_rng = random.Random(self.seed if seed is None else seed)
-            self._fault_filter = only
-
-    def fail_next(
-        self,
-        n: int = 1,
-        status: int = 429,
-        retry_after: float | None = None,
-        kind: str | None = None,
-    ) -> None:
-        """Fail the next `n` Google requests with HTTP `status` (or `kind`: 'timeout',
-        'connect_timeout', 'timeout_after_apply')."""
-        with self.lock:
-            for _ in range(n):
-                self._fault_queue.append(_Fault(kind or str(status), retry_after))
-
-    def clear_faults(self) -> None:
-        with self.lock:
-            self._fault_queue.clear()
-            self._fault_rate = 0.0
-
-    def _next_fault(self, method: str, path: str) -> _Fault | None:
-        if self._fault_queue:
-            return self._fault_queue.pop(0)
-        if self._fault_rate > 0 and self._fault_kinds:
-            if self._fault_filter is not None and not self._fault_filter(method, path):
-                return None
-            if self._fault_rng.random() < self._fault_rate:
-                kind = self._fault_rng.choice(self._fault_kinds)
-                retry = None
-                if kind == "429":
-                    retry = self._fault_rng.choice([None, 1])
-                return _Fault(kind, retry)
-        return None
 
 
 __all__ = [

@@ -3,7 +3,8 @@
 Supported: `name = 'x'`, `name != 'x'`, `name contains 'x'` (prefix match on words, as
 Drive does), `fullText contains 'x'`, `mimeType = 'x'`, `'id' in parents` (and the
 reversed `parents in 'id'` that gspread writes), `'me'|'email' in owners|writers|readers`,
-`trashed = true|false`, `starred = ...`, `modifiedTime` and `createdTime` with
+`trashed = true|false`, `starred = ...`, `visibility = 'limited'|...`, `viewedByMeTime` and
+`shortcutDetails.targetId` (never true: no views, no shortcuts), `modifiedTime` and `createdTime` with
 = != < <= > >=, `appProperties has { key='k' and value='v' }` and `properties has {...}`,
 combined with and / or / not and parentheses. Strings take 'single' or "double" quotes
 with backslash escapes (\\' \\" \\\\).
@@ -281,4 +282,30 @@ def _compare(fld: str, op: str, val: Any) -> Pred:
         return lambda f, c: _cmp(f.owner != c.user and c.role_of(c.user, f) is not None, op, val)
     if fld == "driveId":
         return lambda f, c: _cmp(f.drive_id, op, val)
+    # more query terms of https://developers.google.com/drive/api/guides/ref-search-terms
+    if fld == "visibility":
+        if val not in _VISIBILITY or op not in ("=", "!="):
+            raise QueryError(f"bad comparison on {fld}")
+        return lambda f, c: _cmp(_visibility(f), op, val)
+    if fld == "viewedByMeTime":  # the fake keeps no view times: never viewed
+        if not isinstance(val, str):
+            raise QueryError("time needs a string")
+        return lambda f, c: _cmp(None, op, val)
+    if fld == "shortcutDetails.targetId":  # the fake makes no shortcuts
+        if not isinstance(val, str) or op not in ("=", "!="):
+            raise QueryError(f"bad comparison on {fld}")
+        return lambda f, c: _cmp(None, op, val)
     raise QueryError(f"unknown field {fld}")
+
+
+_VISIBILITY = ("anyoneCanFind", "anyoneWithLink", "domainCanFind", "domainWithLink", "limited")
+
+
+def _visibility(f: DriveFile) -> str:
+    """The widest sharing of a file, as Drive's `visibility` term names it."""
+    kinds = {(p.type, bool(p.allow_file_discovery)) for p in f.permissions}
+    for name, kind in (("anyoneCanFind", ("anyone", True)), ("anyoneWithLink", ("anyone", False)),
+                       ("domainCanFind", ("domain", True)), ("domainWithLink", ("domain", False))):
+        if kind in kinds:
+            return name
+    return "limited"

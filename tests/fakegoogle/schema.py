@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import GoogleError, field_violation
+from .oneofs import oneofs_of
 
 _SNAKE_RE = re.compile(r"(?<!^)(?=[A-Z])")
 _INT_RE = re.compile(r"^-?\d+$")
@@ -67,7 +68,8 @@ class _Checker:
     def __init__(self, api: str, strict: bool) -> None:
         self.schemas: dict[str, Any] = discovery(api)["schemas"]
         self.strict = strict
-        self.pkg = "google.apps.sheets.v4" if api.startswith("sheets") else "google.apps.drive.v3"
+        self.sheets = api.startswith("sheets")
+        self.pkg = "google.apps.sheets.v4" if self.sheets else "google.apps.drive.v3"
 
     def type_name(self, schema: dict[str, Any]) -> str:
         if "$ref" in schema:
@@ -215,12 +217,21 @@ class _Checker:
             if oneof:
                 set_members.append(key)
         if oneof and len(set_members) > 1:
-            msg = (
-                f"Invalid value at '{path}' (oneof), oneof field '{oneof}' is already set. "
-                f"Cannot set '{set_members[1]}'"
-            )
-            raise field_violation(path, msg)
+            raise _oneof_error(path, oneof, set_members[1])
+        if self.sheets and ref:
+            for group, members in oneofs_of(ref).items():
+                given = [k for k in out if k in members]
+                if len(given) > 1:
+                    raise _oneof_error(path, group, given[1])
         return out
+
+
+def _oneof_error(path: str, group: str, second: str) -> GoogleError:
+    msg = (
+        f"Invalid value at '{path}' (oneof), oneof field '{group}' is already set. "
+        f"Cannot set '{second}'"
+    )
+    return field_violation(path, msg)
 
 
 @cache
@@ -275,12 +286,24 @@ def check_params(
                 raise field_violation(None, msg)
             out[name] = values[-1]
             continue
-        conv = [_param_value(name, v, p) for v in values]
+        conv = [_coerce(_param_value(name, v, p), p) for v in values]
         out[name] = conv if p.get("repeated") else conv[-1]
     for name, p in spec.items():
         if p.get("required") and p.get("location") == "query" and name not in out:
             raise field_violation(None, f"'{name}' is required but not specified")
     return out
+
+
+def _coerce(value: Any, p: dict[str, Any]) -> Any:
+    """An integer above a parameter's maximum is coerced where the method says so, e.g.
+    files.list pageSize: "The maximum value is 1000; values above 1000 will be coerced to
+    1000." (https://developers.google.com/drive/api/reference/rest/v3/files/list; the same
+    sentence is in the discovery document)."""
+    top = p.get("maximum")
+    coerces = "coerced" in str(p.get("description", ""))
+    if isinstance(value, int) and top is not None and value > int(top) and coerces:
+        return int(top)
+    return value
 
 
 def _param_value(name: str, raw: str, p: dict[str, Any]) -> Any:

@@ -18,6 +18,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from . import presentation_rules
 from .errors import drive_error, sheets_error
 from .masks import Mask, parse_mask
 from .schema import discovery, methods
@@ -99,6 +100,10 @@ def check_request(kind: str, body: dict[str, Any]) -> None:
             _condition(rule["booleanRule"].get("condition"))
     if kind in ("addProtectedRange", "updateProtectedRange"):
         _protected_range(body.get("protectedRange") or {}, kind == "updateProtectedRange")
+    try:  # conditional formats, combo charts, links, filters, locale: presentation_rules.py
+        presentation_rules.check(kind, body)
+    except presentation_rules.PresentationError as exc:
+        raise SemanticError(str(exc)) from None
 
 
 def _sheet_id(props: dict[str, Any]) -> None:

@@ -1,4 +1,6 @@
-"""Sheets v4 handlers: spreadsheets.create/get/batchUpdate and spreadsheets.values.*.
+"""Sheets v4 handlers: spreadsheets.create/get/batchUpdate and sheets.copyTo; the values
+handlers are in sheets_values.py, ranges and value writes in sheets_ranges.py, access and
+protection in sheets_access.py (all re-exported here).
 
 Every handler gets (fake, user, params, body) with params already checked against the
 discovery document and body already checked (strict) and cleaned of nulls.
@@ -7,384 +9,88 @@ discovery document and body already checked (strict) and cleaned of nulls.
 from __future__ import annotations
 
 import copy
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from . import a1
 from . import values as V
 from .errors import (
-    PROTECTED_MESSAGE,
     GoogleError,
     bad_request,
     sheets_error,
-    sheets_not_found,
 )
-from .errors import sheets_permission_denied as denied
 from .masks import apply_mask, mask_wants, parse_mask
 from .model import Sheet, Spreadsheet, grid_json
 from .requests_impl import BatchContext, RequestError, apply_request
+from .rules_sheets import check_grid_growth, check_new_spreadsheet, grid_cells
+from .semantics import SemanticError
 
 if TYPE_CHECKING:
-    from .core import DriveFile, FakeGoogle
+    from .core import FakeGoogle
 
-Rect = tuple[int, int, int, int]  # r0, r1, c0, c1 (half-open)
+from .sheets_access import (
+    WRITE_ROLES,
+    Rect,
+    can_edit_protected,
+    is_exempt,
+    open_ss,
+    protected_conflict,
+    rect_of,
+)
+from .sheets_ranges import (
+    check_protected_rect,
+    clamp,
+    clear_values,
+    range_text,
+    read_values,
+    resolve,
+    set_entered,
+    value_range_json,
+    write_values,
+)
+from .sheets_values import (
+    find_table,
+    values_append,
+    values_batch_clear,
+    values_batch_get,
+    values_batch_update,
+    values_clear,
+    values_get,
+    values_update,
+)
 
-WRITE_ROLES = {"writer", "fileOrganizer", "organizer", "owner"}
-
-
-# ---------------------------------------------------------------- access
-def open_ss(
-    fake: FakeGoogle, user: str | None, sid: str, write: bool = False
-) -> tuple[Spreadsheet, DriveFile, str]:
-    f = fake.files.get(sid)
-    ss = fake.spreadsheets.get(sid)
-    if f is None or ss is None:
-        raise sheets_not_found()
-    role = fake.role_of(user, f)
-    if role is None:
-        raise denied()
-    if write and role not in WRITE_ROLES:
-        raise denied()
-    return ss, f, role
-
-
-def is_exempt(fake: FakeGoogle, f: DriveFile, role: str) -> bool:
-    """Owners (and Shared Drive managers) are never stopped by protected ranges."""
-    return role in ("owner", "organizer")
-
-
-def can_edit_protected(
-    fake: FakeGoogle, user: str | None, pr: dict[str, Any], owner: str | None = None
-) -> bool:
-    editors = pr.get("editors") or {}
-    if user is None:
-        return False
-    if user in editors.get("users", []):
-        return True
-    groups = {g for g, members in fake.groups.items() if user in members}
-    if groups & set(editors.get("groups", [])):
-        return True
-    # domainUsersCanEdit: anyone in the spreadsheet owner's domain
-    owner_domain = (owner or "").rsplit("@", 1)[-1].lower()
-    return bool(
-        editors.get("domainUsersCanEdit") and owner and user.rsplit("@", 1)[-1].lower() == owner_domain
-    )
-
-
-def _intersects(a: Rect, b: Rect) -> bool:
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
-
-
-def _covers(outer: Rect, inner: Rect) -> bool:
-    return outer[0] <= inner[0] and inner[1] <= outer[1] and outer[2] <= inner[2] and (inner[3] <= outer[3])
-
-
-def rect_of(sheet: Sheet, gr: dict[str, Any]) -> Rect:
-    return (
-        gr.get("startRowIndex") or 0,
-        gr["endRowIndex"] if gr.get("endRowIndex") is not None else sheet.rows,
-        gr.get("startColumnIndex") or 0,
-        gr["endColumnIndex"] if gr.get("endColumnIndex") is not None else sheet.cols,
-    )
-
-
-def protected_conflict(
-    fake: FakeGoogle,
-    ss: Spreadsheet,
-    sheet: Sheet,
-    rect: Rect,
-    user: str | None,
-    exempt: bool,
-    cells: list[tuple[int, int]] | None = None,
-) -> bool:
-    """Would writing `rect` (or the listed cells) on `sheet` touch a protected cell?"""
-    if exempt or rect[0] >= rect[1] or rect[2] >= rect[3]:
-        return False
-    for pr in sheet.protected:
-        if pr.get("warningOnly"):
-            continue
-        rng = pr.get("range")
-        if rng is None and pr.get("namedRangeId"):
-            nr = next((n for n in ss.named_ranges if n.get("namedRangeId") == pr["namedRangeId"]), None)
-            rng = nr["range"] if nr else None
-        if rng is None or (rng.get("sheetId") or 0) != sheet.id:
-            continue
-        prot = rect_of(sheet, rng)
-        if not _intersects(prot, rect):
-            continue
-        f = fake.files.get(ss.id)
-        if can_edit_protected(fake, user, pr, f.owner if f else None):
-            continue
-        holes = [rect_of(sheet, u) for u in pr.get("unprotectedRanges", [])]
-        r0, r1 = max(prot[0], rect[0]), min(prot[1], rect[1])
-        c0, c1 = max(prot[2], rect[2]), min(prot[3], rect[3])
-        inter = (r0, r1, c0, c1)
-        if any(_covers(h, inter) for h in holes):
-            continue
-        if cells is not None:
-            for r, c in cells:
-                if (
-                    r0 <= r < r1
-                    and c0 <= c < c1
-                    and not any(h[0] <= r < h[1] and h[2] <= c < h[3] for h in holes)
-                ):
-                    return True
-        elif _uncovered(inter, holes):
-            return True
-    return False
-
-
-def _uncovered(rect: Rect, holes: list[Rect]) -> bool:
-    """Is some cell of `rect` outside every hole? (exact, via coordinate compression)"""
-    r0, r1, c0, c1 = rect
-    rows = sorted(
-        {r0, r1, *(min(max(h[0], r0), r1) for h in holes), *(min(max(h[1], r0), r1) for h in holes)}
-    )
-    cols = sorted(
-        {c0, c1, *(min(max(h[2], c0), c1) for h in holes), *(min(max(h[3], c0), c1) for h in holes)}
-    )
-    for ra, rb in pairwise(rows):
-        if ra >= rb:
-            continue
-        for ca, cb in pairwise(cols):
-            if ca >= cb:
-                continue
-            if not any(h[0] <= ra and rb <= h[1] and h[2] <= ca and cb <= h[3] for h in holes):
-                return True
-    return False
-
-
-# ---------------------------------------------------------------- ranges
-def resolve(ss: Spreadsheet, text: str, for_write: bool = False) -> tuple[Sheet, Rect, bool]:
-    """A1 text -> (sheet, bounded rect, whole_sheet_given). 400 when unparsable."""
-    err = bad_request(f"Unable to parse range: {text}")
-    try:
-        title, cells = a1.split_sheet(text)
-    except a1.A1Error:
-        raise err from None
-    if title is None:
-        assert cells is not None
-        sheet = ss.by_title(cells)
-        if sheet is not None:
-            return sheet, (0, sheet.rows, 0, sheet.cols), True
-        named = _named(ss, cells)
-        if named is not None:
-            return named
-        sheet = ss.sheets[0]
-        try:
-            r0, r1, c0, c1 = a1.parse_cells(cells)
-        except a1.A1Error:
-            raise err from None
-    else:
-        sheet = ss.by_title(title)
-        if sheet is None:
-            raise err
-        if cells is None or cells == "":
-            return sheet, (0, sheet.rows, 0, sheet.cols), True
-        try:
-            r0, r1, c0, c1 = a1.parse_cells(cells)
-        except a1.A1Error:
-            named = _named(ss, cells)
-            if named is None or named[0] is not sheet:
-                raise err from None
-            return named
-    return (
-        sheet,
-        (
-            r0 if r0 is not None else 0,
-            r1 if r1 is not None else max(sheet.rows, r0 or 0),
-            c0 if c0 is not None else 0,
-            c1 if c1 is not None else max(sheet.cols, c0 or 0),
-        ),
-        False,
-    )
-
-
-def _named(ss: Spreadsheet, name: str) -> tuple[Sheet, Rect, bool] | None:
-    for nr in ss.named_ranges:
-        if nr.get("name", "").lower() == name.lower():
-            sheet = ss.by_id(nr["range"].get("sheetId") or 0)
-            if sheet is None:
-                return None
-            g = nr["range"]
-            return sheet, rect_of(sheet, g), False
-    return None
-
-
-def range_text(sheet: Sheet, rect: Rect) -> str:
-    r0, r1, c0, c1 = rect
-    return a1.format_range(sheet.title, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1))
-
-
-def clamp(sheet: Sheet, rect: Rect) -> Rect:
-    r0, r1, c0, c1 = rect
-    return (r0, min(r1, sheet.rows), c0, min(c1, sheet.cols))
-
-
-# ---------------------------------------------------------------- reads
-def read_values(
-    ss: Spreadsheet,
-    sheet: Sheet,
-    rect: Rect,
-    major: str = "ROWS",
-    render: str = "FORMATTED_VALUE",
-    dt_render: str = "SERIAL_NUMBER",
-) -> list[list[Any]]:
-    r0, r1, c0, c1 = clamp(sheet, rect)
-    er, ec = sheet.value_extent(r0, r1, c0, c1)
-    grid: list[list[Any]] = []
-    for r in range(r0, er):
-        row = sheet.cells.get(r)
-        line: list[Any] = []
-        if row:
-            for c in range(c0, ec):
-                line.append(ss.render(sheet, r, c, render, dt_render))
-        grid.append(line)
-    if major == "COLUMNS":
-        cols: list[list[Any]] = []
-        for ci in range(ec - c0):
-            cols.append([line[ci] if ci < len(line) else "" for line in grid])
-        grid = cols
-    # trim trailing empty cells in each line, then trailing empty lines
-    out = []
-    for line in grid:
-        while line and line[-1] == "":
-            line.pop()
-        out.append(line)
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
-def value_range_json(
-    ss: Spreadsheet,
-    sheet: Sheet,
-    rect: Rect,
-    major: str,
-    render: str,
-    dt_render: str,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "range": range_text(sheet, clamp(sheet, rect)),
-        "majorDimension": major,
-    }
-    vals = read_values(ss, sheet, rect, major, render, dt_render)
-    if vals:
-        out["values"] = vals
-    return out
-
-
-# ---------------------------------------------------------------- writes
-def _to_cell_value(
-    ss: Spreadsheet, v: Any, option: str
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    if option == "RAW" or not isinstance(v, str):
-        return V.raw_value(v), None
-    if v == "":
-        return None, None
-    return V.parse_user_entered(v, ss.locale)
-
-
-def write_values(
-    fake: FakeGoogle,
-    ss: Spreadsheet,
-    user: str | None,
-    exempt: bool,
-    range_a1: str,
-    rows: list[list[Any]],
-    major: str,
-    option: str,
-) -> dict[str, Any]:
-    """values.update semantics; returns the UpdateValuesResponse (without spreadsheetId)."""
-    sheet, rect, whole = resolve(ss, range_a1, for_write=True)
-    if major == "COLUMNS":
-        width = max((len(x) for x in rows), default=0)
-        rows = [[col[i] if i < len(col) else None for col in rows] for i in range(width)]
-    r0, r1, c0, c1 = rect
-    n_rows = len(rows)
-    n_cols = max((len(x) for x in rows), default=0)
-    if n_rows == 0 or n_cols == 0:
-        return {"updatedRange": range_text(sheet, (r0, r0 + 1, c0, c0 + 1))}
-    explicit = ":" in range_a1.rsplit("!", 1)[-1] and not whole
-    if explicit:
-        if r0 + n_rows > r1:
-            raise bad_request(
-                f"Requested writing within range [{range_text(sheet, rect)}], but tried "
-                f"writing to row [{r0 + n_rows}]"
-            )
-        if c0 + n_cols > c1:
-            raise bad_request(
-                f"Requested writing within range [{range_text(sheet, rect)}], but tried "
-                f"writing to column [{a1.index_to_col(c0 + n_cols - 1)}]"
-            )
-    if r0 + n_rows > sheet.rows or c0 + n_cols > sheet.cols:
-        target = range_text(sheet, (r0, r0 + n_rows, c0, c0 + n_cols))
-        title, _, cells = target.rpartition("!")
-        quoted = title if title.startswith("'") else f"'{title}'"
-        raise bad_request(
-            f"Range ({quoted}!{cells}) exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}"
-        )
-    touched = [(r0 + i, c0 + j) for i, line in enumerate(rows) for j, v in enumerate(line) if v is not None]
-    if protected_conflict(fake, ss, sheet, (r0, r0 + n_rows, c0, c0 + n_cols), user, exempt, touched):
-        raise bad_request(PROTECTED_MESSAGE)
-    cells = 0
-    row_set: set[int] = set()
-    col_set: set[int] = set()
-    for i, line in enumerate(rows):
-        for j, v in enumerate(line):
-            if v is None:
-                continue
-            if isinstance(v, dict | list):
-                raise bad_request(
-                    f"Invalid values[{i}][{j}]: "
-                    + ("struct_value" if isinstance(v, dict) else "list_value")
-                    + " {}"
-                )
-            set_entered(ss, sheet, r0 + i, c0 + j, v, option)
-            cells += 1
-            row_set.add(r0 + i)
-            col_set.add(c0 + j)
-    return {
-        "updatedRange": range_text(sheet, (r0, r0 + n_rows, c0, c0 + n_cols)),
-        "updatedRows": len(row_set),
-        "updatedColumns": len(col_set),
-        "updatedCells": cells,
-        "_touched": (sheet.id, row_set, col_set),
-    }
-
-
-def set_entered(ss: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, option: str) -> None:
-    uev, fmt = _to_cell_value(ss, v, option)
-    cell = dict(sheet.cell(r, c) or {})
-    if uev is None:
-        cell.pop("userEnteredValue", None)
-    else:
-        cell["userEnteredValue"] = uev
-    if fmt is not None:
-        uef = dict(cell.get("userEnteredFormat") or {})
-        old = uef.get("numberFormat")
-        if not old or old.get("type") in (None, "NUMBER_FORMAT_TYPE_UNSPECIFIED"):
-            uef["numberFormat"] = fmt
-        cell["userEnteredFormat"] = uef
-    sheet.put(r, c, cell)
-
-
-def clear_values(sheet: Sheet, rect: Rect) -> None:
-    r0, r1, c0, c1 = clamp(sheet, rect)
-    for r in [r for r in sheet.cells if r0 <= r < r1]:
-        row = sheet.cells[r]
-        for c in [c for c in row if c0 <= c < c1]:
-            cell = dict(row[c])
-            cell.pop("userEnteredValue", None)
-            sheet.put(r, c, cell)
-
-
-def check_protected_rect(
-    fake: FakeGoogle, ss: Spreadsheet, sheet: Sheet, rect: Rect, user: str | None, exempt: bool
-) -> None:
-    r0, r1, c0, c1 = clamp(sheet, rect)
-    if protected_conflict(fake, ss, sheet, (r0, r1, c0, c1), user, exempt):
-        raise bad_request(PROTECTED_MESSAGE)
+# the handlers and helpers other modules reach through `sheets.` (transport's route table)
+__all__ = [
+    "WRITE_ROLES",
+    "Rect",
+    "batch_update",
+    "can_edit_protected",
+    "cell_json",
+    "check_protected_rect",
+    "clamp",
+    "clear_values",
+    "copy_to",
+    "create",
+    "find_table",
+    "get",
+    "grid_data",
+    "is_exempt",
+    "open_ss",
+    "protected_conflict",
+    "range_text",
+    "read_values",
+    "rect_of",
+    "resolve",
+    "set_entered",
+    "spreadsheet_json",
+    "value_range_json",
+    "values_append",
+    "values_batch_clear",
+    "values_batch_get",
+    "values_batch_update",
+    "values_clear",
+    "values_get",
+    "values_update",
+    "write_values",
+]
 
 
 # ---------------------------------------------------------------- handlers
@@ -393,6 +99,10 @@ def create(fake: FakeGoogle, user: str, params: dict[str, Any], body: dict[str, 
     if u is not None and u.service_account:
         # a service account has no Drive of its own to hold the new spreadsheet
         raise sheets_error(403, "The user's Drive storage quota has been exceeded.")
+    try:
+        check_new_spreadsheet(body)  # titles, grid and cell limits (rules_sheets.py)
+    except SemanticError as e:
+        raise bad_request(str(e)) from None
     props = body.get("properties", {})
     title = props.get("title", "Untitled spreadsheet")
     sid = fake.create_spreadsheet(title, owner=user)
@@ -532,6 +242,10 @@ def batch_update(fake: FakeGoogle, user: str, sid: str, params: dict[str, Any], 
     ss, f, role = open_ss(fake, user, sid, write=True)
     backup = ss.clone(ss.id)
     ctx = BatchContext(fake, ss, f, user, is_exempt(fake, f, role))
+    if not body.get("requests"):
+        # BatchUpdateSpreadsheetRequest.requests: "A list of updates to apply to the
+        # spreadsheet." Google refuses an empty list (spreadsheets/batchUpdate)
+        raise bad_request("Must specify at least one request.")
     replies = []
     try:
         for i, req in enumerate(body.get("requests", [])):
@@ -558,235 +272,6 @@ def batch_update(fake: FakeGoogle, user: str, sid: str, params: dict[str, Any], 
     return out
 
 
-def _render_opts(params: dict[str, Any]) -> tuple[str, str, str]:
-    return (
-        params.get("majorDimension") or "ROWS",
-        params.get("valueRenderOption") or "FORMATTED_VALUE",
-        params.get("dateTimeRenderOption") or "SERIAL_NUMBER",
-    )
-
-
-def values_get(fake: FakeGoogle, user: str, sid: str, rng: str, params: dict[str, Any]) -> Any:
-    ss, _f, _ = open_ss(fake, user, sid)
-    sheet, rect, _ = resolve(ss, rng)
-    major, render, dt = _render_opts(params)
-    if major == "DIMENSION_UNSPECIFIED":
-        major = "ROWS"
-    return value_range_json(ss, sheet, rect, major, render, dt)
-
-
-def values_batch_get(fake: FakeGoogle, user: str, sid: str, params: dict[str, Any]) -> Any:
-    ss, _f, _ = open_ss(fake, user, sid)
-    major, render, dt = _render_opts(params)
-    out = []
-    for rng in params.get("ranges") or []:
-        sheet, rect, _ = resolve(ss, rng)
-        out.append(value_range_json(ss, sheet, rect, major, render, dt))
-    res: dict[str, Any] = {"spreadsheetId": sid}
-    if out:
-        res["valueRanges"] = out
-    return res
-
-
-def _option(params_or_body: dict[str, Any]) -> str:
-    opt = params_or_body.get("valueInputOption")
-    if not opt or opt == "INPUT_VALUE_OPTION_UNSPECIFIED":
-        raise bad_request("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
-    return str(opt)
-
-
-def _with_values(
-    ss: Spreadsheet, res: dict[str, Any], params: dict[str, Any], prefix: str = "response"
-) -> None:
-    if params.get("includeValuesInResponse"):
-        sheet, rect, _ = resolve(ss, res["updatedRange"])
-        res["updatedData"] = value_range_json(
-            ss,
-            sheet,
-            rect,
-            "ROWS",
-            params.get(f"{prefix}ValueRenderOption") or "FORMATTED_VALUE",
-            params.get(f"{prefix}DateTimeRenderOption") or "SERIAL_NUMBER",
-        )
-
-
-def values_update(
-    fake: FakeGoogle, user: str, sid: str, rng: str, params: dict[str, Any], body: dict[str, Any]
-) -> Any:
-    ss, f, role = open_ss(fake, user, sid, write=True)
-    option = _option(params)
-    if body.get("range"):
-        _check_same_range(ss, rng, body["range"])
-    res = write_values(
-        fake,
-        ss,
-        user,
-        is_exempt(fake, f, role),
-        rng,
-        body.get("values", []),
-        body.get("majorDimension") or "ROWS",
-        option,
-    )
-    fake.touch(f, user)
-    res.pop("_touched", None)
-    out = {"spreadsheetId": sid, **res}
-    _with_values(ss, out, params)
-    return out
-
-
-def _check_same_range(ss: Spreadsheet, url_range: str, body_range: str) -> None:
-    a = resolve(ss, url_range)
-    b = resolve(ss, body_range)
-    if (a[0].id, a[1]) != (b[0].id, b[1]):
-        raise bad_request(
-            f"Requested writing within range [{body_range}], but tried writing within range [{url_range}]"
-        )
-
-
-def values_batch_update(
-    fake: FakeGoogle, user: str, sid: str, params: dict[str, Any], body: dict[str, Any]
-) -> Any:
-    ss, f, role = open_ss(fake, user, sid, write=True)
-    option = _option(body)
-    backup = ss.clone(ss.id)
-    responses = []
-    touched: dict[int, tuple[set[int], set[int]]] = {}
-    try:
-        for vr in body.get("data", []):
-            res = write_values(
-                fake,
-                ss,
-                user,
-                is_exempt(fake, f, role),
-                vr.get("range", ""),
-                vr.get("values", []),
-                vr.get("majorDimension") or "ROWS",
-                option,
-            )
-            if "_touched" in res:
-                sh_id, rs, cs = res.pop("_touched")
-                acc = touched.setdefault(sh_id, (set(), set()))
-                acc[0].update(rs)
-                acc[1].update(cs)
-            out = {"spreadsheetId": sid, **res}
-            _with_values(ss, out, body)
-            responses.append(out)
-    except GoogleError:
-        fake.spreadsheets[sid] = backup
-        raise
-    written = [r for r in responses if "updatedCells" in r]
-    result: dict[str, Any] = {"spreadsheetId": sid}
-    if written:
-        # "rows/columns where at least one cell was updated", counted per sheet
-        result["totalUpdatedRows"] = sum(len(rs) for rs, _ in touched.values())
-        result["totalUpdatedColumns"] = sum(len(cs) for _, cs in touched.values())
-        result["totalUpdatedCells"] = sum(r["updatedCells"] for r in written)
-        result["totalUpdatedSheets"] = len([t for t in touched.values() if t[0]])
-    if responses:
-        result["responses"] = responses
-    if body.get("data"):
-        fake.touch(f, user)
-    return result
-
-
-def values_clear(fake: FakeGoogle, user: str, sid: str, rng: str) -> Any:
-    ss, f, role = open_ss(fake, user, sid, write=True)
-    sheet, rect, _ = resolve(ss, rng)
-    rect = clamp(sheet, rect)
-    check_protected_rect(fake, ss, sheet, rect, user, is_exempt(fake, f, role))
-    clear_values(sheet, rect)
-    fake.touch(f, user)
-    return {"spreadsheetId": sid, "clearedRange": range_text(sheet, rect)}
-
-
-def values_batch_clear(fake: FakeGoogle, user: str, sid: str, body: dict[str, Any]) -> Any:
-    ss, f, role = open_ss(fake, user, sid, write=True)
-    cleared = []
-    todo = []
-    for rng in body.get("ranges", []):
-        sheet, rect, _ = resolve(ss, rng)
-        rect = clamp(sheet, rect)
-        check_protected_rect(fake, ss, sheet, rect, user, is_exempt(fake, f, role))
-        todo.append((sheet, rect))
-    for sheet, rect in todo:
-        clear_values(sheet, rect)
-        cleared.append(range_text(sheet, rect))
-    fake.touch(f, user)
-    out: dict[str, Any] = {"spreadsheetId": sid}
-    if cleared:
-        out["clearedRanges"] = cleared
-    return out
-
-
-def values_append(
-    fake: FakeGoogle, user: str, sid: str, rng: str, params: dict[str, Any], body: dict[str, Any]
-) -> Any:
-    ss, f, role = open_ss(fake, user, sid, write=True)
-    option = _option(params)
-    sheet, rect, _whole = resolve(ss, rng)
-    rows = body.get("values", [])
-    if (body.get("majorDimension") or "ROWS") == "COLUMNS":
-        width = max((len(x) for x in rows), default=0)
-        rows = [[col[i] if i < len(col) else None for col in rows] for i in range(width)]
-    r0, _r1, c0, _c1 = clamp(sheet, rect)
-    table = find_table(sheet, clamp(sheet, rect))
-    n_rows = len(rows)
-    n_cols = max((len(x) for x in rows), default=0)
-    at_row = table[1] if table else r0
-    at_col = table[2] if table else c0
-    insert = params.get("insertDataOption") == "INSERT_ROWS"
-    if insert and n_rows:
-        if at_row < sheet.rows:
-            sheet.shift_rows(at_row, n_rows)
-        sheet.set_size(rows=sheet.rows + n_rows)
-    elif at_row + n_rows > sheet.rows:
-        sheet.set_size(rows=at_row + n_rows)
-    if at_col + n_cols > sheet.cols:
-        sheet.set_size(cols=at_col + n_cols)
-    target = a1.format_range(sheet.title, at_row, at_row + max(n_rows, 1), at_col, at_col + max(n_cols, 1))
-    res = write_values(fake, ss, user, is_exempt(fake, f, role), target, rows, "ROWS", option)
-    res.pop("_touched", None)
-    fake.touch(f, user)
-    out: dict[str, Any] = {"spreadsheetId": sid}
-    if table:
-        out["tableRange"] = range_text(sheet, table)
-    updates = {"spreadsheetId": sid, **res}
-    _with_values(ss, updates, params)
-    out["updates"] = updates
-    return out
-
-
-def find_table(sheet: Sheet, rect: Rect) -> Rect | None:
-    """values.append's "table", as Sheets finds it: take the last filled cell inside the
-    range (bottom-most, then right-most) and grow its 4-connected region of filled cells
-    (the region may extend beyond the range); the table is that region's bounding box."""
-    r0, r1, c0, c1 = rect
-    seeds = [
-        (r, c)
-        for r, row in sheet.cells.items()
-        if r0 <= r < r1
-        for c, cell in row.items()
-        if c0 <= c < c1 and "userEnteredValue" in cell
-    ]
-    if not seeds:
-        return None
-
-    def filled(r: int, c: int) -> bool:
-        cell = sheet.cell(r, c)
-        return bool(cell) and "userEnteredValue" in cell  # type: ignore[operator]
-
-    start = max(seeds)
-    region = {start}
-    stack = [start]
-    while stack:
-        r, c = stack.pop()
-        for nb in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
-            if nb[0] >= 0 and nb[1] >= 0 and nb not in region and filled(*nb):
-                region.add(nb)
-                stack.append(nb)
-    rows_ = [r for r, _ in region]
-    cols_ = [c for _, c in region]
-    return (min(rows_), max(rows_) + 1, min(cols_), max(cols_) + 1)
 
 
 def copy_to(fake: FakeGoogle, user: str, sid: str, sheet_id: int, body: dict[str, Any]) -> Any:
@@ -805,7 +290,13 @@ def copy_to(fake: FakeGoogle, user: str, sid: str, sheet_id: int, body: dict[str
         n += 1
     new.props["title"] = title
     new.protected = []
+    before = grid_cells(dest)
     dest.sheets.append(new)
+    try:
+        check_grid_growth(dest, before)  # the copy counts in the destination's limit
+    except SemanticError as e:
+        dest.sheets.remove(new)
+        raise bad_request(str(e)) from None
     dest.reindex()
     fake.touch(df, user)
     return copy.deepcopy(new.props)

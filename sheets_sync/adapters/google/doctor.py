@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def run_doctor(config: Config, base_dir: Path, *, mount: Mount | None = None,
         checks.append(Check("Izin akses berlaku (token)", False, exc.message, exc.hint))
         return checks
     checks.append(Check("Izin akses berlaku (token)", True, "token akses diperoleh"))
-    checks += token_checks(loaded, today or datetime.now(UTC))
+    checks += token_checks(loaded, today or datetime.now(UTC), config.office.tzinfo)
 
     from google.auth.transport.requests import AuthorizedSession, Request
 
@@ -174,7 +174,7 @@ def _kind_label(kind: str) -> str:
 
 # ---------------------------------------------------------------------- set-up snags
 
-def token_checks(loaded: Loaded, today: datetime) -> list[Check]:
+def token_checks(loaded: Loaded, today: datetime, zone: tzinfo | None = None) -> list[Check]:
     """The scopes the token carries, and when the OAuth login was made (a Testing app's
     login dies 7 days later)."""
     out: list[Check] = []
@@ -195,9 +195,10 @@ def token_checks(loaded: Loaded, today: datetime) -> list[Check]:
     except ValueError:
         return out
     days = (today - issued).days
-    dies = (issued + timedelta(days=7)).astimezone().strftime("%d-%m-%Y %H:%M")
+    # on the office's clock (office.timezone), not this computer's
+    dies = (issued + timedelta(days=7)).astimezone(zone).strftime("%d-%m-%Y %H:%M")
     out.append(Check("Login dibuat (token)", None,
-                     f"{issued.astimezone():%d-%m-%Y %H:%M} ({days} hari lalu). Bila aplikasi "
+                     f"{issued.astimezone(zone):%d-%m-%Y %H:%M} ({days} hari lalu). Bila aplikasi "
                      f"OAuth masih berstatus Testing, login ini mati {dies}: terbitkan "
                      "aplikasinya (lihat docs/google.md)"))
     return out

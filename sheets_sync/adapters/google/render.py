@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_sync.adapters.google import render_present as present
 from sheets_sync.adapters.google.render_cells import (
     Request,
     _grid,
@@ -46,6 +47,7 @@ class SheetInfo:
     protections: list[int] = field(default_factory=list)  # whole-sheet protected ranges
     charts: list[int] = field(default_factory=list)
     row_groups: list[tuple[int, int]] = field(default_factory=list)  # (start, end), 0-based
+    cond_rules: int = 0  # conditional-format rules on the sheet (all the service's)
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Book:
             info.charts = [int(c["chartId"]) for c in sheet.get("charts", []) if "chartId" in c]
             info.row_groups = [(int(g["range"].get("startIndex", 0)), int(g["range"]["endIndex"]))
                                for g in sheet.get("rowGroups", []) if "range" in g]
+            info.cond_rules = len(sheet.get("conditionalFormats", []))
             book.sheets[info.title] = info
         return book
 
@@ -97,13 +100,15 @@ class Book:
         if self.objects_known:
             return False
         return any(sp.title in self.sheets
-                   and (sp.protection is not None or sp.charts or sp.clear or sp.row_outline)
+                   and (sp.protection is not None or sp.charts or sp.clear or sp.band_rules
+                        or sp.row_outline)
                    for sp in patch.sheets)
 
 
 METADATA_FIELDS = (
     "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
-    "protectedRanges(protectedRangeId,range),charts(chartId),rowGroups(range))"
+    "protectedRanges(protectedRangeId,range),charts(chartId),conditionalFormats(ranges(sheetId)),"
+    "rowGroups(range))"
 )
 
 
@@ -151,6 +156,7 @@ def _extent(sp: SheetPatch) -> tuple[int, int]:
         ranges += list(sp.protection.editable)
     for ch in sp.charts:
         ranges += [ch.categories, ch.series, CellRange.cell(*ch.anchor)]
+    ranges += present.extent_ranges(sp)
     for rng in ranges:
         rows.append(rng.bottom)
         cols.append(rng.right)
@@ -172,8 +178,10 @@ class Rendered:
 
 
 def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
-           new_file: bool = False) -> Rendered:
+           new_file: bool = False, file_id: str | None = None) -> Rendered:
     """The batchUpdate requests for `patch` on a spreadsheet described by `book`.
+
+    `file_id`: the spreadsheet's id, for the PDF export links of a patch that has some.
 
     `new_file`: the spreadsheet was just created and holds only Google's default sheet
     (id 0); it is renamed to the patch's first sheet instead of being deleted (a delete
@@ -200,6 +208,10 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
             "properties": {"sheetId": default.sheet_id, "title": first.title},
             "fields": "title"}})
 
+    if patch.locale:
+        reqs.append(present.locale_request(patch.locale))
+    setups = {sp.title: sp.page_setup for sp in patch.sheets}
+    ids = _planned_ids(patch, book)
     for sp in patch.sheets:
         info = book.sheets.get(sp.title)
         need_rows, need_cols = _extent(sp)
@@ -217,6 +229,8 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
                 props["hidden"] = True
             if sp.frozen_rows:
                 props["gridProperties"]["frozenRowCount"] = sp.frozen_rows
+            if sp.frozen_cols:
+                props["gridProperties"]["frozenColumnCount"] = sp.frozen_cols
             reqs.append({"addSheet": {"properties": props}})
             book.sheets[sp.title] = info
             created = True
@@ -224,6 +238,8 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
             created = False
             if sp.clear or sp.title in recreate:
                 reqs.extend(_clear(info))
+                if sp.merges:
+                    reqs.append(present.unmerge_all(info.sheet_id))
             if need_rows > info.rows:
                 reqs.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "ROWS",
                                                  "length": need_rows - info.rows}})
@@ -244,9 +260,15 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
                 props["hidden"] = sp.hidden
                 fields.append("hidden")
                 info.hidden = sp.hidden
+            grid: dict[str, int] = {}
             if sp.frozen_rows is not None:
-                props["gridProperties"] = {"frozenRowCount": sp.frozen_rows}
+                grid["frozenRowCount"] = sp.frozen_rows
                 fields.append("gridProperties.frozenRowCount")
+            if sp.frozen_cols is not None:
+                grid["frozenColumnCount"] = sp.frozen_cols
+                fields.append("gridProperties.frozenColumnCount")
+            if grid:
+                props["gridProperties"] = grid
             if fields:
                 reqs.append({"updateSheetProperties": {"properties": props,
                                                        "fields": ",".join(fields)}})
@@ -264,6 +286,14 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
             notes = {pos: ({"note": text} if text else {}) for pos, text in sp.notes.items()}
             reqs.extend(cell_runs(sid, notes, "note"))
         reqs.extend(_widths(sid, sp.column_widths))
+        reqs.extend(present.row_heights(sid, sp.row_heights))
+        reqs.extend(present.merges(sid, sp.merges))
+        reqs.extend(present.links(sid, sp, ids, file_id, setups))
+        if sp.filter is not None:
+            reqs.append(present.basic_filter(sid, sp.filter))
+        if sp.band_rules or (sp.clear and info.cond_rules):
+            reqs.extend(present.band_rules(sid, sp.band_rules, info.cond_rules))
+            info.cond_rules = present.rule_count(sp.band_rules)
         for v in sp.validations:
             reqs.append(validation_request(sid, v))
         if sp.protection is not None:
@@ -319,6 +349,16 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
         elif "deleteEmbeddedObject" in req:
             deleted.append(int(req["deleteEmbeddedObject"]["objectId"]))
     return Rendered(reqs + late, book, prot_slots, chart_slots, added, deleted)
+
+
+def _planned_ids(patch: WorkbookPatch, book: Book) -> dict[str, int]:
+    """Sheet ids by title as they will be after the batch (new sheets' ids chosen as the
+    loop below chooses them), for links that point at another sheet of the same batch."""
+    ids = {t: s.sheet_id for t, s in book.sheets.items()}
+    for sp in patch.sheets:
+        if sp.title not in ids:
+            ids[sp.title] = new_sheet_id(sp.title, ids.values())
+    return ids
 
 
 def _taken(book: Book) -> list[int]:

@@ -4,9 +4,19 @@ runs, formats, validations, charts, column widths. Pure; `render` assembles them
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
-from sheets_sync.domain.patch import CellRange, Chart, Format, Formula, Validation, Value
+from sheets_sync.domain.patch import (
+    CHART_HEIGHT_PX,
+    CHART_WIDTH_PX,
+    CellRange,
+    Chart,
+    Format,
+    Formula,
+    Validation,
+    Value,
+)
 
 Request = dict[str, Any]
 
@@ -88,7 +98,8 @@ def _color(hex_color: str) -> dict[str, float]:
 
 def _number_format(pattern: str) -> dict[str, str]:
     low = pattern.lower()
-    kind = ("PERCENT" if "%" in pattern else
+    bare = re.sub(r'"[^"]*"|\\.', "", pattern)  # a quoted or escaped "%" is only text
+    kind = ("PERCENT" if "%" in bare else
             "DATE" if any(t in low for t in ("yy", "dd", "mmm")) else "NUMBER")
     return {"type": kind, "pattern": pattern}
 
@@ -166,23 +177,31 @@ def chart_request(sheet_id: int, chart: Chart, chart_id: int | None = None) -> R
         return {"sourceRange": {"sources": [_grid(sheet_id, rng)]}}
 
     body: dict[str, Any] = {"chartId": chart_id} if chart_id is not None else {}
+    series: list[dict[str, Any]] = [{"series": source(chart.series), "targetAxis": "LEFT_AXIS"}]
+    if chart.kind == "line":  # a lone period still shows as a point
+        series[0]["pointStyle"] = {"shape": "CIRCLE"}
+    if chart.target is not None:
+        # bars and the target as a line over them: a COMBO chart, each series its own type
+        series[0]["type"] = "COLUMN"
+        series.append({"series": source(chart.target), "targetAxis": "LEFT_AXIS",
+                       "type": "LINE"})
     return {"addChart": {"chart": {
         **body,
         "spec": {
             "title": chart.title,
             "basicChart": {
-                "chartType": "LINE" if chart.kind == "line" else "COLUMN",
+                "chartType": ("COMBO" if chart.target is not None
+                              else "LINE" if chart.kind == "line" else "COLUMN"),
                 "legendPosition": "BOTTOM_LEGEND",
                 "headerCount": 1,
                 "domains": [{"domain": source(chart.categories)}],
-                "series": [{"series": source(chart.series), "targetAxis": "LEFT_AXIS",
-                            **({"pointStyle": {"shape": "CIRCLE"}} if chart.kind == "line"
-                               else {})}],
+                "series": series,
             },
         },
-        "position": {"overlayPosition": {"anchorCell": {
-            "sheetId": sheet_id, "rowIndex": chart.anchor[0] - 1,
-            "columnIndex": chart.anchor[1] - 1}}},
+        "position": {"overlayPosition": {
+            "anchorCell": {"sheetId": sheet_id, "rowIndex": chart.anchor[0] - 1,
+                           "columnIndex": chart.anchor[1] - 1},
+            "widthPixels": CHART_WIDTH_PX, "heightPixels": CHART_HEIGHT_PX}},
     }}}
 
 

@@ -189,7 +189,7 @@ class Writing(Finding):
         applied (a batch is all-or-nothing). Appended rows (the recap's Audit) ride in a batch
         that re-adds a chart; without such a marker they are not resent at all."""
         account = self.account() if any(sp.protection for sp in patch.sheets) else None
-        rendered = render(patch, book, account=account, new_file=new_file)
+        rendered = render(patch, book, account=account, new_file=new_file, file_id=file_id)
         if not rendered.requests:
             return
         appends = any("appendCells" in r for r in rendered.requests)

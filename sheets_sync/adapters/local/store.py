@@ -27,6 +27,7 @@ from pathlib import Path
 from sheets_sync.adapters.local import files, xlsx
 from sheets_sync.adapters.local.period_lock import PeriodLock
 from sheets_sync.adapters.local.workbook_io import Skip, apply_file, read_file, write_temp
+from sheets_sync.domain.os_words import why
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
     BackendError,
@@ -151,7 +152,7 @@ class LocalStore:
     @staticmethod
     def _uncreatable(path: Path, exc: OSError) -> BackendError:
         return BackendError(
-            f"{path} tidak dapat dibuat ({exc.strerror or type(exc).__name__}).",
+            f"{path} tidak dapat dibuat ({why(exc)}).",
             hint="Periksa bahwa folder kerja (backend.local.workspace) dapat ditulis dan "
                  "bukan sebuah berkas.",
         )
@@ -226,13 +227,13 @@ class LocalStore:
         """Put `backup` back at `path`; the current file is kept among the backups first.
         Returns where the current file was kept."""
         busy = files.office_lock(path, self.zone)
-        if busy:  # their next save would undo the restore
-            raise BackendError(f"{path.name} {busy}.",
-                               hint="Minta yang membukanya menutup berkas itu, lalu coba lagi.")
+        if busy:  # their next save would undo the restore; exit 4, as any unusable workbook
+            raise FilesSkipped({str(path): f"{path.name} {busy}; minta yang membukanya "
+                                           "menutup berkas itu, lalu coba lagi"})
         try:
             return files.restore(path, backup)
         except OSError as exc:
-            raise BackendError(f"{path.name} tidak dapat dipulihkan ({exc.strerror or exc}).",
+            raise BackendError(f"{path.name} tidak dapat dipulihkan ({why(exc)}).",
                                hint="Tutup berkas itu bila sedang dibuka, lalu coba lagi.") from None
 
     # ------------------------------------------------------------------ the period lock

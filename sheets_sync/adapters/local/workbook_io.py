@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from sheets_sync.adapters.local import files, xlsx
+from sheets_sync.adapters.local import file_problems, files, xlsx
+from sheets_sync.domain.os_words import why
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import BackendError, Grid
 
@@ -26,9 +27,10 @@ class Skip:
 
 
 def _damaged(path: Path, exc: BaseException) -> Skip:
-    return Skip(f"{path.name} rusak atau belum selesai disimpan ({type(exc).__name__}); "
-                "bukalah di Excel/LibreOffice dan simpan lagi, atau pulihkan dengan "
-                "'sync restore'")
+    """What the file is decides the message (encrypted, .xls, text, mid-sync, damaged), not
+    the parser's exception, whose English name says nothing to the user."""
+    del exc
+    return Skip(file_problems.unreadable(path))
 
 
 def _gone(path: Path) -> BackendError:
@@ -43,12 +45,15 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
         busy = files.office_lock(path, zone)
         if busy:
             return Skip(_busy(path, busy))
+        read_only = file_problems.read_only(path)
+        if read_only:
+            return Skip(read_only)
         try:
             read = files.snapshot(path)
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
-            return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
+            return Skip(file_problems.not_permitted(path))
         try:
             tmp = write_temp(xlsx.write(read.data, patch), path)
         except xlsx.Unreadable as exc:  # a half-saved file, or damage
@@ -65,8 +70,7 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
             if files.swap_in(path, tmp, read, files.backup_folder(path)):
                 return None
         except PermissionError:
-            return Skip(f"{path.name} sedang dibuka dan tidak dapat diganti; tidak ditulis "
-                        "kali ini")
+            return Skip(file_problems.read_only(path) or file_problems.not_permitted(path))
         except OSError as exc:
             raise _unwritable(path, exc) from None
     return Skip(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
@@ -94,7 +98,7 @@ def write_temp(data: bytes, path: Path) -> Path:
 
 def _unwritable(path: Path, exc: OSError) -> BackendError:
     what = ("mungkin sedang dibuka di Excel" if isinstance(exc, PermissionError)
-            else exc.strerror or type(exc).__name__)
+            else why(exc))
     return BackendError(
         f"{path} tidak dapat ditulis ({what}).",
         hint="Tutup berkas itu bila sedang dibuka, periksa bahwa folder kerja dapat "
@@ -111,7 +115,7 @@ def read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid] | Skip:
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
-            return Skip(f"{path.name} tidak dapat dibuka (mungkin sedang dipakai)")
+            return Skip(file_problems.not_permitted(path))
         except xlsx.Unreadable as exc:
             if attempt == 0 and files.wait_settled(path):
                 continue

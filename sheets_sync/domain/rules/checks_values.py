@@ -47,7 +47,13 @@ def check_number(ctx: RuleContext, rule: NumberRule) -> list[Issue]:
         if parsed.ok:
             continue
         f = ctx.fields(row, rule.column)
-        if parsed.ambiguous:
+        if parsed.too_large:
+            out.append(ctx.issue(
+                rule, row, code, rule.column,
+                "{kolom} '{nilai}' untuk indikator {kode} terlalu besar: " + parsed.error + ".",
+                "Periksa angkanya dan tulis nilai yang sebenarnya (Excel hanya menyimpan 15 "
+                "digit).", f))
+        elif parsed.ambiguous:
             out.append(ctx.issue(
                 rule, row, code, rule.column,
                 "{kolom} '{nilai}' untuk indikator {kode} bisa dibaca lebih dari satu cara; "

@@ -72,9 +72,10 @@ def check_template(template: str) -> str:
     indexing or conversions (str.format on config text could otherwise reach into objects)."""
     try:
         parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
+    except ValueError as exc:  # Python's own words ("Single '}' encountered") stay out
         raise ValueError(
-            f"pesan tidak sah ({exc}); tulis {{{{ dan }}}} untuk kurung kurawal biasa"
+            "pesan tidak sah: ada '{' atau '}' tanpa pasangan; tulis {{ dan }} untuk kurung "
+            "kurawal biasa"
         ) from exc
     for _literal, name, spec, conversion in parts:
         if name is None:

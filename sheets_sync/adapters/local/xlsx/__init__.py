@@ -131,7 +131,10 @@ def new(patch: WorkbookPatch) -> bytes:
     bulk = bulk_cells.render_with_bulk(wb, patch, SHORTCUTS.bulk_from)
     if default is not None and default.title not in {s.title for s in patch.sheets}:
         wb.remove(default)
+    styled = {s.title for s in patch.sheets if s.page_setup is not None}
     for ws in wb.worksheets:  # offices print these: landscape, one page wide
+        if ws.title in styled:
+            continue  # the patch's own print setup (xlsx_present)
         ws.page_setup.orientation = "landscape"
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

@@ -32,6 +32,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.adapters.local.xlsx import sheet_setup
 from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.xlsx_render import format_cell, render
 from sheets_sync.adapters.local.xlsx.xml_cells import cell_content
@@ -75,8 +76,9 @@ def render_with_bulk(wb: Any, patch: WorkbookPatch,
         if len(sp.values) >= bulk_from and count[sp.title] == 1 and _cells_only(sp):
             with contextlib.suppress(NotHandled):  # openpyxl writes this one
                 cells[sp.title] = _Cells(sp)
-    frames = [dataclasses.replace(sp, values={}, formats=[]) if sp.title in cells else sp
-              for sp in patch.sheets]
+    # row heights are attributes of the rows written with the cells
+    frames = [dataclasses.replace(sp, values={}, formats=[], row_heights={})
+              if sp.title in cells else sp for sp in patch.sheets]
     render(wb, WorkbookPatch(sheets=frames, delete_sheets=patch.delete_sheets))
     return [cells[t].sheet(wb, wb[t]) for t in cells]
 
@@ -84,7 +86,9 @@ def render_with_bulk(wb: Any, patch: WorkbookPatch,
 def _cells_only(sp: SheetPatch) -> bool:
     """A cleared sheet whose cells depend on nothing but its values and formats."""
     return (sp.clear and not sp.notes and not sp.clear_notes and sp.protection is None
-            and not sp.append_rows and not sp.expected and not sp.row_outline)
+            and not sp.append_rows and not sp.expected and not sp.links and not sp.merges
+            and not sp.row_outline
+            and all(any(r == row for r, _c in sp.values) for row in sp.row_heights))
 
 
 def save_with_bulk(wb: Any, target: Path | IO[bytes], bulk: list[BulkSheet]) -> None:
@@ -103,7 +107,8 @@ def save_with_bulk(wb: Any, target: Path | IO[bytes], bulk: list[BulkSheet]) -> 
     except NotHandled:
         # openpyxl wrote an empty sheet differently than expected: let it write the cells
         render(wb, WorkbookPatch(sheets=[
-            SheetPatch(b.ws.title, values=b.patch.values, formats=b.patch.formats)
+            SheetPatch(b.ws.title, values=b.patch.values, formats=b.patch.formats,
+                       row_heights=b.patch.row_heights)
             for b in bulk]))
         wb.save(target)
         return
@@ -154,7 +159,7 @@ class _Cells:
             row, col = key
             if row != current:
                 if cells:
-                    out.append(f'<row r="{current}">{"".join(cells)}</row>')
+                    out.append(f'<row r="{current}"{self._row_attrs(current)}>{"".join(cells)}</row>')
                     cells = []
                 current = row
             combination = formats.get(key)
@@ -164,9 +169,13 @@ class _Cells:
                 continue  # as openpyxl: a cell holding None without a style is not written
             cells.append(f'<c r="{letters[col]}{row}"{style}{tail}')
         if cells:
-            out.append(f'<row r="{current}">{"".join(cells)}</row>')
+            out.append(f'<row r="{current}"{self._row_attrs(current)}>{"".join(cells)}</row>')
         dimension = f"{letters[first_col]}{keys[0][0]}:{letters[width]}{keys[-1][0]}"
         return BulkSheet(ws, self.patch, dimension, "".join(out))
+
+    def _row_attrs(self, row: int) -> str:
+        pixels = self.patch.row_heights.get(row)
+        return f' ht="{sheet_setup.row_height(pixels)}" customHeight="1"' if pixels else ""
 
     def _style_ids(self, wb: Any) -> dict[tuple[int, ...], int]:
         """Style id per combination of formats, registered in `wb`; none for a combination

@@ -12,3 +12,8 @@ def state(hidden: bool) -> str:
 def column_width(pixels: int) -> float:
     """A column width in pixels (as Google takes it) in Excel's character units."""
     return round(pixels / 7, 1)
+
+
+def row_height(pixels: int) -> float:
+    """A row height in pixels (as Google takes it) in points, Excel's unit (`ht`)."""
+    return round(pixels * 0.75, 1)

@@ -14,14 +14,25 @@ from typing import Any
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Protection as CellProtection
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.adapters.local.xlsx import formats, sheet_setup
 from sheets_sync.adapters.local.xlsx.notes import merged_note
-from sheets_sync.domain.patch import CellRange, Format, Formula, SheetPatch, WorkbookPatch
+from sheets_sync.adapters.local.xlsx.xlsx_present import present
+from sheets_sync.domain.patch import (
+    CHART_HEIGHT_PX,
+    CHART_WIDTH_PX,
+    CellRange,
+    Chart,
+    Format,
+    Formula,
+    SheetPatch,
+    WorkbookPatch,
+)
 from sheets_sync.ports import Grid
 
 
@@ -65,8 +76,8 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
         _set_note(ws.cell(row=row, column=col), text)
     if sp.hidden is not None:
         ws.sheet_state = sheet_setup.state(sp.hidden)
-    if sp.frozen_rows is not None:
-        ws.freeze_panes = f"A{sp.frozen_rows + 1}" if sp.frozen_rows else None
+    if sp.frozen_rows is not None or sp.frozen_cols is not None:
+        _freeze(ws, sp.frozen_rows, sp.frozen_cols)
     for col, pixels in sp.column_widths.items():
         ws.column_dimensions[get_column_letter(col)].width = sheet_setup.column_width(pixels)
     if sp.row_outline:
@@ -111,19 +122,61 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
     if sp.charts:
         ws._charts = []  # replace, as on Google
         for spec in sp.charts:
-            chart = LineChart() if spec.kind == "line" else BarChart()
-            chart.title = spec.title
-            chart.add_data(Reference(ws, min_col=spec.series.left, min_row=spec.series.top,
-                                     max_row=spec.series.bottom), titles_from_data=True)
-            chart.set_categories(Reference(ws, min_col=spec.categories.left,
-                                           min_row=spec.categories.top + 1,
-                                           max_row=spec.categories.bottom))
-            chart.width, chart.height = 24, 11
-            if spec.kind == "line":  # a lone period still shows as a point
-                for series in chart.series:
-                    series.marker.symbol = "circle"
-                chart.legend = None
-            ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+            ws.add_chart(bar_chart(ws, spec),
+                         f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+    present(ws, sp)
+
+
+def _freeze(ws: Any, rows: int | None, cols: int | None) -> None:
+    """Freeze header rows and/or first columns; None keeps what is frozen now."""
+    now_rows = now_cols = 0
+    if ws.freeze_panes:
+        letters, row = coordinate_from_string(ws.freeze_panes)
+        now_rows, now_cols = row - 1, column_index_from_string(letters) - 1
+    rows = now_rows if rows is None else rows
+    cols = now_cols if cols is None else cols
+    ws.freeze_panes = f"{get_column_letter(cols + 1)}{rows + 1}" if rows or cols else None
+
+
+def bar_chart(ws: Any, spec: Chart) -> BarChart:
+    """Bars of the series; the target column, if any, as a line over them (same axes)."""
+    if spec.kind == "line":
+        return _line_chart(ws, spec)
+    chart = BarChart()
+    chart.title = spec.title
+    chart.add_data(Reference(ws, min_col=spec.series.left, min_row=spec.series.top,
+                             max_row=spec.series.bottom), titles_from_data=True)
+    categories = Reference(ws, min_col=spec.categories.left, min_row=spec.categories.top + 1,
+                           max_row=spec.categories.bottom)
+    chart.set_categories(categories)
+    if spec.target is not None:
+        line = LineChart()
+        line.add_data(Reference(ws, min_col=spec.target.left, min_row=spec.target.top,
+                                max_row=spec.target.bottom), titles_from_data=True)
+        line.set_categories(categories)
+        line.series[0].graphicalProperties.line.solidFill = "C00000"
+        line.series[0].graphicalProperties.line.width = 28575  # 2.25 pt
+        line.series[0].smooth = False
+        chart += line
+    chart.legend.position = "b"
+    chart.width, chart.height = CHART_WIDTH_PX / 37.8, CHART_HEIGHT_PX / 37.8  # cm
+    return chart
+
+
+def _line_chart(ws: Any, spec: Chart) -> LineChart:
+    """A value over periods (Tren); a lone period still shows as a point."""
+    chart = LineChart()
+    chart.title = spec.title
+    chart.add_data(Reference(ws, min_col=spec.series.left, min_row=spec.series.top,
+                             max_row=spec.series.bottom), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=spec.categories.left,
+                                   min_row=spec.categories.top + 1,
+                                   max_row=spec.categories.bottom))
+    for series in chart.series:
+        series.marker.symbol = "circle"
+    chart.legend = None
+    chart.width, chart.height = CHART_WIDTH_PX / 37.8, CHART_HEIGHT_PX / 37.8  # cm
+    return chart
 
 
 def _set_note(cell: Any, ours: str) -> None:

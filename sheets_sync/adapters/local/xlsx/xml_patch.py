@@ -14,6 +14,7 @@ formula, rich text or a date where a value goes, merged cells, a part it cannot 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
@@ -31,7 +32,7 @@ from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.notes import SERVICE_NAME
 from sheets_sync.adapters.local.xlsx.values import element_text
 from sheets_sync.adapters.local.xlsx.xlsx_render import same_value
-from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL
+from sheets_sync.adapters.local.xlsx.xml_cells import MAX_COL, MAX_ROW
 from sheets_sync.adapters.local.xlsx.xml_notes import SheetNotes
 from sheets_sync.adapters.local.xlsx.xml_parts import (
     NS,
@@ -72,8 +73,13 @@ def handles(patch: WorkbookPatch) -> bool:
     """Whether the patch asks only for what the fast write does (the file may still not be)."""
     titles = [s.title for s in patch.sheets]
     return not patch.delete_sheets and len(set(titles)) == len(titles) and not any(
-        s.validations or s.protection is not None or s.append_rows or s.charts or s.row_outline
-        for s in patch.sheets)
+        s.validations or s.protection is not None or s.append_rows or s.charts
+        or (s.presents and not _heights_only(s)) for s in patch.sheets)
+
+
+def _heights_only(s: SheetPatch) -> bool:
+    """Of the presentation, only row heights (the feedback's Validasi sheet): done here."""
+    return bool(s.row_heights) and not dataclasses.replace(s, row_heights={}).presents
 
 
 @dataclass
@@ -224,6 +230,14 @@ class _Package:
             self._set_state(sheet, sheet_setup.state(sp.hidden), ws)
         if sp.frozen_rows is not None:
             ws.freeze(sp.frozen_rows)
+        for r, pixels in sp.row_heights.items():
+            # as openpyxl writes row_dimensions[r].height: ht in points, customHeight
+            row = ws.row(r, create=True) if 1 <= r <= MAX_ROW else None
+            if row is None:
+                raise NotHandled("a row outside the sheet")
+            row.attrs["ht"] = str(sheet_setup.row_height(pixels))
+            row.attrs["customHeight"] = "1"
+            ws._touched(r)
         if sp.column_widths:
             if not all(1 <= c <= MAX_COL for c in sp.column_widths):
                 raise NotHandled("a column outside the sheet")
