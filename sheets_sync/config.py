@@ -23,6 +23,7 @@ from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.domain.os_words import why
+from sheets_sync.domain.units import empty_unit_warnings
 
 # libyaml's loader when PyYAML has it (10x faster on large indicator lists), else pure Python.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -143,15 +144,15 @@ def config_warnings(path: Path, config: Config) -> list[str]:
     """What loads but is most likely a mistake: a section with no indicators (its worksheet
     would be an empty table, and it would count as expected in completeness)."""
     empty = [(n, s) for n, s in enumerate(config.sections) if not config.indicators_of(s.id)]
+    out = [f"{path}: {w}" for w in empty_unit_warnings(config)]
     if not empty:
-        return []
+        return out
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         text = ""
     source = Path(path).name + (f" maupun {config.indicators_file}"
                                 if config.indicators_file else "")
-    out = []
     for n, section in empty:
         line = _line_of(text, ["sections", n]) if text else None
         where = f" (baris {line})" if line else ""

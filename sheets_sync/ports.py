@@ -30,6 +30,7 @@ class Role(StrEnum):
     template = "template"
     section = "section"
     recap = "recap"
+    consolidated = "consolidated"  # a recap of other offices' recaps (sync consolidate)
 
 
 @dataclass(frozen=True)

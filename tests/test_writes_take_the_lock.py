@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...] | None, bool]] = {
     "approve": (("approve", "bagian-1", "--note", "lengkap"), True),
     "reopen": (("reopen", "bagian-1", "--reason", "perlu diperbaiki"),
                True),
+    "consolidate": (("consolidate",), True),  # its own file: the province's recap
 }
 
 

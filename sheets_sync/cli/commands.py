@@ -415,6 +415,7 @@ def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
 
 
 # Commands of the other layers register themselves on import.
+from sheets_sync.cli import consolidate_commands as _consolidate  # noqa: E402,F401
 from sheets_sync.cli import export_commands as _export  # noqa: E402,F401
 from sheets_sync.cli import google_commands as _google  # noqa: E402,F401
 from sheets_sync.cli import notify_commands as _notify  # noqa: E402,F401

@@ -23,6 +23,7 @@ from sheets_sync.domain.period import MONTHS_ID, Period, PeriodKind
 from sheets_sync.domain.rules.spec import RuleList
 from sheets_sync.domain.sop_settings import Opening, Sop, SopDurations
 from sheets_sync.domain.timezones import parse_zone
+from sheets_sync.domain.unit_tree import check_tree
 from sheets_sync.settings.backend import Backend
 from sheets_sync.settings.notify import NotifySettings
 from sheets_sync.settings.strict import Strict
@@ -98,6 +99,7 @@ class Section(Strict):
     name: str
     head: str = ""
     editors: list[str] = Field(default_factory=list)
+    unit: str | None = Field(default=None, description="id of the unit it belongs to (units:)")
 
     @field_validator("id")
     @classmethod
@@ -109,6 +111,30 @@ class Section(Strict):
         return v
 
     @field_validator("editors")
+    @classmethod
+    def _emails(cls, v: list[str]) -> list[str]:
+        return _check_emails(v)
+
+
+class Unit(Strict):
+    """An organisation unit (Bagian, OPD, bidang): units form a tree by `parent`, sections
+    name the unit they belong to, and the recap rolls every figure up the tree."""
+
+    id: str = Field(description="short lowercase id, e.g. 'bagian-umum'")
+    name: str
+    head: str = ""  # signs the reports limited to this unit (sync export --unit)
+    parent: str | None = None  # None: a top unit
+    viewers: list[str] = Field(default_factory=list)  # read access to the unit's workbooks
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError(
+                f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: bagian-umum)")
+        return v
+
+    @field_validator("viewers")
     @classmethod
     def _emails(cls, v: list[str]) -> list[str]:
         return _check_emails(v)
@@ -260,6 +286,30 @@ class Reports(Strict):
     paper: Literal["A4", "F4"] = "A4"
 
 
+class ConsolidateSource(Strict):
+    """Another office's recap to read (sync consolidate): a Google spreadsheet (its id or its
+    link) or a recap .xlsx file in `recap`, or that office's workspace folder in `workspace`."""
+
+    name: str
+    recap: str | None = None
+    workspace: str | None = None  # relative to the config file's folder
+
+    @model_validator(mode="after")
+    def _one_place(self) -> ConsolidateSource:
+        if (self.recap is None) == (self.workspace is None):
+            raise ValueError(f"sumber '{self.name}': isi salah satu, 'recap' (id/tautan Google "
+                             "Sheet atau berkas .xlsx rekap) atau 'workspace' (folder kerja "
+                             "kantor itu), tidak keduanya")
+        return self
+
+
+class Consolidate(Strict):
+    """A recap of recaps for a province: the offices whose recaps it reads."""
+
+    name: str = ""  # title of the consolidated recap; default from the office name
+    sources: list[ConsolidateSource] = Field(default_factory=list)
+
+
 CellValue = Annotated[Any, "a raw cell value: str, int, float, bool, datetime or None"]
 
 
@@ -274,6 +324,8 @@ class Config(Strict):
     opening: Opening = Field(default_factory=Opening)
     backend: Backend = Field(default_factory=Backend)
     sections: list[Section]
+    # The organisation tree (optional): without it the office is a flat list of sections.
+    units: list[Unit] = Field(default_factory=list)
     indicators_file: str | None = None  # CSV or .xlsx, relative to the config file
     indicators: list[Indicator] = Field(default_factory=list)
     _by_section: tuple[tuple[int, int], dict[str, list[Indicator]]] = PrivateAttr(
@@ -291,6 +343,8 @@ class Config(Strict):
     reports: Reports = Field(default_factory=Reports)  # formal reports (sync export)
     # Reminders to sections, PEP and leadership (sheets_sync.notify); off unless enabled.
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    # Other offices' recaps rolled up here (sync consolidate); empty for an office.
+    consolidate: Consolidate = Field(default_factory=Consolidate)
 
     @field_validator("period", mode="before")
     @classmethod
@@ -318,6 +372,9 @@ class Config(Strict):
             raise ValueError(f"kode indikator ganda: {', '.join(dupes)}")
         if self.office.allowed_domains:
             _check_domains(self)
+        if self.units or any(s.unit for s in self.sections):
+            check_tree([(u.id, u.parent) for u in self.units],
+                       [(s.id, s.unit) for s in self.sections])
         known = set(ids)
         for ind in self.indicators:
             if ind.section not in known:
@@ -356,6 +413,7 @@ def _check_domains(config: Config) -> None:
     places = [("office.pep_accounts", config.office.pep_accounts),
               ("office.leadership_accounts", config.office.leadership_accounts)]
     places += [(f"sections[{s.id}].editors", s.editors) for s in config.sections]
+    places += [(f"units[{u.id}].viewers", u.viewers) for u in config.units]
     for where, emails in places:
         for email in emails:
             domain = email.rsplit("@", 1)[-1].lower()

@@ -105,6 +105,7 @@ class Chart:
     categories: CellRange  # one column
     series: CellRange  # one column, same rows; its first row is the series name
     anchor: tuple[int, int]  # (row, col) of the chart's top-left corner
+    kind: Literal["bar", "line"] = "bar"  # line: a value over periods (Tren)
     target: CellRange | None = None
 
 
@@ -182,6 +183,9 @@ class SheetPatch:
     # conditional write, so there the last write wins.
     expected: dict[tuple[int, int], Value] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)  # replaces the sheet's charts
+    # Row -> outline level (1..7): rows a reader folds under the row above them (a unit's
+    # lines under the unit). Google: row groups; xlsx: outline levels. Replaces the sheet's.
+    row_outline: dict[int, int] = field(default_factory=dict)
     # --- presentation (what a person opening or printing the sheet sees)
     frozen_cols: int | None = None
     row_heights: dict[int, int] = field(default_factory=dict)  # in pixels
@@ -198,7 +202,7 @@ class SheetPatch:
         """Whether the patch uses the presentation features beyond values and formats."""
         return bool(self.frozen_cols is not None or self.row_heights or self.merges
                     or self.links or self.pdf_links or self.filter or self.band_rules
-                    or self.page_setup or self.page_breaks)
+                    or self.page_setup or self.page_breaks or self.row_outline)
 
     def put_row(self, row: int, col: int, cells: list[Value]) -> None:
         for offset, v in enumerate(cells):

@@ -154,12 +154,14 @@ class Recap:
     summaries: list[SectionSummary] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     office: dict[str, Any] = field(default_factory=dict)  # office_json, set by build_recap
+    units: list[dict[str, Any]] = field(default_factory=list)  # the roll-up (domain.units)
 
     def as_json(self) -> dict[str, Any]:
-        return {"sections": [section_json(s) for s in self.summaries],
-                "office": self.office,
-                "rows": [r.as_json() for r in self.rows],
-                "completeness": self.completeness.as_json()}
+        out = {"sections": [section_json(s) for s in self.summaries],
+               "office": self.office,
+               "rows": [r.as_json() for r in self.rows],
+               "completeness": self.completeness.as_json()}
+        return {**out, "units": self.units} if self.units else out
 
     @property
     def completeness(self) -> Completeness:

@@ -28,12 +28,15 @@ from sheets_sync.domain.recap import (
 )
 from sheets_sync.domain.recap_layout import recap_patch
 from sheets_sync.domain.sharing import recap_grants
+from sheets_sync.domain.trends import TREND_CACHE
+from sheets_sync.domain.units import roll_up, units_sheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.handins import hand_in_cell, kept_hand_ins, record_hand_ins
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.flows.status import edit_time, identity_of, timeliness_of
+from sheets_sync.flows.trends import trend_sheets
 from sheets_sync.ports import FileRef, Role, Tags, WorkbookStore
 
 
@@ -62,7 +65,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         issues = evaluate_all(config, found.sheets)
     ref = found.recap
     # the recap's one read, first: its last values, audited records and kept hand-ins
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE]) if ref else {}
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE]
+                       ) if ref else {}
     # first hand-ins are kept in the recap's own write: no call per section (flows/handins.py)
     hand_ins = {s: hand_in_cell(r) or "" for s, r in record_hand_ins(
         config, store, found, now, kept_hand_ins(grids.get(SHEET_AUDITED))).items()}
@@ -74,6 +78,9 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     for summary in data.summaries:  # the section's own last change, in the office's time
         sheet = found.sheets.get(summary.section)
         summary.modified = edit_time(config, sheet, identity) if sheet else None
+    figures = roll_up(config, data)
+    data.units = [f.as_json() for f in figures]
+    units = [units_sheet(config, data, figures)] if figures else []
     schedule = sop_schedule(config)
     quarterly = needs_quarters(config)
 
@@ -83,6 +90,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
                             audited=audited, hand_ins=hand_ins)
         patch.sheets += [cache] if cache else []
+        patch.sheets += units
+        patch.sheets += trend_sheets(config, store, data, None)
         patch.sheets.extend(extra_sheets)
         ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
         store.share(ref, recap_grants(config), notify=False)
@@ -104,6 +113,9 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
                         audited=audited, hand_ins=hand_ins)
     patch.sheets += [cache] if cache else []
+    patch.sheets += units
+    patch.sheets += trend_sheets(config, store, data,
+                                 None if refresh_quarters else grids.get(TREND_CACHE))
     patch.sheets.extend(extra_sheets)
     store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)

@@ -27,6 +27,7 @@ from sheets_sync.adapters.google.render_cells import (
     format_request,
     validation_request,
 )
+from sheets_sync.adapters.google.render_outline import groups_of, outline_requests
 from sheets_sync.domain.patch import CellRange, SheetPatch, WorkbookPatch
 
 __all__ = ["Book", "Rendered", "SheetInfo", "cell_runs", "cell_value", "render"]
@@ -45,6 +46,7 @@ class SheetInfo:
     hidden: bool = False
     protections: list[int] = field(default_factory=list)  # whole-sheet protected ranges
     charts: list[int] = field(default_factory=list)
+    row_groups: list[tuple[int, int]] = field(default_factory=list)  # (start, end), 0-based
     cond_rules: int = 0  # conditional-format rules on the sheet (all the service's)
 
 
@@ -87,6 +89,8 @@ class Book:
                 if _whole_sheet(pr.get("range", {})) and "protectedRangeId" in pr:
                     info.protections.append(int(pr["protectedRangeId"]))
             info.charts = [int(c["chartId"]) for c in sheet.get("charts", []) if "chartId" in c]
+            info.row_groups = [(int(g["range"].get("startIndex", 0)), int(g["range"]["endIndex"]))
+                               for g in sheet.get("rowGroups", []) if "range" in g]
             info.cond_rules = len(sheet.get("conditionalFormats", []))
             book.sheets[info.title] = info
         return book
@@ -95,14 +99,16 @@ class Book:
         """True when rendering must delete protections or charts the store does not know."""
         if self.objects_known:
             return False
-        return any(sp.title in self.sheets and (sp.protection is not None or sp.charts or sp.clear
-                                                or sp.band_rules)
+        return any(sp.title in self.sheets
+                   and (sp.protection is not None or sp.charts or sp.clear or sp.band_rules
+                        or sp.row_outline)
                    for sp in patch.sheets)
 
 
 METADATA_FIELDS = (
     "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
-    "protectedRanges(protectedRangeId,range),charts(chartId),conditionalFormats(ranges(sheetId)))"
+    "protectedRanges(protectedRangeId,range),charts(chartId),conditionalFormats(ranges(sheetId)),"
+    "rowGroups(range))"
 )
 
 
@@ -324,6 +330,9 @@ def render(patch: WorkbookPatch, book: Book, *, account: str | None = None,
                 info.charts.append(cid)
                 reqs.append(chart_request(sid, ch, cid))
                 chart_slots.append(sp.title)
+        if sp.row_outline or (sp.clear and info.row_groups):
+            reqs.extend(outline_requests(sid, info.row_groups, sp.row_outline))
+            info.row_groups = groups_of(sp.row_outline)
     added: list[int] = []
     deleted: list[int] = []
     for req in reqs + late:

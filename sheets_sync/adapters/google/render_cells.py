@@ -178,6 +178,8 @@ def chart_request(sheet_id: int, chart: Chart, chart_id: int | None = None) -> R
 
     body: dict[str, Any] = {"chartId": chart_id} if chart_id is not None else {}
     series: list[dict[str, Any]] = [{"series": source(chart.series), "targetAxis": "LEFT_AXIS"}]
+    if chart.kind == "line":  # a lone period still shows as a point
+        series[0]["pointStyle"] = {"shape": "CIRCLE"}
     if chart.target is not None:
         # bars and the target as a line over them: a COMBO chart, each series its own type
         series[0]["type"] = "COLUMN"
@@ -188,7 +190,8 @@ def chart_request(sheet_id: int, chart: Chart, chart_id: int | None = None) -> R
         "spec": {
             "title": chart.title,
             "basicChart": {
-                "chartType": "COMBO" if chart.target is not None else "COLUMN",
+                "chartType": ("COMBO" if chart.target is not None
+                              else "LINE" if chart.kind == "line" else "COLUMN"),
                 "legendPosition": "BOTTOM_LEGEND",
                 "headerCount": 1,
                 "domains": [{"domain": source(chart.categories)}],

@@ -43,7 +43,8 @@ from sheets_sync.ports import (
     Tags,
 )
 
-ROLE_FOLDERS = {Role.template: "template", Role.section: "kertas-kerja", Role.recap: "rekap"}
+ROLE_FOLDERS = {Role.template: "template", Role.section: "kertas-kerja", Role.recap: "rekap",
+                Role.consolidated: "rekap-gabungan"}
 
 
 # Reading and writing .xlsx is CPU-bound (XML), so many files are spread over processes.

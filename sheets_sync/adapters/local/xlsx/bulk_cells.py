@@ -87,6 +87,7 @@ def _cells_only(sp: SheetPatch) -> bool:
     """A cleared sheet whose cells depend on nothing but its values and formats."""
     return (sp.clear and not sp.notes and not sp.clear_notes and sp.protection is None
             and not sp.append_rows and not sp.expected and not sp.links and not sp.merges
+            and not sp.row_outline
             and all(any(r == row for r, _c in sp.values) for row in sp.row_heights))
 
 

@@ -80,6 +80,11 @@ def _render_sheet(wb: Any, sp: SheetPatch) -> None:
         _freeze(ws, sp.frozen_rows, sp.frozen_cols)
     for col, pixels in sp.column_widths.items():
         ws.column_dimensions[get_column_letter(col)].width = sheet_setup.column_width(pixels)
+    if sp.row_outline:
+        # the fold's +/- beside the unit's own line, above the rows it folds
+        ws.sheet_properties.outlinePr.summaryBelow = False
+        for row, level in sp.row_outline.items():
+            ws.row_dimensions[row].outlineLevel = level
     for v in sp.validations:
         sqref = v.range.a1
         ws.data_validations.dataValidation = [
@@ -135,6 +140,8 @@ def _freeze(ws: Any, rows: int | None, cols: int | None) -> None:
 
 def bar_chart(ws: Any, spec: Chart) -> BarChart:
     """Bars of the series; the target column, if any, as a line over them (same axes)."""
+    if spec.kind == "line":
+        return _line_chart(ws, spec)
     chart = BarChart()
     chart.title = spec.title
     chart.add_data(Reference(ws, min_col=spec.series.left, min_row=spec.series.top,
@@ -152,6 +159,22 @@ def bar_chart(ws: Any, spec: Chart) -> BarChart:
         line.series[0].smooth = False
         chart += line
     chart.legend.position = "b"
+    chart.width, chart.height = CHART_WIDTH_PX / 37.8, CHART_HEIGHT_PX / 37.8  # cm
+    return chart
+
+
+def _line_chart(ws: Any, spec: Chart) -> LineChart:
+    """A value over periods (Tren); a lone period still shows as a point."""
+    chart = LineChart()
+    chart.title = spec.title
+    chart.add_data(Reference(ws, min_col=spec.series.left, min_row=spec.series.top,
+                             max_row=spec.series.bottom), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=spec.categories.left,
+                                   min_row=spec.categories.top + 1,
+                                   max_row=spec.categories.bottom))
+    for series in chart.series:
+        series.marker.symbol = "circle"
+    chart.legend = None
     chart.width, chart.height = CHART_WIDTH_PX / 37.8, CHART_HEIGHT_PX / 37.8  # cm
     return chart
 

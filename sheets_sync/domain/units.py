@@ -1,0 +1,202 @@
+"""Organisation units: every recap figure rolled up the tree (Rekap Unit). Pure.
+
+A unit's figures are those of every section below it, at any depth: sections expected,
+handed in and on time, indicators filled, the values that count and how many fall in each
+rating band, and the mean capaian by the office's rule (`domain.averages`: the mean of the
+means of the sections that have one, each already capped), so the top unit's mean is the
+office's and a section that has not handed in lifts or lowers nothing. A parent's counts are
+the sums of what lies below it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets_sync.domain import averages
+from sheets_sync.domain import capaian as cap
+from sheets_sync.domain import presentation as look
+from sheets_sync.domain.models import Config, Unit
+from sheets_sync.domain.patch import CellRange, Format, SheetPatch, Value
+from sheets_sync.domain.recap import Recap, RecapRow, SectionSummary
+from sheets_sync.domain.recap_layout import band_rule
+from sheets_sync.domain.unit_tree import empty_units
+from sheets_sync.domain.worksheet import HEADER_FILL
+
+SHEET_UNITS = "Rekap Unit"
+UNIT_HEADERS = ("Unit / Bagian", "Tingkat", "Kepala", "Bagian", "Sudah Menyerahkan",
+                "Tepat Waktu", "Indikator Terisi", "Jumlah Indikator", "Nilai Dihitung",
+                "Rata-rata Capaian (%)", "Predikat")
+NO_MEAN = "—"  # no value counts below this unit yet
+
+
+@dataclass
+class UnitFigures:
+    id: str
+    name: str
+    head: str
+    parent: str | None
+    depth: int  # 0 for a top unit
+    sections: int = 0
+    handed_in: int = 0
+    on_time: int = 0
+    filled: int = 0
+    total: int = 0
+    capaians: list[float] = field(default_factory=list)  # the values that count, below
+    means: list[float] = field(default_factory=list)  # the section means below (capped)
+    bands: dict[str, int] = field(default_factory=dict)  # predikat -> values in that band
+    mean_capaian: float | None = None
+    rating: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "parent": self.parent, "depth": self.depth,
+                "sections": self.sections, "handed_in": self.handed_in,
+                "on_time": self.on_time, "filled": self.filled, "total": self.total,
+                "counted": len(self.capaians), "sections_counted": len(self.means),
+                "mean_capaian": self.mean_capaian,
+                "rating": self.rating or None, "bands": self.bands}
+
+
+def tree_order(units: list[Unit]) -> list[tuple[Unit, int]]:
+    """Units depth first (a parent before its children, siblings in config order)."""
+    children: dict[str | None, list[Unit]] = {}
+    for u in units:
+        children.setdefault(u.parent, []).append(u)
+    out: list[tuple[Unit, int]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for u in children.get(parent, []):
+            out.append((u, depth))
+            walk(u.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def ancestors(config: Config, unit_id: str | None) -> list[str]:
+    """`unit_id` and every unit above it."""
+    parents = {u.id: u.parent for u in config.units}
+    chain = []
+    while unit_id is not None:
+        chain.append(unit_id)
+        unit_id = parents.get(unit_id)
+    return chain
+
+
+def subtree_sections(config: Config, unit_id: str) -> list[str]:
+    """Ids of the sections at any depth below `unit_id` (sync export --unit)."""
+    return [s.id for s in config.sections if unit_id in ancestors(config, s.unit)]
+
+
+def roll_up(config: Config, recap: Recap) -> list[UnitFigures]:
+    """One `UnitFigures` per unit, in tree order; empty without `units:`."""
+    if not config.units:
+        return []
+    figures = {u.id: UnitFigures(u.id, u.name, u.head, u.parent, depth)
+               for u, depth in tree_order(config.units)}
+    unit_of = {s.id: s.unit for s in config.sections}
+    rows_of: dict[str, list[RecapRow]] = {}
+    for r in recap.rows:
+        rows_of.setdefault(r.section, []).append(r)
+    for s in recap.summaries:
+        for uid in ancestors(config, unit_of.get(s.section)):
+            _add(figures[uid], s, rows_of.get(s.section, []))
+    for f in figures.values():
+        f.mean_capaian = averages.mean_of(f.means, config.rekap.batas_capaian).value
+        f.rating = cap.rate(f.mean_capaian, config.rating)
+    return list(figures.values())
+
+
+def _add(f: UnitFigures, s: SectionSummary, rows: list[RecapRow]) -> None:
+    f.sections += 1
+    if s.timeliness is not None and s.timeliness.handed_in:
+        f.handed_in += 1
+        f.on_time += bool(s.timeliness.on_time)
+    f.filled += s.filled
+    f.total += s.total
+    if s.mean_capaian is not None:
+        f.means.append(s.mean_capaian)
+    for r in rows:
+        if r.counts and r.capaian is not None:
+            f.capaians.append(r.capaian)
+            f.bands[r.rating] = f.bands.get(r.rating, 0) + 1
+
+
+def empty_unit_warnings(config: Config) -> list[str]:
+    """Units with no section below them: loads, but is most likely a mistake."""
+    return [f"unit '{u}' di 'units' tidak punya satu bagian pun di bawahnya; isikan "
+            f"'unit: {u}' pada bagiannya, atau hapus unit itu."
+            for u in empty_units([(u.id, u.parent) for u in config.units],
+                                 [(s.id, s.unit) for s in config.sections])]
+
+
+def units_sheet(config: Config, recap: Recap, figures: list[UnitFigures]) -> SheetPatch:
+    """The Rekap Unit sheet: each unit, then what lies below it, folded by outline levels
+    (a Kepala Bagian opens their Bagian's line; the office folds the tree to its top)."""
+    bands = [b.label for b in config.rating.bands]
+    headers = [*UNIT_HEADERS, *bands]
+    sp = SheetPatch(SHEET_UNITS, clear=True, frozen_rows=1, index=1)
+    sp.put_row(1, 1, list(headers))
+    sp.formats.append((CellRange(1, 1, 1, len(headers)),
+                       Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True,
+                              align="center")))
+    sp.column_widths = {1: 320, 2: 55, 3: 230, **{c: 78 for c in range(4, len(headers) + 1)}}
+    summaries = {s.section: s for s in recap.summaries}
+    per_band: dict[str, dict[str, int]] = {}  # section -> predikat -> values
+    for r in recap.rows:
+        if r.counts and r.capaian is not None:
+            mine = per_band.setdefault(r.section, {})
+            mine[r.rating] = mine.get(r.rating, 0) + 1
+    by_unit: dict[str, list[str]] = {}
+    for s in config.sections:
+        by_unit.setdefault(s.unit or "", []).append(s.id)
+    row = 2
+    for f in figures:
+        sp.put_row(row, 1, _unit_cells(f, bands))
+        sp.formats.append((CellRange(row, 1, row, len(headers)), Format(bold=True)))
+        if f.depth:
+            sp.row_outline[row] = min(f.depth, 7)
+        row += 1
+        for sid in by_unit.get(f.id, []):
+            sp.put_row(row, 1, _section_cells(summaries[sid], f.depth + 1,
+                                              per_band.get(sid, {}), bands))
+            sp.row_outline[row] = min(f.depth + 1, 7)
+            row += 1
+    _look(config, sp, row - 1, len(headers))
+    return sp
+
+
+def _look(config: Config, sp: SheetPatch, bottom: int, width: int) -> None:
+    """Counts as whole numbers, the mean as a percentage coloured by its band, the band
+    columns headed in their colours, and a print setup like the recap's other sheets."""
+    sp.row_heights[1] = 48
+    if bottom >= 2:
+        sp.formats.append((CellRange(2, 2, bottom, 9), Format(number_format=look.WHOLE)))
+        sp.formats.append((CellRange(2, 10, bottom, 10),
+                           Format(number_format=look.PERCENT, align="right")))
+        sp.formats.append((CellRange(2, 12, bottom, width), Format(number_format=look.WHOLE)))
+        sp.band_rules.append(band_rule(config, CellRange(2, 10, bottom, 10)))
+    for n, style in enumerate(look.band_styles(config.rating)):
+        sp.formats.append((CellRange.cell(1, 12 + n), Format(fill=style.fill,
+                                                             font_color=style.font)))
+    sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=1,
+                                    footer=f"{SHEET_UNITS} — {config.period.label}")
+
+
+def _mean_cell(mean: float | None) -> Value:
+    return mean if mean is not None else NO_MEAN
+
+
+def _unit_cells(f: UnitFigures, bands: list[str]) -> list[Value]:
+    return [("    " * f.depth) + f.name, f.depth + 1, f.head, f.sections, f.handed_in,
+            f.on_time, f.filled, f.total, len(f.capaians), _mean_cell(f.mean_capaian),
+            f.rating, *[f.bands.get(b, 0) for b in bands]]
+
+
+def _section_cells(s: SectionSummary, depth: int, counts: dict[str, int],
+                   bands: list[str]) -> list[Value]:
+    t = s.timeliness
+    handed = int(bool(t and t.handed_in))
+    return [("    " * depth) + s.name, depth + 1, s.head, 1, handed,
+            int(bool(t and t.on_time)), s.filled, s.total, s.counted,
+            _mean_cell(s.mean_capaian), s.rating, *[counts.get(b, 0) for b in bands]]

@@ -1,0 +1,54 @@
+"""Trends across periods: the earlier periods' results, read once and kept in the recap.
+
+Each earlier period in the Tren window is read from its own recap (found by its tags: one
+listing and one read of two sheets per period on Google), or, where it has none, from the
+office's `history_file`. What was read is kept in the recap's hidden `_tren` sheet and read
+back in the recap's one read, so a refresh of the recap (every watch cycle) costs no extra
+call; `sync recap --refresh-quarters` reads the earlier periods afresh.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sheets_sync.domain.models import Config
+from sheets_sync.domain.patch import SheetPatch
+from sheets_sync.domain.recap import SHEET_INDICATORS, SHEET_SUMMARY, Recap
+from sheets_sync.domain.rules.history import History
+from sheets_sync.domain.trends import (
+    PeriodResult,
+    cache_patch,
+    current,
+    from_cache,
+    from_history,
+    from_recap_grids,
+    trend_sheet,
+    window,
+)
+from sheets_sync.flows.history import read_history_file
+from sheets_sync.ports import Role, WorkbookStore
+
+
+def earlier_results(config: Config, store: WorkbookStore) -> list[PeriodResult]:
+    """Every earlier period of the window that has a record (its recap, else the file)."""
+    history = read_history_file(Path(config.history_file)) if config.history_file else History()
+    out = []
+    for period in window(config.period)[:-1]:
+        recaps = store.find(period.code, Role.recap)
+        if recaps:
+            grids = store.read(recaps[0], [SHEET_INDICATORS, SHEET_SUMMARY])
+            out.append(from_recap_grids(period.code, grids.get(SHEET_INDICATORS),
+                                        grids.get(SHEET_SUMMARY)))
+        elif (found := from_history(config, history, period.code)) is not None:
+            out.append(found)
+    return out
+
+
+def trend_sheets(config: Config, store: WorkbookStore, recap: Recap,
+                 cached: list[list[Any]] | None) -> list[SheetPatch]:
+    """The Tren sheet and its cache, from the cache when the recap has one."""
+    earlier = from_cache(cached) if cached is not None else earlier_results(config, store)
+    results = {r.period: r for r in earlier}
+    results[config.period.code] = current(config, recap)
+    return [trend_sheet(config, window(config.period), results), cache_patch(earlier)]
