@@ -164,6 +164,11 @@ class WorkbookStore(Protocol):
         """All files the service tagged for `period` (and `role`). Google: 1 call."""
         ...
 
+    def recaps(self, periods: Sequence[str]) -> dict[str, FileRef]:
+        """The recaps of these (earlier) periods that exist, by period: what each period
+        ended with (the Tren sheet). Google: 1 call, whatever the number of periods."""
+        ...
+
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         """The period's files with their modification time; filtered to those changed after
         `since` when given. Google: 1 call, whatever the number of sections (watch budget)."""

@@ -169,6 +169,11 @@ class MemStore:
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         return self.find(period)
 
+    def recaps(self, periods: Sequence[str]) -> dict[str, FileRef]:
+        self.calls.append("recaps")
+        return {r.tags.period: r for r in self.refs.values()
+                if r.tags.role is Role.recap and r.tags.period in periods}
+
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
         ref = FileRef(f"f{len(self.refs) + 1}", name, tags)
         wb = MemWorkbook()

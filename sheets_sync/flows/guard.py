@@ -139,6 +139,10 @@ class GuardedStore:
         self._note_missing(period)
         return refs
 
+    def recaps(self, periods: Sequence[str]) -> dict[str, FileRef]:
+        self._enter()
+        return self.inner.recaps(periods)
+
     def _note_missing(self, period: str) -> None:
         """A workbook the service made and someone deleted is an event: every command names
         it, with the backup that restores it (exit code 4), until it is back."""

@@ -1,10 +1,10 @@
 """Trends across periods: the earlier periods' results, read once and kept in the recap.
 
-Each earlier period in the Tren window is read from its own recap (found by its tags: one
-listing and one read of two sheets per period on Google), or, where it has none, from the
-office's `history_file`. What was read is kept in the recap's hidden `_tren` sheet and read
-back in the recap's one read, so a refresh of the recap (every watch cycle) costs no extra
-call; `sync recap --refresh-quarters` reads the earlier periods afresh.
+Each earlier period in the Tren window is read from its own recap (all found by their tags
+in one listing, then one read of two sheets per recap on Google), or, where it has none,
+from the office's `history_file`. What was read is kept in the recap's hidden `_tren` sheet
+and read back in the recap's one read, so a refresh of the recap (every watch cycle) costs
+no extra call; `sync recap --refresh-quarters` reads the earlier periods afresh.
 """
 
 from __future__ import annotations
@@ -27,17 +27,18 @@ from sheets_sync.domain.trends import (
     window,
 )
 from sheets_sync.flows.history import read_history_file
-from sheets_sync.ports import Role, WorkbookStore
+from sheets_sync.ports import WorkbookStore
 
 
 def earlier_results(config: Config, store: WorkbookStore) -> list[PeriodResult]:
     """Every earlier period of the window that has a record (its recap, else the file)."""
     history = read_history_file(Path(config.history_file)) if config.history_file else History()
     out = []
-    for period in window(config.period)[:-1]:
-        recaps = store.find(period.code, Role.recap)
-        if recaps:
-            grids = store.read(recaps[0], [SHEET_INDICATORS, SHEET_SUMMARY])
+    earlier = window(config.period)[:-1]
+    recaps = store.recaps([p.code for p in earlier])  # one listing for them all
+    for period in earlier:
+        if period.code in recaps:
+            grids = store.read(recaps[period.code], [SHEET_INDICATORS, SHEET_SUMMARY])
             out.append(from_recap_grids(period.code, grids.get(SHEET_INDICATORS),
                                         grids.get(SHEET_SUMMARY)))
         elif (found := from_history(config, history, period.code)) is not None:

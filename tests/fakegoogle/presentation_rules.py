@@ -54,9 +54,7 @@ def _cond_rule(rule: dict[str, Any]) -> None:
     if len(kinds) != 1:
         raise PresentationError("A conditional format rule needs exactly one of booleanRule or "
                                 "gradientRule (spreadsheets/other#ConditionalFormatRule).")
-    ranges = rule.get("ranges") or []
-    if len({(r or {}).get("sheetId", 0) for r in ranges}) > 1:
-        raise PresentationError("All ranges of a conditional format rule must be on one sheet.")
+    # all ranges on one grid: rules_sheets._conditional_format (one home per rule)
     boolean = rule.get("booleanRule")
     if not boolean:
         return

@@ -3,7 +3,7 @@ copy or create made when its answer was lost."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -81,6 +81,22 @@ class Finding(StoreBase):
         if role is None:
             self._found[period] = refs  # for extra_access, without another listing
         return refs
+
+    def recaps(self, periods: Sequence[str]) -> dict[str, FileRef]:
+        """One listing for all of `periods` (Drive's query takes `or` in parentheses)."""
+        if not periods:
+            return {}
+        any_period = " or ".join(
+            f"appProperties has {{ key='{KEY_PERIOD}' and value={_quote(p)} }}" for p in periods)
+        q = [f"appProperties has {{ key='{KEY_ROLE}' and value={_quote(Role.recap.value)} }}",
+             f"({any_period})"]
+        found: dict[str, FileRef] = {}
+        with self._errors("mencari rekap periode sebelumnya di Drive", self.folder_id):
+            for data in self._list(q):
+                ref = self._ref(data)
+                if ref is not None and ref.tags.role is Role.recap and ref.tags.period in periods:
+                    found.setdefault(ref.tags.period, ref)
+        return found
 
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         refs = self.find(period)

@@ -102,6 +102,9 @@ class LocalStore:
                 refs.append(self._ref(path, Tags(r, period, self._section_of(path, r))))
         return refs
 
+    def recaps(self, periods: Sequence[str]) -> dict[str, FileRef]:
+        return {p: refs[0] for p in periods if (refs := self.find(p, Role.recap))}
+
     def changed_since(self, period: str, since: datetime | None) -> list[FileRef]:
         refs = self.find(period)
         if since is None:
