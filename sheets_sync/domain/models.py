@@ -6,7 +6,6 @@ flows and adapters only ever see these types.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import timezone
 from enum import StrEnum
@@ -16,9 +15,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from sheets_sync.domain.averages import RekapSettings
+from sheets_sync.domain.identifiers import ID_RE, check_emails
 from sheets_sync.domain.issues import Issue, Severity
 from sheets_sync.domain.labels import Labels
 from sheets_sync.domain.numbers import LIMIT, TOO_LARGE
+from sheets_sync.domain.organisation import Consolidate, ConsolidateSource, Unit
 from sheets_sync.domain.period import MONTHS_ID, Period, PeriodKind
 from sheets_sync.domain.rules.spec import RuleList
 from sheets_sync.domain.sop_settings import Opening, Sop, SopDurations
@@ -30,8 +31,8 @@ from sheets_sync.settings.strict import Strict
 
 # The config's domain parts that live in their own modules (period, labels, issues, the SOP
 # clock) stay importable from here. The backend's settings are imported from `settings`.
-__all__ = ["MONTHS_ID", "Issue", "Labels", "Opening", "Period", "PeriodKind", "Severity", "Sop",
-           "SopDurations", "Strict"]
+__all__ = ["MONTHS_ID", "Consolidate", "ConsolidateSource", "Issue", "Labels", "Opening", "Period",
+           "PeriodKind", "Severity", "Sop", "SopDurations", "Strict", "Unit"]
 
 
 
@@ -39,15 +40,6 @@ __all__ = ["MONTHS_ID", "Issue", "Labels", "Opening", "Period", "PeriodKind", "S
 # --------------------------------------------------------------------------- office, sections
 
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-
-
-def _check_emails(values: list[str]) -> list[str]:
-    for v in values:
-        if not _EMAIL_RE.match(v):
-            raise ValueError(f"'{v}' bukan alamat e-mail yang sah (contoh: nama@jambiprov.go.id)")
-    return [v.lower() for v in values]
 
 
 class Office(Strict):
@@ -70,7 +62,7 @@ class Office(Strict):
     @field_validator("pep_accounts", "leadership_accounts")
     @classmethod
     def _emails(cls, v: list[str]) -> list[str]:
-        return _check_emails(v)
+        return check_emails(v)
 
     @field_validator("timezone")
     @classmethod
@@ -104,7 +96,7 @@ class Section(Strict):
     @field_validator("id")
     @classmethod
     def _id_shape(cls, v: str) -> str:
-        if not _ID_RE.match(v):
+        if not ID_RE.match(v):
             raise ValueError(
                 f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: keuangan)"
             )
@@ -113,31 +105,7 @@ class Section(Strict):
     @field_validator("editors")
     @classmethod
     def _emails(cls, v: list[str]) -> list[str]:
-        return _check_emails(v)
-
-
-class Unit(Strict):
-    """An organisation unit (Bagian, OPD, bidang): units form a tree by `parent`, sections
-    name the unit they belong to, and the recap rolls every figure up the tree."""
-
-    id: str = Field(description="short lowercase id, e.g. 'bagian-umum'")
-    name: str
-    head: str = ""  # signs the reports limited to this unit (sync export --unit)
-    parent: str | None = None  # None: a top unit
-    viewers: list[str] = Field(default_factory=list)  # read access to the unit's workbooks
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, v: str) -> str:
-        if not _ID_RE.match(v):
-            raise ValueError(
-                f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: bagian-umum)")
-        return v
-
-    @field_validator("viewers")
-    @classmethod
-    def _emails(cls, v: list[str]) -> list[str]:
-        return _check_emails(v)
+        return check_emails(v)
 
 
 # --------------------------------------------------------------------------- indicators
@@ -284,30 +252,6 @@ class Reports(Strict):
     # The paper the office prints on: A4, or F4 (Folio, 215 x 330 mm), common in Indonesian
     # government offices. Every xlsx the service writes and every PDF report uses it.
     paper: Literal["A4", "F4"] = "A4"
-
-
-class ConsolidateSource(Strict):
-    """Another office's recap to read (sync consolidate): a Google spreadsheet (its id or its
-    link) or a recap .xlsx file in `recap`, or that office's workspace folder in `workspace`."""
-
-    name: str
-    recap: str | None = None
-    workspace: str | None = None  # relative to the config file's folder
-
-    @model_validator(mode="after")
-    def _one_place(self) -> ConsolidateSource:
-        if (self.recap is None) == (self.workspace is None):
-            raise ValueError(f"sumber '{self.name}': isi salah satu, 'recap' (id/tautan Google "
-                             "Sheet atau berkas .xlsx rekap) atau 'workspace' (folder kerja "
-                             "kantor itu), tidak keduanya")
-        return self
-
-
-class Consolidate(Strict):
-    """A recap of recaps for a province: the offices whose recaps it reads."""
-
-    name: str = ""  # title of the consolidated recap; default from the office name
-    sources: list[ConsolidateSource] = Field(default_factory=list)
 
 
 CellValue = Annotated[Any, "a raw cell value: str, int, float, bool, datetime or None"]
