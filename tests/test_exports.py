@@ -98,7 +98,8 @@ def test_csv_numbers_read_back_as_the_recap_json_says(office, tmp_path, locale, 
 def test_csv_id_locale_keeps_typed_text_neutralised(tmp_path):
     env = LocalEnv(tmp_path, small_config_data())
     env.run("distribute")
-    env.type_into("bagian-1", {"B1-01": {"realisasi": 5, "keterangan": "@SUM(1;2)"}})
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 5, "keterangan": "@SUM(1;2)"}},
+                  status="Selesai")
     out = tmp_path / "p.csv"
     env.run("export", "pengukuran", "--format", "csv", "--csv-locale", "id", "--output", str(out))
     cells = [c for row in csv.reader(out.read_text(encoding="utf-8-sig").splitlines(),

@@ -448,7 +448,7 @@ def test_csv_export_does_not_let_typed_text_run_as_a_formula(tmp_path):
     env.run("distribute")
     env.type_into("bagian-1", {"B1-01": {"realisasi": 80, "keterangan": "@SUM(1+1)"},
                                "B1-02": {"realisasi": 8, "keterangan": "-cmd|calc"},
-                               "B1-04": {"realisasi": -1}})
+                               "B1-04": {"realisasi": -1}}, status="Selesai")
     env.run("recap", "--export", str(tmp_path / "laporan.csv"))
     import csv
 

@@ -155,8 +155,9 @@ def test_section_text_stays_text_in_every_export(tmp_path):
     env = LocalEnv(tmp_path, small_config_data())
     env.run("distribute")
     risky = {"B1-01": "+62 811 7400", "B1-02": "-cmd|' /C calc'!A0", "B1-03": "@SUM(1+1)"}
-    env.type_into("bagian-1", {c: {"realisasi": 5, "keterangan": v} for c, v in risky.items()})
-    env.type_into("bagian-2", {"B2-01": {"realisasi": -1}})
+    env.type_into("bagian-1", {c: {"realisasi": 5, "keterangan": v} for c, v in risky.items()},
+                  status="Selesai")
+    env.type_into("bagian-2", {"B2-01": {"realisasi": -1}}, status="Selesai")
     for fmt in ("csv", "xlsx", "pdf"):
         env.run("export", "pengukuran", "--format", fmt, "--output", str(tmp_path / f"p.{fmt}"))
     cells = [c for row in csv.reader((tmp_path / "p.csv").read_text(encoding="utf-8-sig")

@@ -184,3 +184,19 @@ def test_unit_viewers_read_their_units_workbooks_and_the_recap(tmp_path: Path) -
         "bagian-1": "reader", "bagian-2": "reader", "bagian-3": None, "bagian-4": "reader"}
     (recap,) = env.store().find(env.config.period.code, Role.recap)
     assert role(recap.id) == "reader"
+
+
+def test_a_draft_counts_nowhere_until_its_section_hands_in(env: Env) -> None:
+    """A section still typing (no 'Selesai') has drafts, not figures: no row of it counts or
+    has a predikat, so the bands, the unit lines and the exports all agree."""
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 100}}, status="Selesai")
+    env.type_into("bagian-2", {"B2-01": {"realisasi": 95}})  # typing, not handed in
+    data = json.loads(env.run("recap", "--format", "json", code=None).stdout)
+    draft = next(r for r in data["rows"] if r["indicator"] == "B2-01")
+    assert draft["counts"] is False and not draft["rating"]
+    assert "belum diserahkan" in draft["not_counted_reason"]
+    units = {u["id"]: u for u in data["units"]}
+    counted_rows = sum(r["counts"] for r in data["rows"])
+    assert units["setwan"]["counted"] == counted_rows == 1
+    assert sum(units["umum"]["bands"].values()) == units["umum"]["counted"] == 1

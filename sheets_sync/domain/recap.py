@@ -254,6 +254,9 @@ def build_recap(config: Config, sheets: dict[str, SectionSheet], issues: list[Is
                 filled += 1
             counts, why = counting(c, by_indicator.get((section.id, ind.code), []),
                                    implausible, config.labels)
+            if counts and status not in handed_in:
+                # a draft, not a figure: no predikat, and nothing in any count or band
+                counts, why = False, f"belum diserahkan (status: {status})"
             was_capped = False
             if counts and c.value is not None:
                 capaians.append(c.value)
