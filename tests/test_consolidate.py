@@ -51,6 +51,10 @@ def test_offices_roll_up_and_a_missing_one_is_named(tmp_path: Path) -> None:
 
     assert sources["Dinas A"]["handed_in"] == 1 and sources["Dinas A"]["sections"] == 2
     assert sources["Dinas A"]["mean_capaian"] == pytest.approx(75)  # 100 % and 5/10
+    # every office with the figure its own recap shows
+    for name, env in (("Dinas A", a), ("Dinas B", b)):
+        own = json.loads(env.run("recap", "--format", "json", code=None).stdout)["office"]
+        assert sources[name]["mean_capaian"] == own["mean_capaian"], name
     assert sources["Dinas B"]["sections"] == 4 and sources["Dinas B"]["counted"] == 1
     assert sources["Dinas C"]["problem"] and "tidak ada" in sources["Dinas C"]["problem"]
     assert "Dinas C" in result.stderr
@@ -66,6 +70,11 @@ def test_offices_roll_up_and_a_missing_one_is_named(tmp_path: Path) -> None:
     assert "2 dari 3 OPD" in total[0]
     assert total[2] == 6  # sections of the two offices read
     # the units of an office with a tree, folded under its line
+    # the chart of the offices' means carries the 100 % line, on a page of its own
+    ws = wb[SHEET_OPD]
+    (chart,) = ws._charts
+    assert len(chart.series) + sum(len(c.series) for c in chart._charts[1:]) == 2
+    assert ws.row_breaks.brk, "the chart starts a printed page"
     unit_rows = [r for r in wb[SHEET_OPD_UNITS].iter_rows(values_only=True)]
     names = [str(r[1]).strip() for r in unit_rows if r[1]]
     assert "Bagian Umum" in names

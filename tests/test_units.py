@@ -200,3 +200,17 @@ def test_a_draft_counts_nowhere_until_its_section_hands_in(env: Env) -> None:
     counted_rows = sum(r["counts"] for r in data["rows"])
     assert units["setwan"]["counted"] == counted_rows == 1
     assert sum(units["umum"]["bands"].values()) == units["umum"]["counted"] == 1
+
+
+def test_a_tree_mistake_names_the_section_and_its_line(tmp_path: Path) -> None:
+    """A whole-config check (the model knows no line for it) still names the section and the
+    line of its `- id:`; the section id in brackets survives the terminal's markup."""
+    data = tree_data()
+    data["sections"][2].pop("unit")
+    env = LocalEnv(tmp_path, data)
+    result = env.run("status", code=2)
+    text = result.output
+    assert "sections[bagian-3].unit belum diisi" in text
+    line = next(n for n, t in enumerate(env.config_path.read_text().splitlines(), 1)
+                if t.strip() == "- id: bagian-3")
+    assert f"(baris {line})" in text

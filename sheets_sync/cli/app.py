@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config
@@ -37,7 +38,7 @@ class App:
 
             self._config = load_config(self.config_path)
             for warning in config_warnings(self.config_path, self._config):
-                self.err.print(f"[yellow]Perhatian:[/yellow] {warning}", markup=True,
+                self.err.print(f"[yellow]Perhatian:[/yellow] {escape(warning)}", markup=True,
                                soft_wrap=True)
         return self._config
 
@@ -72,7 +73,7 @@ class App:
             self._store.release()
             for s in self._store.take_skipped():  # watch never ends: tell each cycle
                 who = f"bagian {s.section}" if s.section else s.name
-                self.err.print(f"[yellow]Dilewati[/yellow] {who}: {s.reason}.", markup=True,
+                self.err.print(f"[yellow]Dilewati[/yellow] {escape(who)}: {escape(s.reason)}.", markup=True,
                                soft_wrap=True)
 
     def now(self) -> datetime:

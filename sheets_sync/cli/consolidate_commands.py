@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from sheets_sync.cli.app import App
@@ -50,7 +51,7 @@ def consolidate(app: App, fmt: str) -> None:
         app.console.print(("Rekap gabungan dibuat: " if result.created
                            else "Rekap gabungan diperbarui: ") + result.ref.url)
     for s in result.unreadable:
-        app.err.print(f"[yellow]Tidak terbaca[/yellow] {s.name}: {s.problem}.", markup=True,
+        app.err.print(f"[yellow]Tidak terbaca[/yellow] {escape(s.name)}: {escape(s.problem)}.", markup=True,
                       soft_wrap=True)
     if result.unreadable:
         raise SystemExit(EXIT_SKIPPED)

@@ -7,6 +7,7 @@ Messages are for PEP staff: Indonesian first, English terms in parentheses.
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_BACKEND
@@ -76,7 +77,7 @@ def doctor(app: App) -> None:
     try:
         checks = run_doctor(config, app.base_dir)
     except BackendError as exc:  # an unexpected failure mid-way: still one plain line
-        app.console.print(f"[red]✗[/red] {exc.message}", markup=True)
+        app.console.print(f"[red]✗[/red] {escape(exc.message)}", markup=True)
         if exc.hint:
             app.console.print(f"   Apa yang perlu dilakukan: {exc.hint}")
         click.get_current_context().exit(EXIT_BACKEND)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.markup import escape
 
 from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
@@ -105,7 +106,7 @@ def _report_skipped(ctx: click.Context) -> bool:
     skipped = app._store.take_skipped()
     for s in skipped:
         who = f"bagian {s.section}" if s.section else s.name
-        app.err.print(f"[yellow]Dilewati[/yellow] {who}: {s.reason}.", markup=True,
+        app.err.print(f"[yellow]Dilewati[/yellow] {escape(who)}: {escape(s.reason)}.", markup=True,
                       soft_wrap=True)
     if skipped:
         app.err.print("Selesai, tetapi ada bagian yang dilewati. Jalankan perintah lagi "
@@ -115,7 +116,9 @@ def _report_skipped(ctx: click.Context) -> bool:
 
 def _fail(ctx: click.Context, title: str, message: str, code: int) -> None:
     app = ctx.obj if isinstance(ctx.obj, App) else App(Path("."))
-    app.err.print(f"[bold red]{title}:[/bold red] {message}", markup=True, soft_wrap=True)
+    # the message is plain text: "sections[keuangan].unit" must not be read as rich markup
+    app.err.print(f"[bold red]{title}:[/bold red] {escape(message)}", markup=True,
+                  soft_wrap=True)
     ctx.exit(code)
 
 

@@ -11,6 +11,7 @@ import getpass
 import json
 
 import click
+from rich.markup import escape
 
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_ISSUES, EXIT_USAGE
@@ -51,7 +52,7 @@ def _done(app: App, fmt: str, result: ReviewResult) -> None:
 
 
 def _refused(app: App, exc: ReviewError, code: int = EXIT_USAGE) -> None:
-    app.err.print(f"[bold red]Tidak dapat dilakukan:[/bold red] {exc.message}", markup=True,
+    app.err.print(f"[bold red]Tidak dapat dilakukan:[/bold red] {escape(exc.message)}", markup=True,
                   soft_wrap=True)
     raise SystemExit(code)
 

@@ -3,8 +3,11 @@
 Every figure comes from the source's own recap sheets (found by their header text, so a
 restyled or older recap still reads): its sections from Ringkasan, its indicator values and
 whether each counts from Rekap Indikator, its units from Rekap Unit, its earlier periods from
-the hidden `_tren` record. An OPD's mean is over the indicator values that count there (never
-a mean of section means), as a unit's is. Pure: the flow reads, this computes and lays out.
+the hidden `_tren` record. An OPD's mean follows the office's own rule (`domain.averages`:
+the mean of its sections' means, each capped there, over the sections that handed in), so the
+province shows every office with the figure its own recap shows; the province's mean is the
+mean over all those sections, as a unit's is over the sections below it.
+Pure: the flow reads, this computes and lays out.
 """
 
 from __future__ import annotations
@@ -12,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_sync.domain import averages, glossary
 from sheets_sync.domain import capaian as cap
-from sheets_sync.domain import glossary
 from sheets_sync.domain import presentation as look
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.patch import CellRange, Chart, Format, Link, SheetPatch, Value
 from sheets_sync.domain.period import Period
 from sheets_sync.domain.recap import SHEET_INDICATORS, SHEET_SUMMARY
-from sheets_sync.domain.recap_layout import band_rule
+from sheets_sync.domain.recap_layout import TARGET_HEADER, TARGET_PERCENT, band_rule
 from sheets_sync.domain.tables import cell, rows_below_header
 from sheets_sync.domain.trends import MISSING, TREND_CACHE, from_cache, window
 from sheets_sync.domain.units import SHEET_UNITS
@@ -46,7 +49,8 @@ class SourceFigures:
     on_time: int = 0
     filled: int = 0
     total: int = 0
-    capaians: list[float] = field(default_factory=list)
+    capaians: list[float] = field(default_factory=list)  # indicator values that count
+    means: list[float] = field(default_factory=list)  # the section means (capped there)
     bands: dict[str, int] = field(default_factory=dict)
     units: list[list[Value]] = field(default_factory=list)  # its Rekap Unit rows as they are
     unit_header: list[Value] = field(default_factory=list)
@@ -54,7 +58,12 @@ class SourceFigures:
 
     @property
     def mean(self) -> float | None:
-        return round(sum(self.capaians) / len(self.capaians), 2) if self.capaians else None
+        return _mean(self.means)
+
+
+def _mean(values: list[float]) -> float | None:
+    """The mean of means already capped by their office: no second cap."""
+    return averages.mean_of(values, None).value
 
 
 def _num(v: Any) -> float | None:
@@ -75,6 +84,8 @@ def read_source(name: str, url: str, grids: dict[str, list[list[Any]]],
         out.sections += 1
         out.filled += int(_num(cell(cols, row, "Terisi")) or 0)
         out.total += int(_num(cell(cols, row, "Jumlah Indikator")) or 0)
+        if (mean := _num(cell(cols, row, "Rata-rata Capaian (%)"))) is not None:
+            out.means.append(mean)
         if cell(cols, row, glossary.HANDED_IN_AT) not in (None, ""):
             out.handed_in += 1
             out.on_time += cell(cols, row, "Tepat Waktu") == glossary.YES
@@ -87,8 +98,8 @@ def read_source(name: str, url: str, grids: dict[str, list[list[Any]]],
             out.bands[rating] = out.bands.get(rating, 0) + 1
     out.trend[period] = out.mean
     for earlier in from_cache(grids.get(TREND_CACHE)):
-        values = [v for v in earlier.indicators.values() if v is not None]
-        out.trend[earlier.period] = round(sum(values) / len(values), 2) if values else None
+        out.trend[earlier.period] = _mean([v for v in earlier.sections.values()
+                                           if v is not None])
     unit_grid = grids.get(SHEET_UNITS) or []
     if unit_grid:
         out.unit_header, out.units = list(unit_grid[0]), [list(r) for r in unit_grid[1:] if r]
@@ -96,7 +107,7 @@ def read_source(name: str, url: str, grids: dict[str, list[list[Any]]],
 
 
 def province_sheets(config: Config, sources: list[SourceFigures]) -> list[SheetPatch]:
-    return [_opd_sheet(config, sources), _units_sheet(sources),
+    return [_opd_sheet(config, sources), _units_sheet(config, sources),
             _trend_sheet(config, sources)]
 
 
@@ -105,54 +116,67 @@ def _header(sp: SheetPatch, row: int, cells: list[Value]) -> None:
     sp.formats.append((CellRange(row, 1, row, len(cells)),
                        Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True,
                               align="center")))
+    sp.row_heights[row] = 52  # three lines of a wrapped header
+
+
+def _paper(config: Config, sp: SheetPatch) -> None:
+    sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=1,
+                                    footer=f"{sp.title} — {config.period.label}")
 
 
 def _opd_sheet(config: Config, sources: list[SourceFigures]) -> SheetPatch:
     bands = [b.label for b in config.rating.bands]
+    headers = [*OPD_HEADERS, *bands, TARGET_HEADER]
+    target_col = len(headers)
     sp = SheetPatch(SHEET_OPD, clear=True, frozen_rows=1, index=0)
-    _header(sp, 1, [*OPD_HEADERS, *bands])
+    _header(sp, 1, headers)
     every: list[float] = []
     row = 2
     for s in sources:
-        every += s.capaians
+        every += s.means
         state = s.problem or "terbaca"
         sp.put_row(row, 1, [s.name, state, s.sections, s.handed_in, s.on_time, s.filled,
                             s.total, len(s.capaians), s.mean if s.mean is not None else MISSING,
-                            cap.rate(s.mean, config.rating), s.url,
-                            *[s.bands.get(b, 0) for b in bands]])
+                            cap.rate(s.mean, config.rating), None,
+                            *[s.bands.get(b, 0) for b in bands], TARGET_PERCENT])
+        if s.url:  # the link as a short label, as in the recap
+            sp.links[(row, 11)] = Link(s.url, "Buka")
         if s.problem:
-            sp.formats.append((CellRange(row, 2, row, 2), Format(fill="#F8CBAD")))
+            sp.formats.append((CellRange(row, 2, row, 2), Format(fill=look.SUBTLE_FILL,
+                                                                 bold=True, wrap=True)))
         row += 1
     read = [s for s in sources if not s.problem]
-    mean = round(sum(every) / len(every), 2) if every else None
+    mean = _mean(every)
     sp.put_row(row, 1, [f"Provinsi ({len(read)} dari {len(sources)} OPD terbaca)", "",
                         *[sum(getattr(s, k) for s in read)
                           for k in ("sections", "handed_in", "on_time", "filled", "total")],
-                        len(every), mean if mean is not None else MISSING,
+                        sum(len(s.capaians) for s in read),
+                        mean if mean is not None else MISSING,
                         cap.rate(mean, config.rating), "",
                         *[sum(s.bands.get(b, 0) for s in read) for b in bands]])
-    sp.formats.append((CellRange(row, 1, row, len(OPD_HEADERS) + len(bands)), Format(bold=True)))
-    sp.column_widths = {1: 300, 2: 200, 11: 90, **{c: 90 for c in range(3, 11)},
-                        **{c: 80 for c in range(12, 12 + len(bands))}}
-    sp.row_heights[1] = 48
+    sp.formats.append((CellRange(row, 1, row, len(headers)), Format(bold=True, wrap=True)))
+    sp.column_widths = {1: 260, 2: 160, **{c: 84 for c in range(3, target_col + 1)}, 10: 110}
+    sp.formats.append((CellRange(2, 2, row, 2), Format(wrap=True)))
     sp.formats.append((CellRange(2, 3, row, 8), Format(number_format=look.WHOLE)))
     sp.formats.append((CellRange(2, 9, row, 9), Format(number_format=look.PERCENT,
                                                        align="right")))
+    sp.formats.append((CellRange(2, 12, row, target_col), Format(number_format=look.WHOLE)))
     sp.band_rules.append(band_rule(config, CellRange(2, 9, row, 9)))
-    for r, s in enumerate(sources, start=2):  # the link as a short label, as in the recap
-        if s.url:
-            del sp.values[(r, 11)]
-            sp.links[(r, 11)] = Link(s.url, "Buka")
-    sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=1,
-                                    footer=f"{SHEET_OPD} — {config.period.label}")
-    if sources:
+    for n, style in enumerate(look.band_styles(config.rating)):  # band columns in their colour
+        sp.formats.append((CellRange.cell(1, 12 + n), Format(fill=style.fill,
+                                                             font_color=style.font)))
+    _paper(config, sp)
+    if sources:  # the chart starts a printed page of its own: never split by a page break
+        first = row + 2
+        sp.page_breaks.append(first)
         sp.charts.append(Chart(
             title="Rata-rata capaian (%) per OPD", categories=CellRange(1, 1, row - 1, 1),
-            series=CellRange(1, 9, row - 1, 9), anchor=(row + 2, 1)))
+            series=CellRange(1, 9, row - 1, 9), anchor=(first + 1, 1),
+            target=CellRange(1, target_col, row - 1, target_col)))
     return sp
 
 
-def _units_sheet(sources: list[SourceFigures]) -> SheetPatch:
+def _units_sheet(config: Config, sources: list[SourceFigures]) -> SheetPatch:
     """Each OPD's line, then its own Rekap Unit rows one level deeper (folded per OPD)."""
     sp = SheetPatch(SHEET_OPD_UNITS, clear=True, frozen_rows=1, index=1)
     header = next((s.unit_header for s in sources if s.unit_header), [])
@@ -167,7 +191,15 @@ def _units_sheet(sources: list[SourceFigures]) -> SheetPatch:
             level = _num(unit_row[1]) if len(unit_row) > 1 else None
             sp.row_outline[row] = min(7, 1 + int(level or 1))
             row += 1
-    sp.column_widths = {1: 220, 2: 320}
+    width = len(header) + 1
+    sp.column_widths = {1: 200, 2: 300, 3: 55, 4: 220, **{c: 84 for c in range(5, width + 1)}}
+    mean_col = next((n + 2 for n, h in enumerate(header) if str(h).startswith("Rata-rata")), 0)
+    if row > 2 and mean_col:
+        sp.formats.append((CellRange(2, 3, row - 1, width), Format(number_format=look.WHOLE)))
+        sp.formats.append((CellRange(2, mean_col, row - 1, mean_col),
+                           Format(number_format=look.PERCENT, align="right")))
+        sp.band_rules.append(band_rule(config, CellRange(2, mean_col, row - 1, mean_col)))
+    _paper(config, sp)
     return sp
 
 
@@ -178,7 +210,13 @@ def _trend_sheet(config: Config, sources: list[SourceFigures]) -> SheetPatch:
     for n, s in enumerate(sources, start=2):
         values = [s.trend.get(p.code) for p in periods]
         sp.put_row(n, 1, [s.name, *[MISSING if v is None else v for v in values]])
+    last = 1 + len(sources)
+    if sources:
+        rng = CellRange(2, 2, last, 1 + len(periods))
+        sp.formats.append((rng, Format(number_format=look.PERCENT, align="right")))
+        sp.band_rules.append(band_rule(config, rng))
     sp.column_widths = {1: 300, **{c: 95 for c in range(2, len(periods) + 2)}}
+    _paper(config, sp)
     return sp
 
 

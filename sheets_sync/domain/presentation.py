@@ -41,7 +41,7 @@ _BAND_SCALE = (
     ("#63BE7B", "#000000"),  # Sangat Tinggi
     ("#C6EFCE", "#006100"),  # Tinggi
     ("#FFEB9C", "#7F6000"),  # Sedang
-    ("#F8CBAD", "#833C0B"),  # Rendah
+    ("#F4B183", "#833C0B"),  # Rendah (not the error fill #F8CBAD: never read as a finding)
     ("#FF7C80", "#000000"),  # Sangat Rendah
 )
 

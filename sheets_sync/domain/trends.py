@@ -17,7 +17,7 @@ from typing import Any
 from sheets_sync.domain import capaian as cap
 from sheets_sync.domain import presentation as look
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.patch import CellRange, Chart, Format, SheetPatch, Value
+from sheets_sync.domain.patch import CHART_HEIGHT_PX, CellRange, Chart, Format, SheetPatch, Value
 from sheets_sync.domain.period import Period, PeriodKind
 from sheets_sync.domain.recap import Recap
 from sheets_sync.domain.recap_layout import band_rule
@@ -209,7 +209,13 @@ def trend_sheet(config: Config, periods: list[Period],
             sp.formats.append((CellRange(top, 4 + n, bottom, 5 + n),
                                Format(number_format=POINTS, align="right")))
             sp.band_rules.append(band_rule(config, CellRange(top, 4, bottom, 3 + n)))
-    sp.row_heights.update({r: 36 for r in header_rows})
+    sp.row_heights.update({r: 52 for r in header_rows})  # three lines of a wrapped header
+    widths = sp.column_widths
+    for r in range(header_rows[1] + 1, row):  # an indicator's long name wraps, never cut
+        texts = [(str(sp.values.get((r, c)) or ""), widths[c]) for c in (2, 3)]
+        if any(look.lines_needed(t, w) > 1 for t, w in texts):
+            sp.row_heights[r] = look.fitted_height(texts)
+    sp.formats.append((CellRange(3, 2, row, 3), Format(wrap=True)))
     sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=2,
                                     footer=f"{SHEET_TRENDS} — {config.period.label}")
     _charts(sp, config, periods, section_values, row + 2)
@@ -226,15 +232,26 @@ def _charts(sp: SheetPatch, config: Config, periods: list[Period],
     line) and one line chart per section below it."""
     sections = config.sections[:MAX_CHARTS]
     sp.values[(top, 1)] = "Data grafik (rata-rata capaian per bagian)"
+    sp.formats.append((CellRange.cell(top, 1), Format(bold=True)))
     sp.put_row(top + 1, 1, ["Periode", *[s.id for s in sections]])
     for i, p in enumerate(periods):
         sp.put_row(top + 2 + i, 1, [p.label, *[section_values[s.id][i] for s in sections]])
     last = top + 1 + len(periods)
-    anchor = last + 2
+    if sections:
+        sp.formats.append((CellRange(top + 2, 2, last, 1 + len(sections)),
+                           Format(number_format=look.PERCENT, align="right")))
+    # Two charts side by side, two such rows a printed page; each page of charts starts at a
+    # page break, so a chart never straddles one (the repeated header sits above them).
+    pair_rows = CHART_HEIGHT_PX // look.LINE_PX + 3
+    first = last + 2
     for n, s in enumerate(sections):
         col = n + 2
+        pair, page = n // 2, n // 4
+        row = first + pair * pair_rows + page  # one spare row after each break
+        if n % 4 == 0:
+            sp.page_breaks.append(row)
         sp.charts.append(Chart(
             title=f"{s.name}: rata-rata capaian (%)",
             categories=CellRange(top + 1, 1, last, 1),
             series=CellRange(top + 1, col, last, col),
-            anchor=(anchor + (n // 2) * 23, 1 + (n % 2) * 6), kind="line"))
+            anchor=(row + 1, 1 + (n % 2) * 5), kind="line"))

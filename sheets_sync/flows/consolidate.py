@@ -35,8 +35,9 @@ class ConsolidateResult:
 
 
 def consolidated_name(config: Config) -> str:
-    title = config.consolidate.name or config.office.name
-    return f"Rekapitulasi Gabungan {title} {config.period.code}"
+    """`consolidate.name` as the office wrote it, else "Rekapitulasi Gabungan <office>"."""
+    title = config.consolidate.name or f"Rekapitulasi Gabungan {config.office.name}"
+    return f"{title} {config.period.code}"
 
 
 def consolidate(config: Config, store: WorkbookStore, read: SourceReader,

@@ -159,6 +159,9 @@ def bar_chart(ws: Any, spec: Chart) -> BarChart:
         line.series[0].smooth = False
         chart += line
     chart.legend.position = "b"
+    chart.y_axis.scaling.min = 0  # bars from zero: a short bar never looks a third of another
+    chart.y_axis.delete = False  # openpyxl 3.1 hides axes unless told (LibreOffice shows none)
+    chart.x_axis.delete = False
     chart.width, chart.height = CHART_WIDTH_PX / 37.8, CHART_HEIGHT_PX / 37.8  # cm
     return chart
 
