@@ -89,6 +89,11 @@ def test_unit_limits_every_report_to_its_subtree(office, unit, inside, outside) 
              and r[2][:1] == "B" and "-" in r[2]}
     assert codes == {f"B{s.split('-')[1]}" for s in inside}
 
+    renja, _ = export(office, "renja", "csv", "--unit", unit)
+    codes = {r[2].split("-")[0] for r in csv_lines(renja) if len(r) > 2
+             and r[2][:1] == "B" and "-" in r[2]}
+    assert codes == {f"B{s.split('-')[1]}" for s in inside}
+
     rekap, _ = export(office, "rekap", "csv", "--unit", unit)
     rows = csv_lines(rekap)
     sections = {r[1] for r in rows if len(r) > 1 and r[0].isdigit()}

@@ -64,18 +64,34 @@ def bar_chart(chart: BarChart, width: float) -> Drawing:
     return drawing
 
 
+def _runs(values: list[float | None]) -> list[list[float | None]]:
+    """One series per run of periods with data (None elsewhere): ReportLab would join the
+    points on either side of a missing period; as separate series the line breaks there."""
+    out: list[list[float | None]] = []
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if i == 0 or values[i - 1] is None:
+            out.append([None] * len(values))
+        out[-1][i] = v
+    return out
+
+
 def line_chart(chart: LineChart, width: float) -> Drawing:
-    """The mean per period as a line with a point per period; a period without data is a
-    gap (no point, the line broken there), never a 0."""
+    """The mean per period as a line with a labelled point per period; a period without
+    data is a gap (no point, the line broken there), never a 0."""
     drawing = Drawing(width, 60 * mm)
     plot = HorizontalLineChart()
     plot.x, plot.y = 20 * mm, 14 * mm
     plot.width, plot.height = min(240 * mm, width - 25 * mm), 36 * mm
-    plot.data = [list(chart.values)]  # None: ReportLab leaves the point out
+    runs = _runs(list(chart.values))
+    plot.data = runs or [[None] * len(chart.values)]
     plot.joinedLines = 1
-    plot.lines[0].strokeColor = HEADER_BLUE
-    plot.lines[0].strokeWidth = 1.5
-    plot.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=HEADER_BLUE)
+    for n in range(len(plot.data)):
+        plot.lines[n].strokeColor = HEADER_BLUE
+        plot.lines[n].strokeWidth = 1.5
+        plot.lines[n].symbol = makeMarker("FilledCircle", size=4, fillColor=HEADER_BLUE,
+                                          strokeColor=HEADER_BLUE)
     plot.categoryAxis.categoryNames = chart.labels
     plot.categoryAxis.labels.fontName = FONT
     plot.categoryAxis.labels.fontSize = LABEL_SIZE
@@ -87,10 +103,12 @@ def line_chart(chart: LineChart, width: float) -> Drawing:
     plot.valueAxis.valueMin, plot.valueAxis.valueMax = 0, axis_max
     plot.valueAxis.valueStep = step
     plot.valueAxis.labelTextFormat = lambda v: display(v)
-    plot.lineLabelFormat = lambda v: display(v)
-    plot.lineLabels.fontName, plot.lineLabels.fontSize = FONT, 5.5
-    plot.lineLabels.dy = 5
     drawing.add(plot)
+    slot = plot.width / max(1, len(chart.values))
+    for i, v in enumerate(chart.values):  # the value over each point
+        if v is not None:
+            drawing.add(String(plot.x + (i + 0.5) * slot, plot.y + plot.height * v / axis_max + 4,
+                               display(v), fontName=FONT, fontSize=5.5, textAnchor="middle"))
     _target_line(drawing, plot.x, plot.y, plot.width, plot.height, axis_max, chart.unit)
     drawing.add(String(20 * mm, 55 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
     return drawing

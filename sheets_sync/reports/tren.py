@@ -41,6 +41,7 @@ def tren(config: Config, recap: Recap, today: date, scope: Scope = OFFICE,
     columns += [Column(CHANGE_PREVIOUS, 7, "number", "perubahan_lalu"),
                 Column(CHANGE_YEAR, 7, "number", "perubahan_tahun")]
     report = frame(config, "tren", "TREN CAPAIAN KINERJA", today, columns, scope)
+    report.abbreviations = {MISSING: MISSING}  # PDF: the mark centred in its column
     sections = [s for s in config.sections if scope.covers(s.id)]
     now_rating = {s.section: s.rating for s in recap.summaries}
     per_period: list[list[float]] = [[] for _ in periods]
