@@ -250,3 +250,19 @@ def test_tren_renders_as_pdf_with_its_chart_and_as_xlsx(with_history) -> None:
     row = int("".join(ch for ch in ref.split(":")[0] if ch.isdigit()))
     values = [c.value for c in ws[row]][3:11]
     assert values[:5] == [None] * 5 and all(isinstance(v, (int, float)) for v in values[5:])
+
+
+def test_tren_of_a_month_compares_with_the_same_month_a_year_earlier(tmp_path) -> None:
+    history = tmp_path / "riwayat.csv"
+    history.write_text("periode,kode,realisasi\n2025-09,B1-01,70\n2026-08,B1-01,50\n",
+                       encoding="utf-8")
+    data = tree_data(history_file=str(history))
+    data["period"] = "2026-09"
+    env = LocalEnv(tmp_path, data)
+    env.run("distribute")
+    env.type_into("bagian-1", {"B1-01": {"realisasi": 90}}, status="Selesai")
+    path, _ = export(env, "tren", "csv")
+    header, body = tren_table(path)
+    assert header[3] == "September 2025" and header[-3] == "September 2026"
+    row = body["bagian-1"]
+    assert [float(row[-2]), float(row[-1])] == [40.0, 20.0]  # against August; September 2025

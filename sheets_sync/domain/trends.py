@@ -28,9 +28,10 @@ from sheets_sync.domain.worksheet import HEADER_FILL
 SHEET_TRENDS = "Tren"
 TREND_CACHE = "_tren"  # hidden sheet of the recap: the earlier periods as read
 MISSING = "—"  # no record of this period
-# How many periods the Tren sheet shows, current included: two years of quarters or months,
-# five years.
-LENGTH = {PeriodKind.quarterly: 8, PeriodKind.monthly: 12, PeriodKind.annual: 5}
+# How many periods the Tren sheet shows, current included: two years of quarters, thirteen
+# months (so the same month a year earlier is in view: the change against last year needs
+# it), five years. A window no longer than a year would never show that change.
+LENGTH = {PeriodKind.quarterly: 8, PeriodKind.monthly: 13, PeriodKind.annual: 5}
 PER_YEAR = {PeriodKind.quarterly: 4, PeriodKind.monthly: 12, PeriodKind.annual: 1}
 MAX_CHARTS = 30  # a line chart per section up to this many sections; beyond, the office's
 CACHE_HEADERS = ("Periode", "Jenis", "Kode", "Capaian (%)", "Predikat", "Sumber")

@@ -107,7 +107,9 @@ def line_chart(chart: LineChart, width: float) -> Drawing:
     slot = plot.width / max(1, len(chart.values))
     for i, v in enumerate(chart.values):  # the value over each point
         if v is not None:
-            drawing.add(String(plot.x + (i + 0.5) * slot, plot.y + plot.height * v / axis_max + 4,
+            y = plot.y + plot.height * v / axis_max
+            above = not 0 < (plot.y + plot.height * 100 / axis_max) - y < 10  # the 100 % line
+            drawing.add(String(plot.x + (i + 0.5) * slot, y + 4 if above else y - 9,
                                display(v), fontName=FONT, fontSize=5.5, textAnchor="middle"))
     _target_line(drawing, plot.x, plot.y, plot.width, plot.height, axis_max, chart.unit)
     drawing.add(String(20 * mm, 55 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
