@@ -5,7 +5,11 @@ Pure: a `Recap` (with quarters attached for a quarterly period) in, a `Report` o
 - `renja`: Evaluasi terhadap hasil Renja Perangkat Daerah (Permendagri 86/2017, form E.81):
   per quarter TW I-IV kinerja (K) and anggaran (Rp), the year to date and its capaian, the
   Renstra columns (blank: the office keeps no Renstra data), faktor and tindak lanjut below;
-- `rekap`: the per-section summary leadership reads, with the capaian chart.
+- `rekap`: the per-section summary leadership reads, with the capaian chart, and the units'
+  roll-up under it when the config has `units:` (`units.py`).
+
+Each takes a `scope.Scope`: with `--unit` the recap arrives limited to the unit's subtree,
+and the frame names the unit and its head signs. The Tren report is `tren.py`.
 
 A value that does not count (an open error, an implausible value: `RecapRow.counts`) is shown
 but marked `tidak dihitung` with its reason, and has no predikat.
