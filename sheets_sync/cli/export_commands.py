@@ -1,5 +1,5 @@
-"""`sync export REPORT --format pdf|xlsx|csv [--output FILE] [--csv-locale intl|id]`: the
-formal reports (made in `sheets_sync.reports`)."""
+"""`sync export REPORT --format pdf|xlsx|csv [--output FILE] [--csv-locale intl|id]
+[--unit ID]`: the formal reports (made in `sheets_sync.reports`)."""
 
 from __future__ import annotations
 
@@ -31,13 +31,18 @@ def _choices() -> str:
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Berkas tujuan (bawaan: mis. pengukuran-kinerja-2026-TW3.pdf di folder ini).")
 @CSV_LOCALE
+@click.option("--unit", "unit", metavar="ID",
+              help="Batasi laporan pada satu unit (dan semua bagian di bawahnya); "
+                   "ditandatangani kepala unit itu. Id unit dari 'units' di konfigurasi.")
 @pass_app
 def export_command(app: App, report: str, fmt: str | None, output: Path | None,
-                   csv_locale: str) -> None:
-    """Laporan resmi: pengukuran (Pengukuran Kinerja), renja (Evaluasi Renja per triwulan)
-    atau rekap (ringkasan per bagian), dengan kop, tanggal dan blok tanda tangan."""
+                   csv_locale: str, unit: str | None) -> None:
+    """Laporan resmi: pengukuran (Pengukuran Kinerja), renja (Evaluasi Renja per triwulan),
+    rekap (ringkasan per bagian) atau tren (capaian beberapa periode terakhir), dengan kop,
+    tanggal dan blok tanda tangan."""
     from sheets_sync.reports import default_name, export
-    from sheets_sync.reports.source import current_recap
+    from sheets_sync.reports.scope import scope_of
+    from sheets_sync.reports.source import current_recap, earlier_results
 
     suffix = output.suffix.lower().lstrip(".") if output else ""
     if suffix and suffix not in FORMATS:  # as `recap --export`: never laporan.docx.pdf
@@ -49,14 +54,17 @@ def export_command(app: App, report: str, fmt: str | None, output: Path | None,
                                "samakan keduanya.")
     fmt = fmt or (suffix if suffix in FORMATS else "pdf")
     config = app.config()
-    path = output or default_name(config, report, fmt)
+    scope_of(config, unit)  # an unknown unit is refused (exit 2) before anything is read
+    path = output or default_name(config, report, fmt, unit)
     if path.suffix.lower() != f".{fmt}":
         path = path.with_name(path.name + f".{fmt}")
     now = app.now()
     with app.err.status("Membaca data periode ini ..."):
-        data = current_recap(config, app.store(), now)
+        store = app.store()
+        data = current_recap(config, store, now)
+        earlier = earlier_results(config, store) if report == "tren" else []
     try:
-        export(config, data, report, fmt, path, now.date(), csv_locale)
+        export(config, data, report, fmt, path, now.date(), csv_locale, unit, earlier)
     except OSError as exc:
         raise click.UsageError(f"{path} tidak dapat ditulis ({why(exc)}); "
                                "tutup berkas itu bila sedang dibuka, atau pilih --output lain.") from None

@@ -16,7 +16,9 @@ class Unit(Strict):
 
     id: str = Field(description="short lowercase id, e.g. 'bagian-umum'")
     name: str
-    head: str = ""  # signs the reports limited to this unit (sync export --unit)
+    head: str = ""  # the head's position: signs the reports limited to this unit (--unit)
+    head_name: str = ""  # the head's name and NIP under the signature; empty: signed by hand
+    head_nip: str = ""
     parent: str | None = None  # None: a top unit
     viewers: list[str] = Field(default_factory=list)  # read access to the unit's workbooks
 

@@ -31,6 +31,7 @@ DATE = "dd/mm/yyyy"
 HEADER_FILL = "#1F4E78"  # dark blue header rows, white bold text
 HEADER_FONT = "#FFFFFF"
 TITLE_FONT = "#1F4E78"
+TARGET_LINE = "#C00000"  # the 100 % target line over a capaian chart (xlsx, PDF)
 SUBTLE_FILL = "#F2F2F2"  # summary blocks, group rows
 LINK_FONT = "#0563C1"
 

@@ -28,9 +28,10 @@ from sheets_sync.domain.worksheet import HEADER_FILL
 SHEET_TRENDS = "Tren"
 TREND_CACHE = "_tren"  # hidden sheet of the recap: the earlier periods as read
 MISSING = "—"  # no record of this period
-# How many periods the Tren sheet shows, current included: two years of quarters or months,
-# five years.
-LENGTH = {PeriodKind.quarterly: 8, PeriodKind.monthly: 12, PeriodKind.annual: 5}
+# How many periods the Tren sheet shows, current included: two years of quarters, thirteen
+# months (so the same month a year earlier is in view: the change against last year needs
+# it), five years. A window no longer than a year would never show that change.
+LENGTH = {PeriodKind.quarterly: 8, PeriodKind.monthly: 13, PeriodKind.annual: 5}
 PER_YEAR = {PeriodKind.quarterly: 4, PeriodKind.monthly: 12, PeriodKind.annual: 1}
 MAX_CHARTS = 30  # a line chart per section up to this many sections; beyond, the office's
 CACHE_HEADERS = ("Periode", "Jenis", "Kode", "Capaian (%)", "Predikat", "Sumber")
@@ -155,7 +156,7 @@ def from_cache(grid: list[list[Any]] | None) -> list[PeriodResult]:
 
 # --------------------------------------------------------------------------- the Tren sheet
 
-def _changes(values: list[float | None], per_year: int) -> list[Value]:
+def changes(values: list[float | None], per_year: int) -> list[Value]:
     """Change (percentage points) against the previous period and a year earlier."""
     now = values[-1]
     prev = values[-2] if len(values) >= 2 else None
@@ -184,7 +185,7 @@ def trend_sheet(config: Config, periods: list[Period],
         values = [results[p.code].sections.get(s.id) if p.code in results else None
                   for p in periods]
         section_values[s.id] = values
-        sp.put_row(row, 1, [s.id, s.name, "", *_cells(values), *_changes(values, per_year)])
+        sp.put_row(row, 1, [s.id, s.name, "", *_cells(values), *changes(values, per_year)])
         row += 1
     row += 1
     sp.put_row(row, 1, ["Kode Bagian", "Kode", "Indikator", *labels, *change])
@@ -194,7 +195,7 @@ def trend_sheet(config: Config, periods: list[Period],
         values = [results[p.code].indicators.get(ind.code) if p.code in results else None
                   for p in periods]
         sp.put_row(row, 1, [ind.section, ind.code, ind.name, *_cells(values),
-                            *_changes(values, per_year)])
+                            *changes(values, per_year)])
         row += 1
     for r in header_rows:
         sp.formats.append((CellRange(r, 1, r, width),

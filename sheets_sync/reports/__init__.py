@@ -1,28 +1,35 @@
 """Formal reports from the recap's figures: Pengukuran Kinerja, the quarterly Renja
-evaluation (form E.81) and the per-section recap, as PDF, .xlsx or .csv. Export's one home:
-the CLI (`sync export`, `sync recap --export`) calls only what is here.
+evaluation (form E.81), the per-section recap and the trend across periods, as PDF, .xlsx or
+.csv; any of them limited to one organisation unit (`--unit`, `scope.py`). Export's one
+home: the CLI (`sync export`, `sync recap --export`) calls only what is here.
 
-`build.REPORTS` turns a `Recap` into a `model.Report` (plain data); `render` writes it;
-`source.current_recap` reads the figures (read only) for `sync export`.
+`REPORTS` turns a `Recap` into a `model.Report` (plain data); `render` writes it;
+`source.current_recap` reads the figures (read only) for `sync export`, and
+`source.earlier_results` the earlier periods for `tren`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.recap import Recap
-from sheets_sync.reports.build import REPORTS
+from sheets_sync.domain.trends import PeriodResult
+from sheets_sync.reports.build import REPORTS as PER_PERIOD
 from sheets_sync.reports.csvfile import CSV_LOCALES
 from sheets_sync.reports.model import Report
+from sheets_sync.reports.scope import limit, scope_of
+from sheets_sync.reports.tren import tren
 
 FORMATS = ("pdf", "xlsx", "csv")
+REPORTS = (*PER_PERIOD, "tren")
 FILE_NAMES = {"pengukuran": "pengukuran-kinerja", "renja": "evaluasi-renja",
-              "rekap": "rekap-bagian"}
+              "rekap": "rekap-bagian", "tren": "tren-capaian"}
 
-__all__ = ["CSV_LOCALES", "FORMATS", "REPORTS", "Report", "default_name", "export",
+__all__ = ["CSV_LOCALES", "FORMATS", "REPORTS", "Report", "build", "default_name", "export",
            "export_format", "render"]
 
 
@@ -52,12 +59,25 @@ def export_format(path: Path, option: str = "--export") -> str:
     return fmt
 
 
+def build(config: Config, recap: Recap, report: str, today: date, unit: str | None = None,
+          earlier: Sequence[PeriodResult] = ()) -> Report:
+    """The report `report` from the whole office's `recap`, limited to `unit`'s subtree when
+    given (an unknown unit: `UsageProblem`); `earlier`: the earlier periods (tren)."""
+    scope = scope_of(config, unit)
+    mine = limit(recap, scope)
+    if report == "tren":
+        return tren(config, mine, today, scope, earlier)
+    return PER_PERIOD[report](config, mine, today, scope)
+
+
 def export(config: Config, recap: Recap, report: str, fmt: str, path: Path, today: date,
-           csv_locale: str = "intl") -> Path:
+           csv_locale: str = "intl", unit: str | None = None,
+           earlier: Sequence[PeriodResult] = ()) -> Path:
     """Build the report `report` from `recap` and write it to `path` as `fmt`."""
-    render(REPORTS[report](config, recap, today), fmt, path, csv_locale)
+    render(build(config, recap, report, today, unit, earlier), fmt, path, csv_locale)
     return path
 
 
-def default_name(config: Config, report: str, fmt: str) -> Path:
-    return Path(f"{FILE_NAMES[report]}-{config.period.code}.{fmt}")
+def default_name(config: Config, report: str, fmt: str, unit: str | None = None) -> Path:
+    part = f"-{unit}" if unit else ""
+    return Path(f"{FILE_NAMES[report]}{part}-{config.period.code}.{fmt}")

@@ -5,7 +5,11 @@ Pure: a `Recap` (with quarters attached for a quarterly period) in, a `Report` o
 - `renja`: Evaluasi terhadap hasil Renja Perangkat Daerah (Permendagri 86/2017, form E.81):
   per quarter TW I-IV kinerja (K) and anggaran (Rp), the year to date and its capaian, the
   Renstra columns (blank: the office keeps no Renstra data), faktor and tindak lanjut below;
-- `rekap`: the per-section summary leadership reads, with the capaian chart.
+- `rekap`: the per-section summary leadership reads, with the capaian chart, and the units'
+  roll-up under it when the config has `units:` (`units.py`).
+
+Each takes a `scope.Scope`: with `--unit` the recap arrives limited to the unit's subtree,
+and the frame names the unit and its head signs. The Tren report is `tren.py`.
 
 A value that does not count (an open error, an implausible value: `RecapRow.counts`) is shown
 but marked `tidak dihitung` with its reason, and has no predikat.
@@ -32,6 +36,8 @@ from sheets_sync.domain.quarters import (
 )
 from sheets_sync.domain.recap import Recap, RecapRow, SectionSummary
 from sheets_sync.reports.model import BarChart, Cell, Column, Kind, Report, Row
+from sheets_sync.reports.scope import OFFICE, Scope, signatory
+from sheets_sync.reports.units import unit_rows
 
 NOT_COUNTED = "tidak dihitung"
 MISSING_MARK = "–"  # how the PDF prints a quarter without data (narrow columns)
@@ -39,7 +45,8 @@ NO_SASARAN = "(tanpa sasaran)"
 AGGREGATION_ID = {"sum": "jumlah", "last": "terakhir", "avg": "rata-rata", "manual": "manual"}
 
 
-def _frame(config: Config, key: str, title: str, today: date, columns: list[Column]) -> Report:
+def frame(config: Config, key: str, title: str, today: date, columns: list[Column],
+           scope: Scope = OFFICE) -> Report:
     o = config.opening
     letter = ""
     if o.letter_number:
@@ -48,8 +55,9 @@ def _frame(config: Config, key: str, title: str, today: date, columns: list[Colu
             if o.letter_date else "")
     return Report(key=key, title=title, office=config.office.name,
                   period_label=config.period.label, letter=letter, made_on=today,
-                  columns=columns, signatory=config.reports.signatory,
-                  paper=config.reports.paper, bands=band_styles(config.rating))
+                  columns=columns, signatory=signatory(config, scope),
+                  paper=config.reports.paper, bands=band_styles(config.rating),
+                  unit=scope.unit.name if scope.unit else "")
 
 
 def _by_sasaran(rows: list[RecapRow]) -> list[tuple[str, list[RecapRow]]]:
@@ -101,7 +109,7 @@ def _typed(v: object) -> Cell:
 # --------------------------------------------------------------------------- pengukuran
 
 
-def pengukuran(config: Config, recap: Recap, today: date) -> Report:
+def pengukuran(config: Config, recap: Recap, today: date, scope: Scope = OFFICE) -> Report:
     budget = any(r.budget for r in recap.rows)
     columns = [Column("No", 3, key="no"), Column("Sasaran", 14, key="sasaran"),
                Column("Kode", 7.5, key="kode"), Column("Indikator Kinerja", 18, key="indikator"),
@@ -114,7 +122,7 @@ def pengukuran(config: Config, recap: Recap, today: date) -> Report:
                     Column("Realisasi Anggaran (Rp)", 9, "money", "realisasi_anggaran"),
                     Column("Capaian Anggaran (%)", 6.5, "percent", "capaian_anggaran")]
     columns.append(Column("Keterangan", 14, key="keterangan"))
-    report = _frame(config, "pengukuran", "LAPORAN PENGUKURAN KINERJA", today, columns)
+    report = frame(config, "pengukuran", "LAPORAN PENGUKURAN KINERJA", today, columns, scope)
     report.abbreviations = {NOT_COMPUTABLE: MISSING_MARK}
     n = 0
     for g, (sasaran, rows) in enumerate(_by_sasaran(recap.rows), start=1):
@@ -192,7 +200,7 @@ def _faktor(rows: list[RecapRow], reached: bool) -> str:
     return ". ".join(picked) + "." if picked else ""
 
 
-def renja(config: Config, recap: Recap, today: date) -> Report:
+def renja(config: Config, recap: Recap, today: date, scope: Scope = OFFICE) -> Report:
     """Evaluasi terhadap hasil Renja Perangkat Daerah (Permendagri 86/2017, form E.81)."""
     if config.period.kind is not PeriodKind.quarterly:
         raise UsageProblem(f"laporan renja dibuat per triwulan; periode {config.period.code} "
@@ -218,8 +226,8 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
                      "percent", "percent", blank=True)
     columns += [Column("Unit Penanggung Jawab", 9, key="unit_kerja"),
                 Column("Keterangan", 30, key="keterangan")]
-    report = _frame(config, "renja", "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH", today,
-                    columns)
+    report = frame(config, "renja", "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH", today,
+                    columns, scope)
     report.abbreviations = {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
     by_code = {i.code: i for i in config.indicators}
     n = 0
@@ -273,7 +281,7 @@ def renja(config: Config, recap: Recap, today: date) -> Report:
 # --------------------------------------------------------------------------- rekap
 
 
-def rekap(config: Config, recap: Recap, today: date) -> Report:
+def rekap(config: Config, recap: Recap, today: date, scope: Scope = OFFICE) -> Report:
     columns = [Column("No", 3, key="no"), Column("Kode", 8, key="kode"),
                Column("Bagian", 24, key="bagian"), Column("Status", 9, key="status"),
                Column("Terisi", 6, key="terisi"),
@@ -283,7 +291,7 @@ def rekap(config: Config, recap: Recap, today: date) -> Report:
                Column("Peringatan", 6, "number", "peringatan"),
                Column("Rata-rata Capaian (%)", 8, "percent", "capaian"),
                Column("Predikat", 8, key="predikat", banded=True)]
-    report = _frame(config, "rekap", "REKAPITULASI DATA KINERJA", today, columns)
+    report = frame(config, "rekap", "REKAPITULASI DATA KINERJA", today, columns, scope)
     for n, s in enumerate(recap.summaries, start=1):
         share = round(s.filled / s.total * 100, 1) if s.total else None
         report.rows.append(Row([n, s.section, s.name, s.status, f"{s.filled}/{s.total}", share,
@@ -296,6 +304,7 @@ def rekap(config: Config, recap: Recap, today: date) -> Report:
                     "terbuka atau yang tidak wajar tidak dihitung).",
                     "Tepat waktu: 'Ya' atau 'Tidak' menurut saat bagian pertama kali menyerahkan "
                     "(status Selesai); 'belum diserahkan' selama batas waktu belum lewat."]
+    unit_rows(config, recap, scope, report)
     return report
 
 
@@ -307,5 +316,5 @@ def _on_time(s: SectionSummary) -> str:
     return glossary.NO if s.late else "belum diserahkan"
 
 
-REPORTS: dict[str, Callable[[Config, Recap, date], Report]] = {
+REPORTS: dict[str, Callable[[Config, Recap, date, Scope], Report]] = {
     "pengukuran": pengukuran, "renja": renja, "rekap": rekap}

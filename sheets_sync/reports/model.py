@@ -32,6 +32,7 @@ class Column:
 class Row:
     cells: list[Cell]
     heading: bool = False  # a group heading (sasaran): its text spans the row
+    strong: bool = False  # a total over the rows below it (a unit's figures): bold
     rating: str = ""  # the row's predikat: colours its `banded` cells
 
 
@@ -40,6 +41,16 @@ class BarChart:
     title: str
     labels: list[str]
     values: list[float | None]  # None: no value (drawn as no bar)
+    unit: str = "%"
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """One value per period (the office's or a unit's mean capaian in the Tren report)."""
+
+    title: str
+    labels: list[str]  # the periods, oldest first
+    values: list[float | None]  # None: no record of that period (a gap in the line)
     unit: str = "%"
 
 
@@ -55,6 +66,8 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     chart: BarChart | None = None
+    line_chart: LineChart | None = None
+    unit: str = ""  # the organisation unit the report is limited to (--unit), "" the office
     signatory: Signatory = field(default_factory=Signatory)
     paper: Literal["A4", "F4"] = "A4"  # config `reports.paper`; always landscape
     # labelled blocks under the table, part of the form (E.81: rata-rata capaian, faktor
@@ -94,8 +107,14 @@ class Report:
 
     @property
     def header_lines(self) -> list[str]:
-        lines = [self.title, self.office.upper(), f"PERIODE {self.period_label.upper()}"]
+        lines = [self.title, self.office.upper(), *([self.unit.upper()] if self.unit else []),
+                 f"PERIODE {self.period_label.upper()}"]
         return lines + ([self.letter] if self.letter else [])
+
+    @property
+    def footer(self) -> str:
+        """The report named at the foot of every page: title, unit, period."""
+        return " — ".join(p for p in (self.title, self.unit, self.period_label) if p)
 
     @property
     def date_text(self) -> str:

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import landscape
@@ -26,14 +24,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from sheets_sync.domain.presentation import HEADER_FILL, PAPER_MM, SUBTLE_FILL
-from sheets_sync.reports.axis import max_ticks, value_axis
+from sheets_sync.domain.presentation import PAPER_MM, SUBTLE_FILL
 from sheets_sync.reports.model import Report
+from sheets_sync.reports.pdf_charts import FONT, FONT_BOLD, HEADER_BLUE, bar_chart, line_chart
 from sheets_sync.reports.text import display
 
-FONT, FONT_BOLD = "Vera", "VeraBd"
 MARGIN = 12 * mm
-HEADER_BLUE = colors.HexColor(HEADER_FILL)
 GROUP_BLUE = colors.HexColor(SUBTLE_FILL)
 
 
@@ -220,7 +216,8 @@ def _table(report: Report, size: float, width: float, *, notes_inside: bool = Tr
             if col.banded and band is not None:
                 style.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(band.fill)))
                 ink = colors.HexColor(band.font)
-            cells.append(Paragraph(escape(text), _style(size, align=align, color=ink)))
+            cells.append(Paragraph(escape(text), _style(size, align=align, color=ink,
+                                                        bold=row.strong)))
         data.append(cells)
     last_data = len(data) - 1
     # the form's summary (E.81: rata-rata, predikat, faktor, tindak lanjut): boxed rows
@@ -294,43 +291,6 @@ def _tail_height(report: Report, heights: list[float], notes_inside: bool, keep:
     return sum(heights[-(extra + min(keep, len(report.rows))):]) if heights else 0.0
 
 
-def _chart(report: Report, width: float) -> Drawing:
-    assert report.chart is not None
-    chart = report.chart
-    drawing = Drawing(width, 60 * mm)
-    bars = VerticalBarChart()
-    many = len(chart.labels) > 12
-    bars.x, bars.y = 20 * mm, (18 if many else 12) * mm
-    bars.width, bars.height = min(240 * mm, width - 25 * mm), 36 * mm
-    bars.data = [list(chart.values)]  # None: no bar (a section without a computable mean)
-    bars.categoryAxis.categoryNames = chart.labels
-    bars.categoryAxis.labels.fontName = FONT
-    bars.categoryAxis.labels.fontSize = 5 if many else 6
-    bars.categoryAxis.labels.angle = 60 if many else 20
-    bars.categoryAxis.labels.boxAnchor = "ne"
-    label_size = 6
-    bars.valueAxis.labels.fontName, bars.valueAxis.labels.fontSize = FONT, label_size
-    top = max([v for v in chart.values if v is not None] + [100])
-    step, axis_max = value_axis(top, max_ticks(bars.height, label_size))
-    bars.valueAxis.valueMin, bars.valueAxis.valueMax = 0, axis_max
-    bars.valueAxis.valueStep = step
-    bars.valueAxis.labelTextFormat = lambda v: display(v)
-    bars.bars[0].fillColor = HEADER_BLUE
-    if len(chart.labels) <= 30:  # a label over every bar while they do not touch
-        bars.barLabels.fontName, bars.barLabels.fontSize = FONT, 5.5
-        bars.barLabelFormat = lambda v: display(v)
-        bars.barLabels.nudge = 6
-    drawing.add(bars)
-    # the 100 % target line
-    y = bars.y + bars.height * 100 / axis_max
-    drawing.add(Line(bars.x, y, bars.x + bars.width, y, strokeColor=colors.HexColor("#C00000"),
-                     strokeWidth=0.8, strokeDashArray=[3, 2]))
-    drawing.add(String(bars.x + bars.width + 2, y - 2, f"target 100 {chart.unit}",
-                       fontName=FONT, fontSize=6, fillColor=colors.HexColor("#C00000")))
-    drawing.add(String(20 * mm, 55 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
-    return drawing
-
-
 def page_size(report: Report) -> tuple[float, float]:
     """The config's paper (`reports.paper`), landscape."""
     w, h = PAPER_MM[report.paper]
@@ -347,13 +307,16 @@ def write_pdf(report: Report, path: Path) -> None:
                             topMargin=MARGIN, bottomMargin=bottom,
                             title=f"{report.title} {report.period_label}", author=report.office)
     story: list[Any] = []
+    bold = len(report.header_lines) - bool(report.letter)  # all but the letter's line
     for n, line in enumerate(report.header_lines):
-        story.append(Paragraph(escape(line), _style(12 if n == 0 else 9.5, bold=n < 3,
+        story.append(Paragraph(escape(line), _style(12 if n == 0 else 9.5, bold=n < bold,
                                                     align=TA_CENTER)))
     story.append(Paragraph(escape(f"Tanggal: {report.date_text}"), _style(8.5, align=TA_CENTER)))
     story.append(Spacer(1, 4 * mm))
     if report.chart and report.chart.labels:  # above the table: the table ends at the signature
-        story += [_chart(report, width), Spacer(1, 3 * mm)]
+        story += [bar_chart(report.chart, width), Spacer(1, 3 * mm)]
+    elif report.line_chart and report.line_chart.labels:
+        story += [line_chart(report.line_chart, width), Spacer(1, 3 * mm)]
     size = 6 if len(report.columns) > 14 else 7.5
     frame_height = page[1] - MARGIN - bottom - 12  # the frame's own padding: 6 pt each side
     table, notes_inside = _fitting_table(report, size, width, frame_height)
@@ -361,4 +324,4 @@ def write_pdf(report: Report, path: Path) -> None:
     if not notes_inside and report.notes:
         story.append(Spacer(1, 3 * mm))
         story += [Paragraph(escape(note), _style(6.5)) for note in report.notes]
-    doc.build(story, canvasmaker=_numbered(f"{report.title} — {report.period_label}", page))
+    doc.build(story, canvasmaker=_numbered(report.footer, page))

@@ -1,7 +1,8 @@
 """The figures a report is made from, read only: the recap's own (`build_recap` over the same
 reads and the same validation), with the earlier quarters read afresh; nothing is written to
 any workbook. Google: 1 listing + 1 read per section workbook, and per earlier quarter
-1 listing + 1 read per workbook.
+1 listing + 1 read per workbook. The Tren report also reads the earlier periods' recaps
+(`flows.trends.earlier_results`: 1 listing + 1 read per recap found).
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from sheets_sync.flows.collect import collect
 from sheets_sync.flows.handins import adopt_from_recap
 from sheets_sync.flows.quarters import load_quarters, needs_quarters
 from sheets_sync.flows.status import identity_of, timeliness_of
+from sheets_sync.flows.trends import earlier_results
 from sheets_sync.flows.validate import evaluate_all
 from sheets_sync.ports import WorkbookStore
+
+__all__ = ["current_recap", "earlier_results"]
 
 
 def current_recap(config: Config, store: WorkbookStore, now: datetime) -> Recap:

@@ -18,14 +18,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.text import RichText
-from openpyxl.drawing.text import (
-    CharacterProperties,
-    Paragraph,
-    ParagraphProperties,
-    RichTextProperties,
-)
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -35,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sheets_sync.domain import presentation as pres
 from sheets_sync.reports.csvfile import write_csv
 from sheets_sync.reports.model import Cell, Report
+from sheets_sync.reports.tabular_charts import CHART_ROWS, bar_chart, line_chart
 from sheets_sync.reports.text import display
 
 __all__ = ["write_csv", "write_xlsx"]
@@ -47,7 +40,6 @@ FONT_SIZE = 10
 LINE_PT = 13.0  # one line of 10 pt text
 MAX_ROW_PT = 409.0  # the tallest row Excel allows
 WIDE_TEXT = 60.0  # a column of long text grows up to this many characters
-CHART_ROWS = 22  # rows the rekap chart covers (10 cm at 15 pt a row, and a margin)
 THIN = Side(style="thin", color="FF808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -176,9 +168,10 @@ def write_xlsx(report: Report, path: Path) -> None:
         ws.column_dimensions[get_column_letter(c)].width = width
     total = sum(widths)
     row = 1
+    bold = len(report.header_lines) - bool(report.letter)  # all but the letter's line
     for n, line in enumerate([*report.header_lines, f"Tanggal: {report.date_text}"]):
         cell = _put(ws, row, 1, line)
-        cell.font = Font(bold=n < 3, size=13 if n == 0 else 11)
+        cell.font = Font(bold=n < bold, size=13 if n == 0 else 11)
         cell.alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
         row += 1
@@ -193,19 +186,18 @@ def write_xlsx(report: Report, path: Path) -> None:
             cell = _put(ws, row, c, value, col.kind)
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.font = Font(bold=r.heading, size=FONT_SIZE)
+            cell.font = Font(bold=r.heading or r.strong, size=FONT_SIZE)
             if r.heading:
                 cell.fill = PatternFill(fill_type="solid", fgColor=_argb(pres.SUBTLE_FILL))
             elif col.banded and band is not None:
                 cell.fill = PatternFill(fill_type="solid", fgColor=_argb(band.fill))
-                cell.font = Font(color=_argb(band.font), size=FONT_SIZE)
+                cell.font = Font(bold=r.strong, color=_argb(band.font), size=FONT_SIZE)
             if isinstance(value, str) and not r.heading:
                 lines = max(lines, _lines(value, widths[c - 1]))
         if r.heading:  # its text spans the row (as in the PDF)
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=ncol)
             lines = _lines(str(r.cells[1] or ""), total - widths[0])
         ws.row_dimensions[row].height = _height(lines)
-    last = row
     row += 1
     label_cols = min(4, max(1, ncol - 1))
     label_chars = sum(widths[:label_cols])
@@ -221,10 +213,14 @@ def write_xlsx(report: Report, path: Path) -> None:
         row += 1
         _merged_text(ws, row, 1, ncol, note, total)
     row += 2
-    if report.chart and report.rows:
+    if report.chart and report.chart.labels:
         ws.row_breaks.append(Break(id=row - 1))  # the chart starts a page, whole
-        _chart(ws, report, first_data, last, row)
+        # the bars are the first rows (the sections); unit rows, if any, come after them
+        bar_chart(ws, report, first_data, first_data + len(report.chart.labels) - 1, row)
         row += CHART_ROWS
+    elif report.line_chart and report.line_chart.labels:
+        ws.row_breaks.append(Break(id=row - 1))
+        row = line_chart(ws, report, row)
     sign_col = max(1, ncol - 3)
     for line in report.signature_lines():
         if line:
@@ -249,29 +245,8 @@ def _page_setup(ws: Worksheet, report: Report, setup: pres.PageSetup, head: int)
     ws.page_margins = PageMargins(left=inch, right=inch, top=inch, bottom=inch + 0.2,
                                   header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.left.text = f"{report.title.title()} — {report.period_label}"
+    ws.oddFooter.left.text = report.footer
     ws.oddFooter.center.text = "Halaman &P dari &N"
     ws.oddFooter.right.text = "Dicetak &D"
     for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
         part.size = 8
-
-
-def _chart(ws: Worksheet, report: Report, first: int, last: int, at: int) -> None:
-    assert report.chart is not None
-    col = report.column("capaian") + 1
-    chart = BarChart()
-    chart.title = report.chart.title
-    chart.add_data(Reference(ws, min_col=col, min_row=first - 1, max_row=last),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=report.column("kode") + 1, min_row=first,
-                                   max_row=last))
-    chart.legend = None
-    # category names slanted, so long section ids never run into each other
-    chart.x_axis.txPr = RichText(
-        bodyPr=RichTextProperties(rot=-2700000, vert="horz"),
-        p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=800)),
-                     endParaRPr=CharacterProperties())])
-    chart.y_axis.number_format = "0"
-    chart.y_axis.title = report.chart.unit
-    chart.width, chart.height = 24, 10
-    ws.add_chart(chart, f"B{at}")

@@ -34,6 +34,7 @@ from sheets_sync.domain.patch import (
     WorkbookPatch,
 )
 from sheets_sync.ports import Grid
+from sheets_sync.xlsx.charts import add_target_line
 
 
 def render(wb: Any, patch: WorkbookPatch) -> None:
@@ -150,14 +151,8 @@ def bar_chart(ws: Any, spec: Chart) -> BarChart:
                            max_row=spec.categories.bottom)
     chart.set_categories(categories)
     if spec.target is not None:
-        line = LineChart()
-        line.add_data(Reference(ws, min_col=spec.target.left, min_row=spec.target.top,
-                                max_row=spec.target.bottom), titles_from_data=True)
-        line.set_categories(categories)
-        line.series[0].graphicalProperties.line.solidFill = "C00000"
-        line.series[0].graphicalProperties.line.width = 28575  # 2.25 pt
-        line.series[0].smooth = False
-        chart += line
+        add_target_line(chart, Reference(ws, min_col=spec.target.left, min_row=spec.target.top,
+                                         max_row=spec.target.bottom), categories)
     chart.legend.position = "b"
     chart.y_axis.scaling.min = 0  # bars from zero: a short bar never looks a third of another
     chart.y_axis.delete = False  # openpyxl 3.1 hides axes unless told (LibreOffice shows none)
