@@ -13,6 +13,7 @@ import click
 from sheets_sync.cli.app import App
 from sheets_sync.domain import glossary
 from sheets_sync.domain.models import Severity
+from sheets_sync.domain.timezones import office_clock
 from sheets_sync.flows.watch import CycleResult
 from sheets_sync.notify.send import (
     SENT_JOURNAL,
@@ -105,6 +106,9 @@ def lock_line(app: App, store: Any, period: str) -> None:
     if holder is None:
         app.console.print("Kunci periode: bebas (tidak ada perintah lain yang sedang menulis).")
         return
-    until = f", berlaku sampai {holder.until:%d-%m-%Y %H:%M:%S}" if holder.until else ""
+    zone = app.config().office.tzinfo  # the office's clock, whatever this computer's is
+    until = (f", berlaku sampai {office_clock(holder.until, zone):%d-%m-%Y %H:%M:%S}"
+             if holder.until else "")
     app.console.print(f"Kunci periode: dipegang {holder.who} sejak "
-                      f"{holder.since:%d-%m-%Y %H:%M}{until} (diperpanjang selama bekerja).")
+                      f"{office_clock(holder.since, zone):%d-%m-%Y %H:%M}{until} "
+                      "(diperpanjang selama bekerja).")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 # Indonesia's three time zones; the office's deadlines and hand-in times are its local time.
 TIMEZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
@@ -23,3 +23,11 @@ def parse_zone(text: str) -> timezone | None:
         return None
     sign = -1 if m.group(1) == "-" else 1
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def office_clock(when: datetime, zone: tzinfo | None) -> datetime:
+    """`when` on the office's clock (naive, as every time the service shows): an aware time
+    is converted, a naive one is taken as this computer's local time. No zone: as given."""
+    if zone is None:
+        return when
+    return when.astimezone(zone).replace(tzinfo=None)

@@ -7,7 +7,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from gspread.exceptions import APIError
@@ -78,6 +78,7 @@ class StoreBase:
         self._copied_from: dict[str, str] = {}  # copy id -> source id, until its book is known
         self._listed_permissions: dict[str, list[dict[str, Any]]] = {}  # file id -> as listed
         self._found: dict[str, list[FileRef]] = {}  # period -> its files, as last listed
+        self.zone: tzinfo | None = None  # the office's clock, for the times in messages
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ helpers

@@ -34,6 +34,7 @@ from sheets_sync.adapters.google.base import (
 )
 from sheets_sync.adapters.google.writing import Writing
 from sheets_sync.adapters.local.period_lock import _alive
+from sheets_sync.domain.timezones import office_clock
 from sheets_sync.ports import LockHolder, PeriodLocked
 
 KEY_LOCK = "sheets_sync_lock"
@@ -139,7 +140,7 @@ class Locking(Writing):
         assert holder is not None
         raise PeriodLocked(
             f"Periode {period} sedang dikerjakan oleh {holder.who} sejak "
-            f"{holder.since.astimezone().strftime('%d-%m-%Y %H:%M')} (kunci di Google Drive).",
+            f"{office_clock(holder.since, self.zone):%d-%m-%Y %H:%M} (kunci di Google Drive).",
             holder,
             hint="Tunggu perintah itu selesai, lalu jalankan lagi. Kunci diperpanjang selama "
                  "perintah itu bekerja; bila komputer itu mati, kunci kedaluwarsa "

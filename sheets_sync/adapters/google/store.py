@@ -94,6 +94,7 @@ class GoogleStore(Locking, Writing, Reading, Sharing):
         session, loaded = authorized_session(settings, base_dir, mount=mount)
         store = cls.from_session(session, settings, account=loaded.account)
         store.http.auth_kind = loaded.kind
+        store.zone = config.office.tzinfo
         return store
 
     @property

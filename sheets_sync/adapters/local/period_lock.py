@@ -22,9 +22,10 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
+from sheets_sync.domain.timezones import office_clock
 from sheets_sync.ports import BackendError, LockHolder, PeriodLocked
 
 LOCK_NAME = "kunci-periode.json"
@@ -67,7 +68,8 @@ def _alive(pid: int) -> bool:
 
 class PeriodLock:
     def __init__(self, folder: Path, period: str, *, wait: float | None = None,
-                 stale_after: float = 60, poll: float = 0.1) -> None:
+                 stale_after: float = 60, poll: float = 0.1, zone: tzinfo | None = None) -> None:
+        self.zone = zone  # the office's clock, for the times in messages
         self.folder = folder
         self.period = period
         self.path = folder / LOCK_NAME
@@ -127,7 +129,7 @@ class PeriodLock:
 
     def _try_create(self) -> bool:
         me = {"user": _user(), "host": self.host, "pid": os.getpid(),
-              "since": datetime.now().isoformat(timespec="seconds"),
+              "since": datetime.now().astimezone().isoformat(timespec="seconds"),
               "expires_after": self.stale_after}
         content = json.dumps(me).encode()
         # Written whole beside it first, then linked in: a kill at any step leaves no lock,
@@ -237,11 +239,12 @@ class PeriodLock:
     def _locked(self, holder: LockHolder | None) -> PeriodLocked:
         if holder is None:  # it went away just now: report the last try plainly
             holder = LockHolder(who="proses lain", host="?", pid=0, since=datetime.now())
-        until = f", diperpanjang selama bekerja, berlaku sampai {holder.until:%H:%M:%S}" \
+        until = (f", diperpanjang selama bekerja, berlaku sampai "
+                 f"{office_clock(holder.until, self.zone):%H:%M:%S}") \
             if holder.until else ""
         return PeriodLocked(
             f"periode {self.period} sedang dikerjakan oleh {holder.who} sejak "
-            f"{holder.since:%d-%m-%Y %H:%M}{until}.",
+            f"{office_clock(holder.since, self.zone):%d-%m-%Y %H:%M}{until}.",
             holder,
             hint="Tunggu sampai perintah itu selesai, lalu jalankan lagi. Bila prosesnya "
                  "sudah berhenti di komputer ini, kuncinya langsung diambil alih; dari "

@@ -317,7 +317,8 @@ class LocalStore:
                 self._held[period] -= 1
             return
         lock = PeriodLock(files.service_dir(self.workspace, period), period,
-                          wait=self.lock_wait, stale_after=self.lock_stale_minutes * 60)
+                          wait=self.lock_wait, stale_after=self.lock_stale_minutes * 60,
+                          zone=self.zone)
         with lock.held():
             self._held[period] = 1
             try:
@@ -329,7 +330,7 @@ class LocalStore:
     def lock_holder(self, period: str) -> LockHolder | None:
         """Who holds the period's lock now, since and until when (None: free)."""
         lock = PeriodLock(files.service_dir(self.workspace, period), period,
-                          stale_after=self.lock_stale_minutes * 60)
+                          stale_after=self.lock_stale_minutes * 60, zone=self.zone)
         return lock.peek() if lock.path.exists() else None
 
     # ------------------------------------------------------------------ sharing
