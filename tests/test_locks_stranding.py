@@ -85,7 +85,7 @@ def test_a_kill_while_the_lock_is_made_leaves_no_lock(tmp_path, monkeypatch, ste
 def other_hosts_lock(path: Path, renewed_ago: float, lasts: float = 60) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"user": "pep2", "host": "PC-PEP-2", "pid": 4242,
-                                "since": "2026-10-07T09:00:00", "expires_after": lasts}))
+                                "since": "2026-10-07T09:00:00+07:00", "expires_after": lasts}))
     stamp = time.time() - renewed_ago
     os.utime(path, (stamp, stamp))
 
