@@ -158,6 +158,19 @@ class BandRule:
             upper = lower
         return out
 
+    def condition(self, lower: float | None, upper: float | None) -> str:
+        """The spreadsheet test for one band, relative to the range's top-left cell: a number
+        in [lower, upper). The same text on Google (after "=") and in xlsx."""
+        cell = a1(self.range.top, self.range.left)
+        parts = [f"ISNUMBER({cell})"]
+        parts += [f"{cell}>={_plain(lower)}"] if lower is not None else []
+        parts += [f"{cell}<{_plain(upper)}"] if upper is not None else []
+        return f"AND({','.join(parts)})"
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
 
 @dataclass
 class SheetPatch:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sheets_sync.adapters.google.render_cells import Request, _color, _grid, cell_runs
-from sheets_sync.domain.patch import BandRule, CellRange, SheetPatch, column_letter
+from sheets_sync.domain.patch import BandRule, CellRange, SheetPatch
 from sheets_sync.domain.presentation import PageSetup
 
 # Export sizes Google's PDF export knows; F4 (215 x 330 mm) is its "folio" (8.5 x 13 in).
@@ -95,21 +95,6 @@ def basic_filter(sheet_id: int, rng: CellRange) -> Request:
     return {"setBasicFilter": {"filter": {"range": _grid(sheet_id, rng)}}}
 
 
-def band_formula(rng: CellRange, lower: float | None, upper: float | None) -> str:
-    """A custom formula relative to the range's top-left cell: a number in [lower, upper)."""
-    cell = f"{column_letter(rng.left)}{rng.top}"
-    parts = [f"ISNUMBER({cell})"]
-    if lower is not None:
-        parts.append(f"{cell}>={_num(lower)}")
-    if upper is not None:
-        parts.append(f"{cell}<{_num(upper)}")
-    return f"=AND({','.join(parts)})"
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
 def band_rules(sheet_id: int, rules: list[BandRule], old: int) -> list[Request]:
     """Delete the `old` rules the service set before, then add one rule per band, in order
     (bands do not overlap, so the order only matters for readability)."""
@@ -122,7 +107,7 @@ def band_rules(sheet_id: int, rules: list[BandRule], old: int) -> list[Request]:
                 "ranges": [_grid(sheet_id, rule.range)],
                 "booleanRule": {
                     "condition": {"type": "CUSTOM_FORMULA", "values": [
-                        {"userEnteredValue": band_formula(rule.range, lower, upper)}]},
+                        {"userEnteredValue": "=" + rule.condition(lower, upper)}]},
                     "format": {"backgroundColor": _color(band.fill),
                                "textFormat": {"foregroundColor": _color(band.font)}},
                 },

@@ -16,7 +16,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from sheets_sync.adapters.local.xlsx import sheet_setup
-from sheets_sync.domain.patch import BandRule, SheetPatch, column_letter
+from sheets_sync.domain.patch import BandRule, SheetPatch
 from sheets_sync.domain.presentation import (
     LINK_FONT,
     PAGE_FOOTER_DATE,
@@ -59,26 +59,11 @@ def present(ws: Any, sp: SheetPatch) -> None:
                 ws.row_breaks.append(Break(id=row - 1))  # a break after the row above
 
 
-def band_formula(rule: BandRule, lower: float | None, upper: float | None) -> str:
-    """The same test as on Google, relative to the range's top-left cell: [lower, upper)."""
-    cell = f"{column_letter(rule.range.left)}{rule.range.top}"
-    parts = [f"ISNUMBER({cell})"]
-    if lower is not None:
-        parts.append(f"{cell}>={_num(lower)}")
-    if upper is not None:
-        parts.append(f"{cell}<{_num(upper)}")
-    return f"AND({','.join(parts)})"
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
 def band_rules(ws: Any, rule: BandRule) -> None:
     for band, lower, upper in rule.bounds():
         fill = "FF" + band.fill.lstrip("#").upper()
         ws.conditional_formatting.add(rule.range.a1, FormulaRule(
-            formula=[band_formula(rule, lower, upper)], stopIfTrue=True,
+            formula=[rule.condition(lower, upper)], stopIfTrue=True,
             fill=PatternFill(start_color=fill, end_color=fill, fill_type="solid"),
             font=Font(color="FF" + band.font.lstrip("#").upper())))
 
