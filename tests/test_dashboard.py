@@ -161,7 +161,7 @@ def test_section_sheet_status_hint_dropdown_and_petunjuk(tmp_path: Path) -> None
     assert labels.status_valid not in offered and labels.status_approved not in offered
     assert SHEET_INSTRUCTIONS in wb.sheetnames and wb[SHEET_INSTRUCTIONS].sheet_state == "visible"
     assert ws.page_setup.orientation == "landscape"
-    assert wb[SHEET_INSTRUCTIONS].page_setup.orientation == "portrait"
+    assert wb[SHEET_INSTRUCTIONS].page_setup.orientation == "landscape"  # one page wide, nothing cut
 
 
 def test_service_still_writes_its_own_states_and_validasi_rows_fit(tmp_path: Path) -> None:
