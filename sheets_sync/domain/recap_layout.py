@@ -65,6 +65,7 @@ SUMMARY_FORMATS = {5: look.WHOLE, 6: look.WHOLE, 8: look.WHOLE, 9: look.WHOLE,
 INDICATOR_WIDTHS = {1: 80, 2: 130, 3: 180, 4: 80, 5: 220, 6: 300, 7: 90, 8: 90, 9: 90, 10: 85,
                     11: 105, 12: 220, 13: 200, 14: 130, 15: 130, 16: 90, 17: 110, 18: 75,
                     19: 220}
+# DECIMAL: numbers as typed, WHOLE where whole (`_numbers`)
 INDICATOR_FORMATS = {8: look.DECIMAL, 9: look.DECIMAL, 10: look.PERCENT, 14: look.RUPIAH,
                      15: look.RUPIAH, 16: look.PERCENT}
 QUARTER_FORMATS = (look.DECIMAL,) * 6 + (look.PERCENT, None)  # TW I-IV, s.d. TW, capaian
@@ -99,11 +100,24 @@ def _table(sp: SheetPatch, top: int, bottom: int, width: int,
     # every cell top-aligned, as the wrapped ones are: a row reads as one line of text
     sp.formats.append((CellRange(top + 1, 1, bottom, width), Format(align="left")))
     for col, pattern in formats.items():
-        if pattern:
+        if pattern == look.DECIMAL:
+            _numbers(sp, col, top + 1, bottom)
+        elif pattern:
             sp.formats.append((CellRange(top + 1, col, bottom, col),
                                Format(number_format=pattern, align="right")))
     for col in wrap:
         sp.formats.append((CellRange(top + 1, col, bottom, col), Format(wrap=True)))
+
+
+def _numbers(sp: SheetPatch, col: int, first: int, last: int) -> None:
+    """A column of numbers as typed: whole as a whole (`#,##0.##` shows 100 as "100," in
+    Excel), decimals only on the runs of rows whose values have them."""
+    sp.formats.append((CellRange(first, col, last, col),
+                       Format(number_format=look.WHOLE, align="right")))
+    values = [sp.values.get((row, col)) for row in range(first, last + 1)]
+    for a, b in look.decimal_runs(values):
+        sp.formats.append((CellRange(first + a, col, first + b, col),
+                           Format(number_format=look.DECIMAL)))
 
 
 def _fit_rows(sp: SheetPatch, top: int, bottom: int, widths: dict[int, int],
