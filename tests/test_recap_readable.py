@@ -72,3 +72,33 @@ def test_formats_go_by_runs_of_rows_not_per_cell() -> None:
     number_formats = [f for _, f in sp.formats if f.number_format]
     decimal_runs = 2 * 800  # (87.5, 87.25) and (1.5) per block
     assert len(number_formats) == 1 + decimal_runs
+
+
+def _fits(ws: Any, row: int, col: int) -> bool:
+    """The cell's text shows whole: on one line in its column, or wrapped in a row as tall
+    as its lines."""
+    cell = ws.cell(row, col)
+    text = str(cell.value)
+    width = int(ws.column_dimensions[cell.column_letter].width * PX_PER_CHAR)
+    bold = bool(cell.font and cell.font.b)
+    if look.text_px(text, bold=bold) <= width:
+        return True
+    height = ws.row_dimensions[row].height or 15
+    lines = look.lines_needed(text, width, bold=bold)
+    return bool(cell.alignment.wrap_text) and height >= lines * 15 * 0.99
+
+
+def test_ringkasan_texts_show_whole(tmp_path: Path) -> None:
+    env = _filled(tmp_path, ("Selesai", "Selesai", "Sedang Diisi"))
+    ws = _book(env)["Ringkasan"]
+    label = next(c for c in ws["A"] if c.value == "Bagian dalam rata-rata kantor")
+    assert _fits(ws, label.row, 1)
+    for row in range(5, label.row + 3):
+        if ws.cell(row, 1).value:
+            assert _fits(ws, row, 1), ws.cell(row, 1).value
+    top = next(c.row for c in ws["A"] if c.value == "Kode Bagian")
+    predikat = _col(ws, "Predikat", top)
+    texts = {ws.cell(r, 1).value: ws.cell(r, predikat).value for r in range(top + 1, top + 4)}
+    assert texts["bagian-3"] == "— belum diserahkan"  # its status has a column of its own
+    for r in range(top + 1, top + 4):
+        assert _fits(ws, r, predikat), ws.cell(r, predikat).value

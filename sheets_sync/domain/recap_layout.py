@@ -148,6 +148,12 @@ def office_facts(recap: Recap) -> list[tuple[str, Value, str | None]]:
              f"{o['sections_counted']} dari {o['sections_total']} bagian", None)]
 
 
+def no_rating_text(reason: str) -> str:
+    """The Predikat cell of a section without one: "— belum diserahkan". The status it is in
+    stands in its own column (and the JSON keeps the whole reason)."""
+    return f"{NO_MEAN} {reason.split(' (', 1)[0]}".strip()
+
+
 def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
     sp = SheetPatch(SHEET_SUMMARY, clear=True, index=0, frozen_rows=0, frozen_cols=0)
     headers = (*SUMMARY_HEADERS, TARGET_HEADER)
@@ -188,7 +194,12 @@ def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
         if pattern:
             sp.formats.append((CellRange.cell(row, 2), Format(number_format=pattern,
                                                                 align="right")))
-    sp.formats.append((CellRange(5, 1, 4 + len(facts), 1), Format(bold=True)))
+    # a long label wraps in its column (the table's codes below keep it narrow)
+    sp.formats.append((CellRange(5, 1, 4 + len(facts), 1), Format(bold=True, wrap=True)))
+    for n, (label, _value, _pattern) in enumerate(facts):
+        height = look.fitted_height([(label, SUMMARY_WIDTHS[1])], bold=True)
+        if height > look.LINE_PX + 4:
+            sp.row_heights[5 + n] = height
 
     # indicators per predikat, coloured as the bands are everywhere
     ratings = Counter(r.rating for r in recap.rows)
@@ -211,7 +222,7 @@ def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
         sp.put_row(row, 1, [
             x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
             x.errors, x.warnings, NO_MEAN if x.mean_capaian is None else x.mean_capaian,
-            x.rating or f"{NO_MEAN} {x.no_mean_reason}".strip(),
+            x.rating or no_rating_text(x.no_mean_reason),
             x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", None,
             *timeliness_cells(x.timeliness),
             round(x.filled / x.total * 100, 1) if x.total else None, TARGET_PERCENT])
@@ -220,8 +231,8 @@ def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
             sp.links[(row, 13)] = Link(x.url, "Buka")
         if x.late:  # a colour no rating band uses, so "late" never reads as a predikat
             sp.formats.append((CellRange(row, 1, row, 9), Format(fill=LATE_FILL)))
-    _table(sp, top, bottom, width, SUMMARY_FORMATS, wrap=(2, 3, 4))
-    _fit_rows(sp, top + 1, bottom, SUMMARY_WIDTHS, (2, 3, 4))
+    _table(sp, top, bottom, width, SUMMARY_FORMATS, wrap=(2, 3, 4, 11))
+    _fit_rows(sp, top + 1, bottom, SUMMARY_WIDTHS, (2, 3, 4, 11))
     if s:
         sp.band_rules.append(band_rule(config, CellRange(top + 1, 10, bottom, 10)))
         # the charts start a printed page of their own: never split by a page break
