@@ -114,3 +114,21 @@ def test_target_and_pagu_whole_unless_a_value_has_decimals(tmp_path, config):
     first = layout.first_row
     assert sheet.cell(first, col).number_format == look.DECIMAL
     assert sheet.cell(first + 1, col).number_format == look.WHOLE
+
+
+@pytest.mark.parametrize("kind", ["local", "google"])
+def test_an_amount_typed_into_the_formatted_cell_reaches_the_recap(tmp_path, kind):
+    from tests.backends import GoogleEnv, LocalEnv
+    from tests.conftest import small_config_data
+
+    env = (LocalEnv if kind == "local" else GoogleEnv)(tmp_path, small_config_data())
+    env.run("distribute")
+    budget = next(i for i in env.config.indicators_of("bagian-1") if i.budget)
+    env.type_into("bagian-1", {budget.code: {"realisasi": 5, "budget_real": 610357}},
+                  status="Selesai")
+    env.run("recap", code=None)
+    grid = env.recap_grid("Rekap Indikator")
+    head = grid[0]
+    row = next(r for r in grid if r[head.index("Kode")] == budget.code)
+    assert row[head.index("Realisasi Anggaran (Rp)")] == 610357
+    assert row[head.index("Dihitung")] == "Ya"  # not taken for rupiah in another unit
