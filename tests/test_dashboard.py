@@ -65,10 +65,14 @@ def test_recap_numbers_are_formatted_and_bands_are_conditional(tmp_path: Path) -
     ind = wb["Rekap Indikator"]
     last = ind.max_row
     assert last > 2
-    for header, pattern in (("Capaian (%)", look.PERCENT), ("Pagu (Rp)", look.RUPIAH),
-                            ("Target", look.DECIMAL), ("Realisasi", look.DECIMAL)):
+    for header, pattern in (("Capaian (%)", look.PERCENT), ("Pagu (Rp)", look.RUPIAH)):
         col = _col(ind, header)
         assert {ind.cell(r, col).number_format for r in range(2, last + 1)} == {pattern}, header
+    for header in ("Target", "Realisasi"):  # whole numbers whole, decimals where they are
+        col = _col(ind, header)
+        for r in range(2, last + 1):
+            cell = ind.cell(r, col)
+            assert cell.number_format == (look.number_format_for(cell.value) or look.WHOLE)
     # band colours as conditional formatting over the capaian column, one rule per band
     capaian = _col(ind, "Capaian (%)")
     rules = [(str(cf.sqref), r) for cf in ind.conditional_formatting for r in cf.rules]
@@ -161,7 +165,7 @@ def test_section_sheet_status_hint_dropdown_and_petunjuk(tmp_path: Path) -> None
     assert labels.status_valid not in offered and labels.status_approved not in offered
     assert SHEET_INSTRUCTIONS in wb.sheetnames and wb[SHEET_INSTRUCTIONS].sheet_state == "visible"
     assert ws.page_setup.orientation == "landscape"
-    assert wb[SHEET_INSTRUCTIONS].page_setup.orientation == "portrait"
+    assert wb[SHEET_INSTRUCTIONS].page_setup.orientation == "landscape"  # one page wide, nothing cut
 
 
 def test_service_still_writes_its_own_states_and_validasi_rows_fit(tmp_path: Path) -> None:

@@ -148,7 +148,7 @@ def test_a_value_with_an_open_error_is_shown_but_not_counted(env):
     b4 = rows_of(data)["B1-04"]
     assert b4["realisasi"] == -3 and b4["capaian"] == 230.0  # shown as typed and computed
     assert b4["counts"] is False and b4["rating"] == ""
-    assert "error" in b4["not_counted_reason"] and "di luar batas" in b4["not_counted_reason"]
+    assert "kesalahan" in b4["not_counted_reason"] and "di luar batas" in b4["not_counted_reason"]
     assert rows_of(data)["B1-01"]["counts"] is True
     assert rows_of(data)["B1-01"]["not_counted_reason"] is None
     summary = section_of(data, "bagian-1")
@@ -162,7 +162,7 @@ def test_a_value_with_an_open_error_is_shown_but_not_counted(env):
     head = grid[0]
     row = next(r for r in grid if r[head.index("Kode")] == "B1-04")
     assert row[head.index("Dihitung")] == "Tidak"
-    assert "error terbuka" in row[head.index("Alasan Tidak Dihitung")]
+    assert "kesalahan terbuka" in row[head.index("Alasan Tidak Dihitung")]
 
 
 def test_an_implausible_value_warns_at_its_cell_and_does_not_count_until_confirmed(env):

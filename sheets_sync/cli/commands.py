@@ -6,8 +6,6 @@ Each parses its options, calls one flow, and renders the result (rich tables on 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +21,7 @@ from sheets_sync.cli.exit_codes import EXIT_ISSUES
 from sheets_sync.cli.export_commands import CSV_LOCALE
 from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.cli.render import (
+    csv_text,
     json_text,
     print_completeness,
     print_target_changes,
@@ -403,15 +402,7 @@ def _iso(value: Any) -> str | None:
 
 
 def _emit(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
-    if fmt == "json":
-        click.echo(json_text(rows))
-        return
-    buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    click.echo(buf.getvalue(), nl=False)
+    click.echo(json_text(rows) if fmt == "json" else csv_text(rows), nl=fmt == "json")
 
 
 # Commands of the other layers register themselves on import.

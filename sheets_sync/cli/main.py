@@ -17,6 +17,7 @@ from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_BACKEND, EXIT_SKIPPED, EXIT_USAGE
 from sheets_sync.domain.errors import ConfigError, UsageProblem
+from sheets_sync.flows.guard import Skipped
 from sheets_sync.ports import BackendError, FilesSkipped
 
 LONG_RUNNING = {"watch"}  # runs for days as a service
@@ -109,9 +110,23 @@ def _report_skipped(ctx: click.Context) -> bool:
         app.err.print(f"[yellow]Dilewati[/yellow] {escape(who)}: {escape(s.reason)}.", markup=True,
                       soft_wrap=True)
     if skipped:
-        app.err.print("Selesai, tetapi ada bagian yang dilewati. Jalankan perintah lagi "
-                      "setelah berkasnya ditutup atau diperbaiki.")
+        app.err.print(skipped_closing(skipped))
     return bool(skipped)
+
+
+def skipped_closing(skipped: list[Skipped]) -> str:
+    """The last line after the skipped files: what to do next, by what befell them (a deleted
+    workbook is restored; one open or damaged is closed or repaired)."""
+    gone = [s for s in skipped if s.missing]
+    if len(gone) == len(skipped):
+        return ("Selesai, tetapi ada berkas yang hilang. Pulihkan dengan perintah 'sync "
+                "restore' yang disebut di atas, lalu jalankan perintah lagi.")
+    if gone:
+        return ("Selesai, tetapi ada bagian yang dilewati. Pulihkan berkas yang hilang dengan "
+                "perintah 'sync restore' yang disebut di atas; jalankan perintah lagi setelah "
+                "berkas lainnya ditutup atau diperbaiki.")
+    return ("Selesai, tetapi ada bagian yang dilewati. Jalankan perintah lagi setelah "
+            "berkasnya ditutup atau diperbaiki.")
 
 
 def _fail(ctx: click.Context, title: str, message: str, code: int) -> None:

@@ -4,6 +4,8 @@ JSON."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -86,3 +88,25 @@ def json_text(data: Any) -> str:
 
     return block(data, "")
 
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV, each value as a spreadsheet shows it (`_csv_cell`)."""
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
+    return buf.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    """A list joined with "; ", Ya/Tidak for a boolean, not Python's "['TW I', 'TW II']" and
+    True."""
+    if isinstance(value, bool):
+        return glossary.YES if value else glossary.NO
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(str(_csv_cell(v)) for v in value)
+    if isinstance(value, dict):
+        return json_text(value)
+    return value

@@ -12,6 +12,8 @@ Capaian is kept as a percentage number (87.5, not 0.875): its format appends ` %
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +27,30 @@ PERCENT = '0.0" %"'  # capaian, stored as 87.5
 RUPIAH = '"Rp"\\ #,##0'  # pagu and realisasi anggaran
 DATETIME = "dd/mm/yyyy hh:mm"
 DATE = "dd/mm/yyyy"
+
+
+def number_format_for(value: object) -> str | None:
+    """The format a number reads best in: WHOLE for a whole number (Excel shows `#,##0.##` on
+    100 as "100," with a dangling comma), DECIMAL for one with decimals; None for text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value):
+        return None
+    return WHOLE if float(round(value, 2)).is_integer() else DECIMAL
+
+
+def decimal_runs(values: Sequence[object]) -> list[tuple[int, int]]:
+    """(first, last) indices of the runs of consecutive values that need DECIMAL: a column
+    formatted WHOLE as a whole takes DECIMAL only there (a Format per run, not per cell)."""
+    runs: list[tuple[int, int]] = []
+    for i, v in enumerate(values):
+        if number_format_for(v) != DECIMAL:
+            continue
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
 
 # --------------------------------------------------------------------------- colours
 
@@ -98,6 +124,13 @@ class PageSetup:
     # on the right (the renderers add those two)
 
 
+def printable_px(setup: PageSetup) -> int:
+    """The width a sheet may have to print at full size, in pixels (96 per inch)."""
+    width, height = PAPER_MM[setup.paper]
+    across = height if setup.landscape else width
+    return int((across - 2 * setup.margins_cm * 10) / 25.4 * 96)
+
+
 PAGE_FOOTER_PAGE = "Halaman &P dari &N"  # Excel/LibreOffice header-footer codes
 PAGE_FOOTER_DATE = "Dicetak &D"
 
@@ -114,19 +147,26 @@ def page_setup(paper: str, *, repeat_rows: int = 0, repeat_from: int = 1, footer
 LINE_PX = 20  # one line of 11 pt text (15 pt)
 CHAR_PX = 7.0  # an average character of 11 pt Calibri/Carlito, a little generous
 PAD_PX = 10  # cell padding left and right
+BOLD = 1.12  # bold characters are wider
 
 
-def lines_needed(text: str, width_px: int) -> int:
+def text_px(text: str, *, bold: bool = False) -> int:
+    """The width a one-line `text` needs in a cell, padding included."""
+    return int(len(text) * CHAR_PX * (BOLD if bold else 1) + PAD_PX) + 1
+
+
+def lines_needed(text: str, width_px: int, *, bold: bool = False) -> int:
     """How many lines `text` wraps to in a column `width_px` wide (an estimate that errs on
     the tall side, so nothing is cut in any viewer)."""
-    per_line = max(1, int((width_px - PAD_PX) / CHAR_PX))
+    per_line = max(1, int((width_px - PAD_PX) / (CHAR_PX * (BOLD if bold else 1))))
     total = 0
     for paragraph in str(text).split("\n"):
         total += max(1, -(-len(paragraph) // per_line))
     return total
 
 
-def fitted_height(cells: list[tuple[str, int]], minimum_lines: int = 1) -> int:
+def fitted_height(cells: list[tuple[str, int]], minimum_lines: int = 1, *,
+                  bold: bool = False) -> int:
     """A row height in pixels that shows every (text, column width) of the row whole."""
-    lines = max([minimum_lines, *(lines_needed(t, w) for t, w in cells if t)])
+    lines = max([minimum_lines, *(lines_needed(t, w, bold=bold) for t, w in cells if t)])
     return lines * LINE_PX + 4

@@ -190,7 +190,7 @@ def counting(c: cap.Capaian, issues: list[Issue], implausible: set[str],
     budget = {labels.col_budget, labels.col_budget_real, labels.col_budget_capaian}
     for i in issues:
         if i.severity is Severity.error and i.column not in budget:
-            return False, f"ada error terbuka: {i.message}"
+            return False, f"ada kesalahan terbuka: {i.message}"
     for i in issues:
         if i.rule in implausible and not i.confirmed and i.severity is not Severity.info:
             return False, f"nilai tidak wajar, belum dikonfirmasi PEP: {i.message}"

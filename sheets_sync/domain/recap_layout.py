@@ -65,6 +65,7 @@ SUMMARY_FORMATS = {5: look.WHOLE, 6: look.WHOLE, 8: look.WHOLE, 9: look.WHOLE,
 INDICATOR_WIDTHS = {1: 80, 2: 130, 3: 180, 4: 80, 5: 220, 6: 300, 7: 90, 8: 90, 9: 90, 10: 85,
                     11: 105, 12: 220, 13: 200, 14: 130, 15: 130, 16: 90, 17: 110, 18: 75,
                     19: 220}
+# DECIMAL: numbers as typed, WHOLE where whole (`_numbers`)
 INDICATOR_FORMATS = {8: look.DECIMAL, 9: look.DECIMAL, 10: look.PERCENT, 14: look.RUPIAH,
                      15: look.RUPIAH, 16: look.PERCENT}
 QUARTER_FORMATS = (look.DECIMAL,) * 6 + (look.PERCENT, None)  # TW I-IV, s.d. TW, capaian
@@ -99,11 +100,24 @@ def _table(sp: SheetPatch, top: int, bottom: int, width: int,
     # every cell top-aligned, as the wrapped ones are: a row reads as one line of text
     sp.formats.append((CellRange(top + 1, 1, bottom, width), Format(align="left")))
     for col, pattern in formats.items():
-        if pattern:
+        if pattern == look.DECIMAL:
+            _numbers(sp, col, top + 1, bottom)
+        elif pattern:
             sp.formats.append((CellRange(top + 1, col, bottom, col),
                                Format(number_format=pattern, align="right")))
     for col in wrap:
         sp.formats.append((CellRange(top + 1, col, bottom, col), Format(wrap=True)))
+
+
+def _numbers(sp: SheetPatch, col: int, first: int, last: int) -> None:
+    """A column of numbers as typed: whole as a whole (`#,##0.##` shows 100 as "100," in
+    Excel), decimals only on the runs of rows whose values have them."""
+    sp.formats.append((CellRange(first, col, last, col),
+                       Format(number_format=look.WHOLE, align="right")))
+    values = [sp.values.get((row, col)) for row in range(first, last + 1)]
+    for a, b in look.decimal_runs(values):
+        sp.formats.append((CellRange(first + a, col, first + b, col),
+                           Format(number_format=look.DECIMAL)))
 
 
 def _fit_rows(sp: SheetPatch, top: int, bottom: int, widths: dict[int, int],
@@ -132,6 +146,12 @@ def office_facts(recap: Recap) -> list[tuple[str, Value, str | None]]:
             ("Predikat kantor", o["rating"] or NO_MEAN, None),
             ("Bagian dalam rata-rata kantor",
              f"{o['sections_counted']} dari {o['sections_total']} bagian", None)]
+
+
+def no_rating_text(reason: str) -> str:
+    """The Predikat cell of a section without one: "— belum diserahkan". The status it is in
+    stands in its own column (and the JSON keeps the whole reason)."""
+    return f"{NO_MEAN} {reason.split(' (', 1)[0]}".strip()
 
 
 def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
@@ -174,7 +194,12 @@ def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
         if pattern:
             sp.formats.append((CellRange.cell(row, 2), Format(number_format=pattern,
                                                                 align="right")))
-    sp.formats.append((CellRange(5, 1, 4 + len(facts), 1), Format(bold=True)))
+    # a long label wraps in its column (the table's codes below keep it narrow)
+    sp.formats.append((CellRange(5, 1, 4 + len(facts), 1), Format(bold=True, wrap=True)))
+    for n, (label, _value, _pattern) in enumerate(facts):
+        height = look.fitted_height([(label, SUMMARY_WIDTHS[1])], bold=True)
+        if height > look.LINE_PX + 4:
+            sp.row_heights[5 + n] = height
 
     # indicators per predikat, coloured as the bands are everywhere
     ratings = Counter(r.rating for r in recap.rows)
@@ -197,7 +222,7 @@ def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
         sp.put_row(row, 1, [
             x.section, x.name, x.head, x.status, x.filled, x.total, "Ya" if x.late else "",
             x.errors, x.warnings, NO_MEAN if x.mean_capaian is None else x.mean_capaian,
-            x.rating or f"{NO_MEAN} {x.no_mean_reason}".strip(),
+            x.rating or no_rating_text(x.no_mean_reason),
             x.modified.isoformat(sep=" ", timespec="minutes") if x.modified else "", None,
             *timeliness_cells(x.timeliness),
             round(x.filled / x.total * 100, 1) if x.total else None, TARGET_PERCENT])
@@ -206,8 +231,8 @@ def summary_sheet(config: Config, recap: Recap, now: datetime) -> SheetPatch:
             sp.links[(row, 13)] = Link(x.url, "Buka")
         if x.late:  # a colour no rating band uses, so "late" never reads as a predikat
             sp.formats.append((CellRange(row, 1, row, 9), Format(fill=LATE_FILL)))
-    _table(sp, top, bottom, width, SUMMARY_FORMATS, wrap=(2, 3, 4))
-    _fit_rows(sp, top + 1, bottom, SUMMARY_WIDTHS, (2, 3, 4))
+    _table(sp, top, bottom, width, SUMMARY_FORMATS, wrap=(2, 3, 4, 11))
+    _fit_rows(sp, top + 1, bottom, SUMMARY_WIDTHS, (2, 3, 4, 11))
     if s:
         sp.band_rules.append(band_rule(config, CellRange(top + 1, 10, bottom, 10)))
         # the charts start a printed page of their own: never split by a page break

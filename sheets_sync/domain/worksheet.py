@@ -94,11 +94,10 @@ def template_patch(config: Config) -> WorkbookPatch:
         CellRange(HEADER_ROW, 1, HEADER_ROW, len(keys)),
         Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True, align="center"),
     ))
-    # "No" is wide enough for the header block's labels above the table (Batas Waktu, ...)
-    widths = {"no": 95, "code": 80, "sasaran": 220, "indicator": 300, "unit": 90, "target": 90,
-              "realisasi": 100, "capaian": 90, "keterangan": 220, "bukti": 200, "budget": 130,
-              "budget_real": 150, "budget_capaian": 110}
+    widths = look.template_widths(labels, keys)
     ws.column_widths = {i + 1: widths[k] for i, k in enumerate(keys)}
+    ws.row_heights[HEADER_ROW] = look.header_height([column_label(labels, k) for k in keys],
+                                                    [widths[k] for k in keys])
 
     validation = SheetPatch(labels.sheet_validation, index=1)
     validation.put_row(1, 1, list(VALIDATION_HEADERS))
@@ -194,12 +193,13 @@ def prefill_patch(config: Config, section: Section, layout: Layout, deadline: st
     first = layout.first_row
     last = first + max(len(indicators), 1) - 1
     cols = layout.columns
+    targets = [i.target_text if i.polarity is Polarity.range else i.target for i in indicators]
     for n, ind in enumerate(indicators):
         row = first + n
         cells: dict[str, Any] = {
             "no": n + 1, "code": ind.code, "sasaran": ind.sasaran, "indicator": ind.name,
             "unit": ind.unit,
-            "target": ind.target_text if ind.polarity is Polarity.range else ind.target,
+            "target": targets[n],
             "capaian": capaian_formula(ind, row, cols),
             "budget": ind.budget,
             "budget_capaian": _budget_formula(row, cols),
@@ -231,10 +231,9 @@ def prefill_patch(config: Config, section: Section, layout: Layout, deadline: st
                 CellRange(first, cols[key], last, cols[key]), "number", minimum=0,
                 message="Isi dengan angka (boleh desimal dengan koma), tidak negatif",
             ))
-    for key in ("target", "budget"):
-        if key in cols:
-            ws.formats.append((CellRange(first, cols[key], last, cols[key]),
-                               Format(number_format="#,##0.##")))
+    look.table_formats(ws, first, last, cols,
+                       {"target": targets,
+                        "budget": [ind.budget for ind in indicators]})
 
     texts = {first + n: [("sasaran", ind.sasaran), ("indicator", ind.name)]
              for n, ind in enumerate(indicators)}
@@ -281,7 +280,6 @@ def _budget_formula(row: int, cols: dict[str, int]) -> Formula | None:
 
 
 # --------------------------------------------------------------------------- meta snapshot
-
 
 
 def meta_patch(config: Config, section: Section, layout: Layout, indicators: list[Indicator],

@@ -14,10 +14,14 @@ from sheets_sync.domain.models import Config, Labels
 from sheets_sync.domain.patch import CellRange, Format, SheetPatch
 
 SHEET_INSTRUCTIONS = "Petunjuk"
-INSTRUCTION_WIDTH = 760  # px: one column, wrapped
+# px: one column, wrapped, printed landscape. LibreOffice does not shrink a sheet of one
+# column to the page, so the column itself fits the narrower paper (A4) at full size, with
+# room for a font a third wider than Calibri (DejaVu Sans, where Carlito is missing).
+INSTRUCTION_WIDTH = 700
 STATUS_FILL = "#FFE699"  # the one cell a section sets when done: stronger than the inputs
 LEGEND_ROW = 2  # the empty row under the title of the generated template
-# The contract's column widths by key (template), used to estimate wrapped heights
+# The contract's column widths by key (template), used to estimate wrapped heights. "No" is
+# wide enough for the header block's labels above the table (Batas Waktu, ...)
 WIDTHS = {"no": 95, "code": 80, "sasaran": 220, "indicator": 300, "unit": 90, "target": 90,
           "realisasi": 100, "capaian": 90, "keterangan": 220, "bukti": 200, "budget": 130,
           "budget_real": 150, "budget_capaian": 110}
@@ -70,7 +74,38 @@ def decorate_sheet(ws: SheetPatch, config: Config, status_cell: tuple[int, int] 
 
 
 def header_height(headers: list[str], widths: list[int]) -> int:
-    return look.fitted_height(list(zip(headers, widths, strict=False)))
+    """The table header's row: every (bold, wrapped) header whole in its column."""
+    return look.fitted_height(list(zip(headers, widths, strict=False)), bold=True)
+
+
+def template_widths(labels: Labels, keys: tuple[str, ...]) -> dict[str, int]:
+    """The template's column widths by key. The Status value sits in the header block's
+    second column (the table's "code"), bold on its fill: wide enough for every status."""
+    widths = {k: WIDTHS.get(k, 100) for k in keys}
+    longest = max(labels.all_statuses, key=len)
+    widths[keys[1]] = max(widths[keys[1]], look.text_px(longest, bold=True))
+    return widths
+
+
+def table_formats(ws: SheetPatch, first: int, last: int, columns: dict[str, int],
+                  values: dict[str, list[Any]]) -> None:
+    """Number formats of the table's columns: amounts in thousands, capaian with " %", and
+    Target and Pagu as whole numbers except where a value has decimals (`values`: the
+    prefilled values of those columns, in row order)."""
+    fixed = {"budget_real": look.WHOLE, "capaian": look.PERCENT,
+             "budget_capaian": look.PERCENT}
+    for key, pattern in fixed.items():
+        if key in columns:
+            ws.formats.append((CellRange(first, columns[key], last, columns[key]),
+                               Format(number_format=pattern)))
+    for key, column in values.items():
+        if key not in columns:
+            continue
+        col = columns[key]
+        ws.formats.append((CellRange(first, col, last, col), Format(number_format=look.WHOLE)))
+        for a, b in look.decimal_runs(column):
+            ws.formats.append((CellRange(first + a, col, first + b, col),
+                               Format(number_format=look.DECIMAL)))
 
 
 def instructions_sheet(config: Config, index: int) -> SheetPatch:
@@ -102,7 +137,7 @@ def instructions_sheet(config: Config, index: int) -> SheetPatch:
     sp.formats.append((CellRange(1, 1, len(lines), 1), Format(wrap=True)))
     sp.formats.append((CellRange.cell(1, 1), Format(bold=True, font_color=look.TITLE_FONT)))
     sp.column_widths = {1: INSTRUCTION_WIDTH}
-    sp.page_setup = look.page_setup(config.reports.paper, landscape=False,
+    sp.page_setup = look.page_setup(config.reports.paper,
                                     footer=f"{SHEET_INSTRUCTIONS} — {config.period.label}")
     return sp
 

@@ -35,6 +35,7 @@ class Skipped:
     section: str | None  # None: not a section's workbook (the recap)
     name: str
     reason: str
+    missing: bool = False  # deleted from the folder: restored, not re-run
 
 
 def left_alone(store: WorkbookStore) -> set[str]:
@@ -150,7 +151,7 @@ class GuardedStore:
         if self.strict or not callable(missing):
             return
         for section, name, reason in missing(period):
-            entry = Skipped(section, name, reason)
+            entry = Skipped(section, name, reason, missing=True)
             if entry not in self.skipped:
                 self.skipped.append(entry)
 

@@ -300,7 +300,7 @@ def rekap(config: Config, recap: Recap, today: date, scope: Scope = OFFICE) -> R
     report.chart = BarChart("Rata-rata capaian per bagian (%)",
                             [s.section for s in recap.summaries],
                             [s.mean_capaian for s in recap.summaries])
-    report.notes = ["Rata-rata capaian hanya dari nilai yang dihitung (nilai dengan error "
+    report.notes = ["Rata-rata capaian hanya dari nilai yang dihitung (nilai dengan kesalahan "
                     "terbuka atau yang tidak wajar tidak dihitung).",
                     "Tepat waktu: 'Ya' atau 'Tidak' menurut saat bagian pertama kali menyerahkan "
                     "(status Selesai); 'belum diserahkan' selama batas waktu belum lewat."]

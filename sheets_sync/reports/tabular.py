@@ -105,8 +105,8 @@ def _put(ws: Worksheet, row: int, col: int, value: Cell, kind: str = "text") -> 
         cell.data_type = "s"  # typed text that starts with '=' stays text
     elif isinstance(value, (int, float)) and kind in FORMATS:
         # a whole number as WHOLE: Excel shows `#,##0.##` on 100 as "100," (a dangling comma)
-        whole = kind == "number" and float(value).is_integer()
-        cell.number_format = pres.WHOLE if whole else FORMATS[kind]
+        by_value = pres.number_format_for(value) if kind == "number" else None
+        cell.number_format = by_value or FORMATS[kind]
     return cell
 
 

@@ -11,7 +11,10 @@ import os
 import stat
 import time
 import zipfile
+from datetime import tzinfo
 from pathlib import Path
+
+from sheets_sync.adapters.local import files
 
 CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: old .xls, or an encrypted .xlsx
 ZIP = b"PK\x03\x04"
@@ -23,7 +26,19 @@ SCAN_LIMIT = 8 << 20  # bytes of a compound file searched for the stream name
 # browsers call a file they are still writing, beside or instead of the real name.
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".sync",
                     ".syncthing", ".!sync", ".filepart", "~")
-RESTORE = "pulihkan versi terakhir yang baik dengan 'sync restore <bagian>'"
+RECAP_FOLDER = "rekap"  # the local store's folder of the recap (store.ROLE_FOLDERS)
+
+
+def restore_hint(path: Path) -> str:
+    """How to get a good copy of the service's workbook at `path` back: the restore command
+    with the section's id, which starts the file name (`<id> - <name>.xlsx`)."""
+    if path.parent.name == RECAP_FOLDER:
+        return "pulihkan versi terakhir yang baik dengan 'sync restore rekap'"
+    section, sep, _rest = path.stem.partition(" - ")
+    if sep and section.strip():
+        return f"pulihkan versi terakhir yang baik dengan 'sync restore {section.strip()}'"
+    return ("pulihkan versi terakhir yang baik dari cadangannya ('sync restore' diikuti id "
+            "bagiannya; lihat 'sync restore --help')")
 
 
 def kind(path: Path) -> str:
@@ -109,9 +124,10 @@ def growing(path: Path, pause: float = 0.3) -> bool:
     return (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size)
 
 
-def unreadable(path: Path, restore: str = RESTORE) -> str:
+def unreadable(path: Path, restore: str | None = None) -> str:
     """Why `path` could not be read as a workbook, and what to do (`restore`: how to get a
-    good copy back; the service's backups for its own workbooks)."""
+    good copy back; by default the service's backups of its own workbook, `restore_hint`)."""
+    restore = restore or restore_hint(path)
     name = path.name
     what = kind(path)
     if what == "encrypted":
@@ -161,13 +177,19 @@ def read_only(path: Path) -> str | None:
             "lalu jalankan lagi")
 
 
-def not_permitted(path: Path) -> str:
-    """A PermissionError on opening `path`: its permissions, or a program holding it."""
+def not_permitted(path: Path, zone: tzinfo | None = None) -> str:
+    """A PermissionError on opening `path`: its permissions, or a program holding it (named
+    with its user and since when, from Excel's or LibreOffice's lock file, where there is
+    one; `zone`: the office's, for the time)."""
     ro = read_only(path)
     if not os.access(path, os.R_OK):
         return (f"{path.name} tidak boleh dibaca oleh akun yang menjalankan sheets-sync (izin "
                 "berkas). Beri akun itu izin baca dan tulis atas berkas, lalu jalankan lagi")
     if ro:
         return ro
+    holder = files.office_lock(path, zone)
+    if holder:
+        return (f"{path.name} {holder}. Minta yang membukanya menutup berkas itu, lalu "
+                "jalankan lagi")
     return (f"{path.name} sedang dipakai program lain (Windows menguncinya), misalnya Excel atau "
             "program sinkronisasi. Tutup berkas itu, lalu jalankan lagi")

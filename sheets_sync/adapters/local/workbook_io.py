@@ -55,7 +55,7 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
-            return Skip(file_problems.not_permitted(path))
+            return Skip(file_problems.not_permitted(path, zone))
         try:
             data = xlsx.write(read.data, patch)
         except xlsx.Unreadable as exc:  # a half-saved file, or damage
@@ -75,7 +75,8 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
             if files.swap_in(path, tmp, read, files.backup_folder(path)):
                 return None
         except PermissionError:
-            return Skip(file_problems.read_only(path) or file_problems.not_permitted(path))
+            return Skip(file_problems.read_only(path)
+                        or file_problems.not_permitted(path, zone))
         except OSError as exc:
             raise _unwritable(path, exc) from None
     return Skip(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
