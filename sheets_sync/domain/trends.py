@@ -212,11 +212,12 @@ def trend_sheet(config: Config, periods: list[Period],
             sp.band_rules.append(band_rule(config, CellRange(top, 4, bottom, 3 + n)))
     sp.row_heights.update({r: 52 for r in header_rows})  # three lines of a wrapped header
     widths = sp.column_widths
-    for r in range(header_rows[1] + 1, row):  # an indicator's long name wraps, never cut
+    blocks = [*range(3, header_rows[1] - 1), *range(header_rows[1] + 1, row)]
+    for r in blocks:  # a long section or indicator name wraps, never cut
         texts = [(str(sp.values.get((r, c)) or ""), widths[c]) for c in (2, 3)]
         if any(look.lines_needed(t, w) > 1 for t, w in texts):
             sp.row_heights[r] = look.fitted_height(texts)
-    sp.formats.append((CellRange(3, 2, row, 3), Format(wrap=True)))
+    sp.formats.append((CellRange(3, 1, row, 3), Format(wrap=True)))  # top-aligned, as the rest
     sp.page_setup = look.page_setup(config.reports.paper, repeat_rows=2,
                                     footer=f"{SHEET_TRENDS} — {config.period.label}")
     _charts(sp, config, periods, section_values, row + 2)
