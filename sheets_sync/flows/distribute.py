@@ -215,11 +215,12 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     # A meta sheet deleted from a workbook in use (its status is not blank): rebuilt from the
     # service's own record of it (the local backups), so its distribution time, hand-in
     # and review records come back instead of being reset.
-    kept_sheet = getattr(store, "kept_sheet", None)
+    backups = store.capabilities.backups
     rebuilt: dict[str, Grid] = {}
-    for sid, ref in existing.items() if callable(kept_sheet) else ():
+    for sid, ref in existing.items() if backups is not None else ():
         if sid not in prefilled and sid not in blank_status:
-            grid = kept_sheet(ref, labels.sheet_meta, lambda g: parse_meta(g).distributed)
+            grid = backups.kept_sheet(ref, labels.sheet_meta,
+                                      lambda g: parse_meta(g).distributed)
             if grid:
                 kept = parse_meta(grid)
                 kept.extra.update(metas[sid].extra)  # records written since then stay

@@ -23,6 +23,7 @@ from sheets_sync.ports import (
     FilesSkipped,
     Grant,
     Grid,
+    LockHolder,
     Role,
     ShareResult,
     Tags,
@@ -111,13 +112,10 @@ class GuardedStore:
         out, self.skipped = self.skipped, []
         return out
 
-    def __getattr__(self, name: str) -> Any:
-        # what an adapter offers beyond the port (e.g. the local backups for `sync restore`)
-        if name == "inner":  # not set yet (copying, unpickling): no recursion
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
     # ------------------------------------------------------------------ the port
+    # Exactly what `ports.WorkbookStore` declares, and nothing else: an adapter's abilities
+    # beyond the port reach a flow only as `capabilities` say (`sync restore` asks the local
+    # store itself, through `inner`).
 
     @property
     def capabilities(self) -> Capabilities:
@@ -146,10 +144,10 @@ class GuardedStore:
     def _note_missing(self, period: str) -> None:
         """A workbook the service made and someone deleted is an event: every command names
         it, with the backup that restores it (exit code 4), until it is back."""
-        missing = getattr(self.inner, "missing", None)  # the local store knows its backups
-        if self.strict or not callable(missing):
+        backups = self.inner.capabilities.backups  # the local store knows its backups
+        if self.strict or backups is None:
             return
-        for section, name, reason in missing(period):
+        for section, name, reason in backups.missing(period):
             entry = Skipped(section, name, reason)
             if entry not in self.skipped:
                 self.skipped.append(entry)
@@ -212,3 +210,6 @@ class GuardedStore:
     def delete(self, ref: FileRef) -> None:
         self._enter()
         self.inner.delete(ref)
+
+    def lock_holder(self, period: str) -> LockHolder | None:
+        return self.inner.lock_holder(period)  # a look only: nothing taken

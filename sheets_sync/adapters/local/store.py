@@ -52,8 +52,10 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 
 
 class LocalStore:
-    # whole batches go to a process pool; no API calls to count
-    capabilities = Capabilities()
+    @property
+    def capabilities(self) -> Capabilities:
+        # whole batches go to a process pool; no API calls to count; its own backups kept
+        return Capabilities(backups=self)
 
     def stats(self) -> dict[str, int]:
         return {}  # no API calls: `capabilities.counts_calls` is false
