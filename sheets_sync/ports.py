@@ -86,7 +86,7 @@ def _backend_error(message: str, hint: str) -> BackendError:
 
 
 class FilesSkipped(BackendError):
-    """A batch (`read_many`, `apply_many`) or a write left some files alone and did the rest:
+    """A batch (`read_many`, `apply_many`) or a write skipped some files and did the rest:
     a damaged or half-saved workbook, one open in Excel or LibreOffice. `skipped` maps each
     file id to why, in plain words; `done` is the batch's result for the others. The CLI
     reports them by section and exits with code 4."""

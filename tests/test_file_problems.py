@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.adapters.local.workbook_io import Skip, apply_file, read_file
+from sheets_sync.adapters.local.workbook_io import Skipped, apply_file, read_file
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
@@ -61,7 +61,7 @@ def test_a_file_that_is_not_an_xlsx_is_named_for_what_it_is(tmp_path: Path, name
     path = tmp_path / "bagian-1.xlsx"
     path.write_bytes(data)
     result = read_file(path, ("Kertas Kerja",))
-    assert isinstance(result, Skip)
+    assert isinstance(result, Skipped)
     assert "bagian-1.xlsx" in result.reason
     for word in words:
         assert word in result.reason, (name, result.reason)
@@ -79,19 +79,19 @@ def test_a_truncated_workbook_is_damaged_and_a_copy_still_arriving_is_not(tmp_pa
     whole = path.read_bytes()
     path.write_bytes(whole[: len(whole) // 2])
     damaged = read_file(path, ("Kertas Kerja",))
-    assert isinstance(damaged, Skip) and "rusak" in damaged.reason
+    assert isinstance(damaged, Skipped) and "rusak" in damaged.reason
     assert "sync restore" in damaged.reason
 
     # the same half file while a sync client still writes its temporary copy beside it
     (path.parent / f"{path.name}.part").write_bytes(whole[:100])
     arriving = read_file(path, ("Kertas Kerja",))
-    assert isinstance(arriving, Skip) and "sinkronisasi" in arriving.reason
+    assert isinstance(arriving, Skipped) and "sinkronisasi" in arriving.reason
     assert "Coba lagi" in arriving.reason and "rusak" not in arriving.reason
 
     path.write_bytes(b"")
     (path.parent / f"{path.name}.part").unlink()
     empty = read_file(path, ("Kertas Kerja",))
-    assert isinstance(empty, Skip) and "kosong" in empty.reason
+    assert isinstance(empty, Skipped) and "kosong" in empty.reason
 
 
 def test_a_read_only_workbook_is_not_called_open_elsewhere(tmp_path: Path):
@@ -101,7 +101,7 @@ def test_a_read_only_workbook_is_not_called_open_elsewhere(tmp_path: Path):
     os.chmod(path, 0o444)
     try:
         result = apply_file(path, WorkbookPatch(sheets=[SheetPatch("Validasi")]))
-        assert isinstance(result, Skip)
+        assert isinstance(result, Skipped)
         assert "hanya-baca" in result.reason and "dibuka" not in result.reason
         out = env.run("validate", code=None).output
         assert path.read_bytes() == before  # nothing written into it

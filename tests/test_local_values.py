@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from sheets_sync.adapters.local.workbook_io import Skip, read_file
+from sheets_sync.adapters.local.workbook_io import Skipped, read_file
 from sheets_sync.adapters.local.xlsx.values import as_seen, read_values
 from sheets_sync.adapters.local.xlsx.xlsx_render import trim as _trim
 from tests.backends import LocalEnv
@@ -83,4 +83,4 @@ def test_a_damaged_file_still_gets_the_plain_message(tmp_path: Path) -> None:
     path = tmp_path / "rusak.xlsx"
     path.write_bytes(b"bukan zip")
     result = read_file(path, ("Kertas Kerja",))
-    assert isinstance(result, Skip) and "rusak.xlsx" in result.reason
+    assert isinstance(result, Skipped) and "rusak.xlsx" in result.reason

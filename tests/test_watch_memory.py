@@ -136,7 +136,7 @@ def test_a_damaged_workbook_does_not_stop_the_watcher(tmp_path: Path) -> None:
     path = Path(env.section_ref("bagian-2").id)
     path.write_bytes(path.read_bytes()[:4000])  # a save cut off halfway
     env.type_into("bagian-1", {"B1-01": {"realisasi": 7}})
-    out = env.run("watch", "--once", code=4).output  # 4: a section was left alone
+    out = env.run("watch", "--once", code=4).output  # 4: a section was skipped
     assert "bagian-2" in out and "rusak" in out and "Traceback" not in out
     assert "berubah: bagian-1;" in out  # the others carry on
     assert "bagian-2" in env.run("watch", "--once", code=4).output  # and it is tried again

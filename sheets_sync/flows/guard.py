@@ -3,7 +3,7 @@
 - a writing command (the command says so itself, where it is declared) holds the period's
   lock from its first store call to its end (two PEP computers, or `watch` beside a manual
   `validate`, never interleave); `watch` lets go between its cycles (`release`);
-- a file a batch had to leave alone (damaged, half-saved, open in Excel or LibreOffice) is
+- a file a batch had to skip (damaged, half-saved, open in Excel or LibreOffice) is
   noted with its section and the work carries on for the others; the CLI reports the notes
   and exits with code 4.
 """
@@ -32,22 +32,22 @@ from sheets_sync.ports import (
 
 
 @dataclass(frozen=True)
-class Skipped:
+class SkippedFile:
     section: str | None  # None: not a section's workbook (the recap)
     name: str
     reason: str
 
 
-def left_alone(store: WorkbookStore) -> set[str]:
-    """Sections whose workbook this command has had to leave alone so far: what was meant
+def skipped_sections(store: WorkbookStore) -> set[str]:
+    """Sections whose workbook this command has had to skip so far: what was meant
     for them is not done (a flow must not report it written, nor remember it as seen)."""
     if not isinstance(store, GuardedStore):
         return set()  # unguarded: a skipped write raised FilesSkipped instead
     return {s.section for s in store.skipped if s.section}
 
 
-def report_skipped(store: WorkbookStore, ref: FileRef, reason: str) -> None:
-    """A flow left a workbook alone: the CLI reports it (exit code 4). Without a guard (a
+def note_skipped(store: WorkbookStore, ref: FileRef, reason: str) -> None:
+    """A flow skipped a workbook: the CLI reports it (exit code 4). Without a guard (a
     flow called directly), or for a command whose one workbook it is, that is an error."""
     if isinstance(store, GuardedStore) and not store.strict:
         store.note_skipped(ref, reason)
@@ -62,7 +62,7 @@ class GuardedStore:
         self.period = period
         self.writing = writing
         self.strict = strict  # a skipped write raises (a command whose one write is the point)
-        self.skipped: list[Skipped] = []
+        self.skipped: list[SkippedFile] = []
         self._held: AbstractContextManager[None] | None = None
 
     # ------------------------------------------------------------------ the lock
@@ -100,7 +100,7 @@ class GuardedStore:
         by_id = {r.id: r for r in refs}
         for file_id, reason in exc.skipped.items():
             ref = by_id.get(file_id)
-            entry = Skipped(ref.tags.section if ref else None, ref.name if ref else file_id,
+            entry = SkippedFile(ref.tags.section if ref else None, ref.name if ref else file_id,
                             reason)
             if entry not in self.skipped:
                 self.skipped.append(entry)
@@ -108,7 +108,7 @@ class GuardedStore:
     def note_skipped(self, ref: FileRef, reason: str) -> None:
         self._note(FilesSkipped({ref.id: reason}), [ref])
 
-    def take_skipped(self) -> list[Skipped]:
+    def take_skipped(self) -> list[SkippedFile]:
         out, self.skipped = self.skipped, []
         return out
 
@@ -148,7 +148,7 @@ class GuardedStore:
         if self.strict or backups is None:
             return
         for section, name, reason in backups.missing(period):
-            entry = Skipped(section, name, reason)
+            entry = SkippedFile(section, name, reason)
             if entry not in self.skipped:
                 self.skipped.append(entry)
 

@@ -32,7 +32,7 @@ from sheets_sync.domain.trends import TREND_CACHE
 from sheets_sync.domain.units import roll_up, units_sheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.flows.guard import left_alone
+from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.flows.handins import hand_in_cell, kept_hand_ins, record_hand_ins
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.flows.status import edit_time, identity_of, timeliness_of
@@ -73,7 +73,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness,
                        unreadable=(set(found.refs) - set(found.sheets))
-                       | left_alone(store))  # deleted ones too: never "not distributed"
+                       | skipped_sections(store))  # deleted ones too: never "not distributed"
     identity = identity_of(store)
     for summary in data.summaries:  # the section's own last change, in the office's time
         sheet = found.sheets.get(summary.section)
