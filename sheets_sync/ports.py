@@ -122,8 +122,8 @@ class KeptBackups(Protocol):
 @dataclass(frozen=True)
 class Capabilities:
     """What a backend offers beyond the port's operations, declared by the store (a flow asks
-    this, never probes the store for attributes: tests/test_capabilities.py fails when one
-    does)."""
+    this, never probes the store for attributes: tests/architecture/test_capabilities.py
+    fails when one does)."""
 
     # Calls are paced per quota bucket (Google: Sheets reads, Sheets writes and Drive calls
     # each have a per-minute budget of their own), so a flow that reads many workbooks and

@@ -12,7 +12,7 @@ from sheets_sync.adapters.google.store import GoogleStore
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.ports import BackendError, FileRef, Role, Tags
 from tests.fakegoogle import SPREADSHEET_MIME, FakeGoogle
-from tests.test_google_support import (
+from tests.google.test_google_support import (
     PEP,
     PERIOD,
     FakeClock,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests import layers
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_no_layer_imports_one_above_it() -> None:

@@ -20,7 +20,7 @@ from sheets_sync.ports import BackendError, FileRef, Role, Tags
 from tests.fakegoogle import FakeGoogle, drive, sheets
 from tests.fakegoogle.crash import fail_matching
 from tests.fakegoogle.errors import GoogleError, drive_error, fault_error
-from tests.test_google_support import PEP, PERIOD, Sleeps, make_store
+from tests.google.test_google_support import PEP, PERIOD, Sleeps, make_store
 
 SECTION = Tags(Role.section, PERIOD, "umum")
 RECAP = Tags(Role.recap, PERIOD)

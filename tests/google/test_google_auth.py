@@ -19,7 +19,7 @@ from sheets_sync.domain.models import Config
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.ports import BackendError, Role, Tags
 from tests.fakegoogle import FakeGoogle
-from tests.test_google_support import PEP, PERIOD, SA, make_config
+from tests.google.test_google_support import PEP, PERIOD, SA, make_config
 
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 
@@ -202,7 +202,7 @@ def test_doctor_points_at_what_to_fix(tmp_path: Path, pem: str) -> None:
 
 def test_auth_login_checks_credentials_json_before_promising_a_browser(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pem: str) -> None:
-    from tests.test_google_setup import Office, _text
+    from tests.google.test_google_setup import Office, _text
 
     office = Office(tmp_path, monkeypatch)
     (office.tmp / "credentials.json").write_text(json.dumps(sa_json(pem)))  # not OAuth

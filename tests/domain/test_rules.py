@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.rules import History, default_rules, evaluate
 from sheets_sync.domain.rules.engine import CONFIRM_PREFIX, confirmation_token, subject_values
-from tests.test_rules_support import distributed, fill, make_config, parse, set_status
+from tests.domain.test_rules_support import distributed, fill, make_config, parse, set_status
 
 UNSET = object()
 

@@ -15,7 +15,7 @@ from sheets_sync.domain.consolidate import SHEET_OPD, SHEET_OPD_UNITS
 from sheets_sync.ports import Role
 from tests.backends import GoogleEnv, LocalEnv
 from tests.conftest import small_config_data
-from tests.test_units import tree_data
+from tests.flows.test_units import tree_data
 
 
 def office(tmp_path: Path, name: str, filled: dict[str, dict[str, dict[str, Any]]],

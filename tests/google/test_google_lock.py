@@ -10,7 +10,7 @@ import pytest
 from sheets_sync.adapters.google.store import GoogleStore
 from sheets_sync.ports import PeriodLocked, Role
 from tests.fakegoogle import FakeGoogle
-from tests.test_google_support import PERIOD, Sleeps, make_store
+from tests.google.test_google_support import PERIOD, Sleeps, make_store
 
 T0 = datetime(2026, 10, 5, 3, 0, tzinfo=UTC)
 

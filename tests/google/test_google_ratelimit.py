@@ -12,7 +12,7 @@ from sheets_sync.adapters.google.http import (
     quota_bucket,
 )
 from sheets_sync.settings.backend import GoogleBackend
-from tests.test_google_auth import pem  # noqa: F401  (the fixture: a service-account key)
+from tests.google.test_google_auth import pem  # noqa: F401  (the fixture: a service-account key)
 
 
 class FakeClock:
@@ -179,7 +179,7 @@ def test_doctor_checks_each_sheets_bucket_against_google(tmp_path, pem) -> None:
     from sheets_sync.adapters.google.doctor import run_doctor
     from sheets_sync.settings.backend import GoogleQuota
     from tests.fakegoogle import FakeGoogle
-    from tests.test_google_auth import config_for, sa_json
+    from tests.google.test_google_auth import config_for, sa_json
 
     (tmp_path / "credentials.json").write_text(json.dumps(sa_json(pem)))
     fake = FakeGoogle()

@@ -23,9 +23,9 @@ READER = "kepala@example.go.id"
 SA = "sync@sheets-sync.iam.gserviceaccount.com"
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 # beside the checkout (/work/main), or one level up from a worktree (/work/wt/<name>)
-CASSETTES = next((p / "shared/reference/gspread-cassettes" for p in Path(__file__).resolve().parents[2:4]
+CASSETTES = next((p / "shared/reference/gspread-cassettes" for p in Path(__file__).resolve().parents[3:5]
                   if (p / "shared/reference/gspread-cassettes").is_dir()),
-                 Path(__file__).resolve().parents[2] / "shared/reference/gspread-cassettes")
+                 Path(__file__).resolve().parents[3] / "shared/reference/gspread-cassettes")
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from sheets_sync.cli import main
 from sheets_sync.ports import Role
 from tests.backends import LocalEnv
+from tests.config.test_config_mistakes import _fails, _line_of, _yaml
 from tests.conftest import small_config_data, write_config
-from tests.test_config_mistakes import _fails, _line_of, _yaml
 
 ENV = {"SHEETS_SYNC_NOW": "2026-10-07T10:00"}
 

@@ -16,7 +16,7 @@ from sheets_sync.domain.models import Config
 from sheets_sync.domain.rules import History, evaluate
 from sheets_sync.domain.statuses import recognise_status
 from sheets_sync.domain.worksheet import INPUT_COLUMNS, locate
-from tests.test_rules_support import MemWorkbook, distributed, make_config, parse
+from tests.domain.test_rules_support import MemWorkbook, distributed, make_config, parse
 
 # Every rule kind, with history, so every check sees the random content.
 ALL_KINDS: list[dict[str, Any]] = [

@@ -16,7 +16,7 @@ from sheets_sync.domain.patch import (
 from sheets_sync.domain.worksheet import parse_section
 from sheets_sync.ports import BackendError, Grant, Role, Tags
 from tests.fakegoogle import FakeGoogle
-from tests.test_google_support import (
+from tests.google.test_google_support import (
     KASIE,
     PEP,
     PERIOD,

@@ -26,7 +26,7 @@ from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
 
-FIXTURE = Path(__file__).parent / "fixtures" / "libreoffice-bagian-1.xlsx"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "libreoffice-bagian-1.xlsx"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sheets_sync.cli.main import writing_mode
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
 from tests.localservers import free_port, smtp_server, webhook_server
-from tests.test_notify_flow import MONDAY, notify_config, run_at
+from tests.service.test_notify_flow import MONDAY, notify_config, run_at
 
 # Every command of the CLI, and a run of it: (arguments, does it write). A new command must be
 # added here, so nobody forgets to say whether it writes.

@@ -14,7 +14,7 @@ from sheets_sync.flows.guard import GuardedStore
 from sheets_sync.ports import Capabilities, WorkbookStore, paces_by_bucket
 from sheets_sync.settings.backend import GoogleBackend
 from tests.fakegoogle import FakeGoogle
-from tests.test_google_support import PEP, FakeClock, Sleeps, make_store
+from tests.google.test_google_support import PEP, FakeClock, Sleeps, make_store
 
 
 def test_the_local_store_paces_nothing_and_counts_no_calls(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_no_flow_probes_the_store_for_an_ability() -> None:
     """A backend's optional abilities are declared (`ports.Capabilities`, the port's own
     methods); `getattr(store, ...)` or `hasattr(store, ...)` above the adapters hides one
     from the type (docs/design.md §4)."""
-    root = Path(__file__).resolve().parents[1] / "sheets_sync"
+    root = Path(__file__).resolve().parents[2] / "sheets_sync"
     found = []
     for package in ("flows", "cli", "service", "notify", "reports"):
         for path in sorted((root / package).rglob("*.py")):

@@ -8,7 +8,7 @@ import pytest
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.ports import BackendError, Role, Tags
 from tests.fakegoogle import FakeGoogle
-from tests.test_google_support import PEP, PERIOD, SA, Sleeps, make_store
+from tests.google.test_google_support import PEP, PERIOD, SA, Sleeps, make_store
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from sheets_sync.ports import LockHolder, PeriodLocked
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
 from tests.fakegoogle import FakeGoogle
-from tests.test_google_lock import T0, _locks, _store
-from tests.test_google_support import PERIOD
+from tests.google.test_google_lock import T0, _locks, _store
+from tests.google.test_google_support import PERIOD
 
 
 class Killed(BaseException):

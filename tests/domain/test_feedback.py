@@ -16,7 +16,7 @@ from sheets_sync.domain.feedback import (
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.rules import evaluate
 from sheets_sync.domain.worksheet import INPUT_FILL, ISSUE_FILLS, VALIDATION_HEADERS, locate
-from tests.test_rules_support import MemWorkbook, distributed, fill, make_config, parse, set_status
+from tests.domain.test_rules_support import MemWorkbook, distributed, fill, make_config, parse, set_status
 
 GOOD = {"U1": {"realisasi": 10}, "U2": {"realisasi": "95,5"}, "U3": {"realisasi": 5},
         "U4": {"realisasi": 85}, "U5": {"realisasi": 2}}

@@ -26,7 +26,7 @@ from sheets_sync.domain.review import (
 from sheets_sync.domain.rules import evaluate
 from sheets_sync.domain.worksheet import locate
 from sheets_sync.flows.review import approve, confirm, confirmations, reopen
-from tests.test_rules_support import (
+from tests.domain.test_rules_support import (
     NOW,
     MemStore,
     distributed,

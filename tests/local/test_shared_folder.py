@@ -265,7 +265,7 @@ def damage_lazily(path: Path) -> None:
 
 @pytest.mark.parametrize("damage", [truncate, damage_lazily])
 def test_a_damaged_workbook_is_reported_by_section_and_the_others_carry_on(env, damage):
-    from tests.test_flows import fill_all_valid
+    from tests.flows.test_flows import fill_all_valid
 
     fill_all_valid(env)
     damage(path_of(env, "bagian-2"))

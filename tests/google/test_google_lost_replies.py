@@ -14,7 +14,7 @@ from tests.backends import GoogleEnv
 from tests.conftest import small_config_data
 from tests.fakegoogle import FakeGoogle
 from tests.fakegoogle.crash import Killed, fork, kill_at, lost_reply, revive
-from tests.test_google_support import (
+from tests.google.test_google_support import (
     KASIE,
     PEP,
     PERIOD,
