@@ -23,7 +23,7 @@ from sheets_sync.flows.validate import validate  # noqa: E402
 from sheets_sync.flows.watch import Watcher  # noqa: E402
 from tests.conftest import small_config_data  # noqa: E402
 from tests.fakegoogle import FakeGoogle  # noqa: E402
-from tests.test_google_support import make_store  # noqa: E402
+from tests.google.test_google_support import make_store  # noqa: E402
 
 PEP = "pep@setwan.example"
 NOW = datetime(2026, 10, 5, 10, 0)

@@ -41,7 +41,7 @@ from sheets_sync.ports import BackendError  # noqa: E402
 from tests.conftest import small_config_data  # noqa: E402
 from tests.fakegoogle import FakeGoogle  # noqa: E402
 from tests.fakegoogle.crash import Killed, fork, kill_at, revive  # noqa: E402
-from tests.test_google_support import make_store  # noqa: E402
+from tests.google.test_google_support import make_store  # noqa: E402
 
 PEP = "pep@setwan.example"
 NOW = datetime(2026, 10, 7, 10, 0)

@@ -86,7 +86,7 @@ def _backend_error(message: str, hint: str) -> BackendError:
 
 
 class FilesSkipped(BackendError):
-    """A batch (`read_many`, `apply_many`) or a write left some files alone and did the rest:
+    """A batch (`read_many`, `apply_many`) or a write skipped some files and did the rest:
     a damaged or half-saved workbook, one open in Excel or LibreOffice. `skipped` maps each
     file id to why, in plain words; `done` is the batch's result for the others. The CLI
     reports them by section and exits with code 4."""
@@ -101,10 +101,29 @@ class FilesSkipped(BackendError):
         return (FilesSkipped, (self.skipped, self.done))
 
 
+class KeptBackups(Protocol):
+    """A store that keeps its own copy of every workbook before it rewrites one (local: the
+    backups in `<period>/.sheets-sync/cadangan/`): a deleted workbook is then an event with a
+    way back, and a deleted meta sheet is rebuilt rather than reset. Offered through
+    `Capabilities.backups`."""
+
+    def missing(self, period: str) -> list[tuple[str | None, str, str]]:
+        """Workbooks the service made for `period` that are gone: (section, None for the
+        recap; file name; what happened and what to do). No call."""
+        ...
+
+    def kept_sheet(self, ref: FileRef, sheet: str,
+                   accept: Callable[[Grid], bool]) -> Grid | None:
+        """`sheet` as the service last kept it: from the newest backup of the workbook where
+        `accept` finds it whole; None when no backup has it. No call."""
+        ...
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a backend offers beyond the port's operations, declared by the store (a flow asks
-    this, never probes the store for attributes)."""
+    this, never probes the store for attributes: tests/architecture/test_capabilities.py
+    fails when one does)."""
 
     # Calls are paced per quota bucket (Google: Sheets reads, Sheets writes and Drive calls
     # each have a per-minute budget of their own), so a flow that reads many workbooks and
@@ -113,6 +132,9 @@ class Capabilities:
     paces_by_bucket: bool = False
     # `stats()` counts the API calls made so far, per kind (`sync --stats`).
     counts_calls: bool = False
+    # The store's own backups of its workbooks (local), or None (Google keeps a version
+    # history of its own, which the service does not read).
+    backups: KeptBackups | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +250,11 @@ class WorkbookStore(Protocol):
         computers, or `watch` beside a manual `validate`). Waits briefly, then raises
         `PeriodLocked` naming the holder; a stale lock is taken over. Local: a lock file in
         the workspace; Google: a small file the service keeps on Drive."""
+        ...
+
+    def lock_holder(self, period: str) -> LockHolder | None:
+        """Who holds the period's lock now, since and until when; None when it is free (or
+        stale). Only a look: it takes nothing. Local: no call; Google: 1 call."""
         ...
 
 

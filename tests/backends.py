@@ -207,7 +207,7 @@ class GoogleEnv(Env):
         return {**data, "backend": {"kind": "google", "google": google}}
 
     def store(self) -> WorkbookStore:
-        from tests.test_google_support import make_store
+        from tests.google.test_google_support import make_store
 
         settings = self.config.backend.google
         return make_store(self.fake, PEP, template_id=settings.template_id)

@@ -1,7 +1,7 @@
 """The layers of `sheets_sync` (docs/design.md §4), read from the real imports with `ast`.
 
 `python -m tests.layers --diagram` prints the picture of the layers that docs/design.md shows;
-`tests/test_layers.py` checks that the code keeps to the rules and that the picture is current.
+`tests/architecture/test_layers.py` checks that the code keeps to the rules and that the picture is current.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The differential oracle of tests/test_local_xml_patch.py: the openpyxl path of a write,
+"""The differential oracle of tests/local/test_local_xml_patch.py: the openpyxl path of a write,
 what a user sees of a workbook, and a workbook made to look as Excel saves it."""
 
 from __future__ import annotations

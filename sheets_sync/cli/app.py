@@ -68,7 +68,7 @@ class App:
 
     def let_go(self) -> None:
         """Release the period's lock (another computer may work meanwhile) and tell what the
-        cycle had to leave alone: watch never ends, so it says so each cycle."""
+        cycle had to skip: watch never ends, so it says so each cycle."""
         if self._store is not None:
             self._store.release()
             for s in self._store.take_skipped():  # watch never ends: tell each cycle

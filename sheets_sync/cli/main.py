@@ -29,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def writes(*, strict: bool = False) -> Callable[[F], F]:
     """Declares, right under `@main.command()`, that the command writes: its store holds the
     period's lock from its first call to its end (`watch`: per cycle). `strict`: its one write
-    is the point, so a workbook it must leave alone is an error, not a note (exit 3)."""
+    is the point, so a workbook it must skip is an error, not a note (exit 3)."""
     def mark(fn: F) -> F:
         setattr(fn, WRITES, "strict" if strict else "writes")
         return fn
@@ -66,10 +66,10 @@ class _Group(click.Group):
             try:
                 result = super().invoke(ctx)
             except SystemExit as exc:  # validate's 1 stays 1; a clean 0 becomes 4
-                if _report_skipped(ctx) and exc.code in (0, None):
+                if _print_skipped(ctx) and exc.code in (0, None):
                     raise SystemExit(EXIT_SKIPPED) from None
                 raise
-            if _report_skipped(ctx):
+            if _print_skipped(ctx):
                 ctx.exit(EXIT_SKIPPED)
             return result
         except ConfigError as exc:
@@ -99,8 +99,8 @@ class _Group(click.Group):
         return None
 
 
-def _report_skipped(ctx: click.Context) -> bool:
-    """Tell which sections' workbooks were left alone this run, and why."""
+def _print_skipped(ctx: click.Context) -> bool:
+    """Tell which sections' workbooks were skipped this run, and why."""
     app = ctx.obj
     if not isinstance(app, App) or app._store is None:
         return False

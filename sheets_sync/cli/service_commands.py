@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -22,7 +21,7 @@ from sheets_sync.notify.send import (
     make_senders,
     period_lock,
 )
-from sheets_sync.ports import BackendError
+from sheets_sync.ports import BackendError, WorkbookStore
 from sheets_sync.service.clock import clock_from_env
 from sheets_sync.service.heartbeat import (
     MANUAL,
@@ -96,11 +95,10 @@ def heartbeat_line(app: App) -> tuple[str, bool]:
     return describe(read_heartbeat(path), app.now(), path)
 
 
-def lock_line(app: App, store: Any, period: str) -> None:
+def lock_line(app: App, store: WorkbookStore, period: str) -> None:
     """Who holds the period's lock, since and until when (it lapses then unless renewed)."""
-    peek = getattr(store, "lock_holder", None)
     try:
-        holder = peek(period) if callable(peek) else None
+        holder = store.lock_holder(period)
     except BackendError:
         return  # only a hint: status goes on without it
     if holder is None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.worksheet import SectionSheet, locate, parse_section
-from sheets_sync.flows.guard import report_skipped
+from sheets_sync.flows.guard import note_skipped
 from sheets_sync.ports import ALL_SHEETS, BackendError, FileRef, Role, WorkbookStore
 
 
@@ -65,7 +65,7 @@ def read_sections(config: Config, store: WorkbookStore, refs: Iterable[FileRef])
         if ref.id not in grids:
             continue  # the store reported why
         if config.labels.sheet_worksheet not in grids[ref.id]:
-            report_skipped(store, ref, renamed_message(config, store, ref))
+            note_skipped(store, ref, renamed_message(config, store, ref))
             continue
         sheet = parse_section(section, grids[ref.id], config.labels)
         sheet.file_id, sheet.file_name, sheet.url = ref.id, ref.name, ref.url

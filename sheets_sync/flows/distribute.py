@@ -39,7 +39,7 @@ from sheets_sync.domain.worksheet import (
     template_patch,
 )
 from sheets_sync.flows.collect import Collected, index_files
-from sheets_sync.flows.guard import left_alone
+from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.flows.history import load_history, needs_history
 from sheets_sync.ports import BackendError, FileRef, Grid, Role, Tags, WorkbookStore
 
@@ -185,7 +185,7 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     cells; `revoke_extra`: withdraw access beyond the config (on the template and the recap
     too), without it such access is only reported."""
     found = index_files(config, store.find(config.period.code))
-    gone = left_alone(store) - set(found.refs)  # named by the guard, with their backup
+    gone = skipped_sections(store) - set(found.refs)  # named by the guard, with their backup
     template, layout = ensure_template(config, store, found)
     deadline = format_datetime_id(fill_deadline(config))
     editors = tuple(config.office.pep_accounts)
@@ -215,11 +215,12 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
     # A meta sheet deleted from a workbook in use (its status is not blank): rebuilt from the
     # service's own record of it (the local backups), so its distribution time, hand-in
     # and review records come back instead of being reset.
-    kept_sheet = getattr(store, "kept_sheet", None)
+    backups = store.capabilities.backups
     rebuilt: dict[str, Grid] = {}
-    for sid, ref in existing.items() if callable(kept_sheet) else ():
+    for sid, ref in existing.items() if backups is not None else ():
         if sid not in prefilled and sid not in blank_status:
-            grid = kept_sheet(ref, labels.sheet_meta, lambda g: parse_meta(g).distributed)
+            grid = backups.kept_sheet(ref, labels.sheet_meta,
+                                      lambda g: parse_meta(g).distributed)
             if grid:
                 kept = parse_meta(grid)
                 kept.extra.update(metas[sid].extra)  # records written since then stay

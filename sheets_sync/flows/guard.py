@@ -3,7 +3,7 @@
 - a writing command (the command says so itself, where it is declared) holds the period's
   lock from its first store call to its end (two PEP computers, or `watch` beside a manual
   `validate`, never interleave); `watch` lets go between its cycles (`release`);
-- a file a batch had to leave alone (damaged, half-saved, open in Excel or LibreOffice) is
+- a file a batch had to skip (damaged, half-saved, open in Excel or LibreOffice) is
   noted with its section and the work carries on for the others; the CLI reports the notes
   and exits with code 4.
 """
@@ -23,6 +23,7 @@ from sheets_sync.ports import (
     FilesSkipped,
     Grant,
     Grid,
+    LockHolder,
     Role,
     ShareResult,
     Tags,
@@ -31,23 +32,23 @@ from sheets_sync.ports import (
 
 
 @dataclass(frozen=True)
-class Skipped:
+class SkippedFile:
     section: str | None  # None: not a section's workbook (the recap)
     name: str
     reason: str
     missing: bool = False  # deleted from the folder: restored, not re-run
 
 
-def left_alone(store: WorkbookStore) -> set[str]:
-    """Sections whose workbook this command has had to leave alone so far: what was meant
+def skipped_sections(store: WorkbookStore) -> set[str]:
+    """Sections whose workbook this command has had to skip so far: what was meant
     for them is not done (a flow must not report it written, nor remember it as seen)."""
     if not isinstance(store, GuardedStore):
         return set()  # unguarded: a skipped write raised FilesSkipped instead
     return {s.section for s in store.skipped if s.section}
 
 
-def report_skipped(store: WorkbookStore, ref: FileRef, reason: str) -> None:
-    """A flow left a workbook alone: the CLI reports it (exit code 4). Without a guard (a
+def note_skipped(store: WorkbookStore, ref: FileRef, reason: str) -> None:
+    """A flow skipped a workbook: the CLI reports it (exit code 4). Without a guard (a
     flow called directly), or for a command whose one workbook it is, that is an error."""
     if isinstance(store, GuardedStore) and not store.strict:
         store.note_skipped(ref, reason)
@@ -62,7 +63,7 @@ class GuardedStore:
         self.period = period
         self.writing = writing
         self.strict = strict  # a skipped write raises (a command whose one write is the point)
-        self.skipped: list[Skipped] = []
+        self.skipped: list[SkippedFile] = []
         self._held: AbstractContextManager[None] | None = None
 
     # ------------------------------------------------------------------ the lock
@@ -100,7 +101,7 @@ class GuardedStore:
         by_id = {r.id: r for r in refs}
         for file_id, reason in exc.skipped.items():
             ref = by_id.get(file_id)
-            entry = Skipped(ref.tags.section if ref else None, ref.name if ref else file_id,
+            entry = SkippedFile(ref.tags.section if ref else None, ref.name if ref else file_id,
                             reason)
             if entry not in self.skipped:
                 self.skipped.append(entry)
@@ -108,17 +109,14 @@ class GuardedStore:
     def note_skipped(self, ref: FileRef, reason: str) -> None:
         self._note(FilesSkipped({ref.id: reason}), [ref])
 
-    def take_skipped(self) -> list[Skipped]:
+    def take_skipped(self) -> list[SkippedFile]:
         out, self.skipped = self.skipped, []
         return out
 
-    def __getattr__(self, name: str) -> Any:
-        # what an adapter offers beyond the port (e.g. the local backups for `sync restore`)
-        if name == "inner":  # not set yet (copying, unpickling): no recursion
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
     # ------------------------------------------------------------------ the port
+    # Exactly what `ports.WorkbookStore` declares, and nothing else: an adapter's abilities
+    # beyond the port reach a flow only as `capabilities` say (`sync restore` asks the local
+    # store itself, through `inner`).
 
     @property
     def capabilities(self) -> Capabilities:
@@ -147,11 +145,11 @@ class GuardedStore:
     def _note_missing(self, period: str) -> None:
         """A workbook the service made and someone deleted is an event: every command names
         it, with the backup that restores it (exit code 4), until it is back."""
-        missing = getattr(self.inner, "missing", None)  # the local store knows its backups
-        if self.strict or not callable(missing):
+        backups = self.inner.capabilities.backups  # the local store knows its backups
+        if self.strict or backups is None:
             return
-        for section, name, reason in missing(period):
-            entry = Skipped(section, name, reason, missing=True)
+        for section, name, reason in backups.missing(period):
+            entry = SkippedFile(section, name, reason, missing=True)
             if entry not in self.skipped:
                 self.skipped.append(entry)
 
@@ -213,3 +211,6 @@ class GuardedStore:
     def delete(self, ref: FileRef) -> None:
         self._enter()
         self.inner.delete(ref)
+
+    def lock_holder(self, period: str) -> LockHolder | None:
+        return self.inner.lock_holder(period)  # a look only: nothing taken

@@ -18,7 +18,7 @@ from sheets_sync.domain.handin import HANDED_IN_KEY, submitted_statuses
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.recap import SHEET_AUDITED
 from sheets_sync.flows.collect import Collected
-from sheets_sync.flows.status import hand_in_updates, identity_of
+from sheets_sync.flows.status import hand_in_updates
 from sheets_sync.ports import WorkbookStore
 
 HandIns = dict[str, dict[str, Any]]  # section -> the hand-in record ({"at", "seen", "status"})
@@ -54,13 +54,12 @@ def adopt(found: Collected, kept: HandIns) -> None:
         sheet.meta.extra[HANDED_IN_KEY] = _first(mine, record) if isinstance(mine, dict) else record
 
 
-def record_hand_ins(config: Config, store: WorkbookStore, found: Collected, now: datetime,
+def record_hand_ins(config: Config, identity: str | None, found: Collected, now: datetime,
                     kept: HandIns) -> HandIns:
     """Every hand-in known after this run, for the recap to keep: those kept, those in the
     sections' meta, and a first record for each sheet handed in but not recorded yet (set
     on the sheet as read; no section workbook is written)."""
     adopt(found, kept)
-    identity = identity_of(store)
     records = dict(kept)
     for section, sheet in sorted(found.sheets.items()):
         if section not in found.refs:

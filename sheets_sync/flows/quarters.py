@@ -18,8 +18,8 @@ from typing import Any
 from sheets_sync.domain.models import Config, PeriodKind
 from sheets_sync.domain.numbers import is_percent_unit
 from sheets_sync.domain.patch import SheetPatch
-from sheets_sync.domain.quarters import attach, earlier_quarters
-from sheets_sync.domain.recap import Recap, typed_value
+from sheets_sync.domain.quarters import earlier_quarters
+from sheets_sync.domain.recap import typed_value
 from sheets_sync.domain.rules.history import History
 from sheets_sync.flows.collect import index_files, read_sections
 from sheets_sync.flows.history import read_history_file
@@ -70,14 +70,6 @@ def quarters_for_recap(config: Config, store: WorkbookStore,
     if not earlier_quarters(config.period):
         return History()
     return History.from_grid(cached) if cached is not None else load_quarters(config, store)
-
-
-def quarter_rows(config: Config, store: WorkbookStore, recap: Recap,
-                 cached: list[list[Any]] | None) -> SheetPatch:
-    """Attach TW I-IV and the year to date to the recap's rows; the cache sheet to write."""
-    history = quarters_for_recap(config, store, cached)
-    attach(config, recap.rows, history)
-    return cache_patch(history)
 
 
 def cache_patch(history: History) -> SheetPatch:

@@ -1,5 +1,9 @@
 """SOP step 5: the consolidated recap workbook, kept live for leadership.
 
+Read, compute, write: `gather` reads everything the recap is made from (the sections, the
+recap's own last write, earlier quarters, earlier periods, duplicate workbooks) in one step;
+`compose` turns that into the one patch without touching the store; `recap` writes it once.
+
 Google call budget for the recap itself: <= 3 (read its last-seen values for the audit, one
 batch write, one sharing check); creating it the first time: <= 3 + sharing. The sections'
 first hand-ins ride in that write (flows/handins.py): no call per section beyond its read.
@@ -15,7 +19,8 @@ from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
 from sheets_sync.domain.handin import last_editor
 from sheets_sync.domain.models import Config, Issue
-from sheets_sync.domain.patch import SheetPatch, Value
+from sheets_sync.domain.patch import SheetPatch, Value, WorkbookPatch
+from sheets_sync.domain.quarters import attach
 from sheets_sync.domain.recap import (
     AUDITED,
     SHEET_AUDITED,
@@ -27,17 +32,18 @@ from sheets_sync.domain.recap import (
     previous_values,
 )
 from sheets_sync.domain.recap_layout import recap_patch
+from sheets_sync.domain.rules.history import History
 from sheets_sync.domain.sharing import recap_grants
-from sheets_sync.domain.trends import TREND_CACHE
+from sheets_sync.domain.trends import TREND_CACHE, PeriodResult
 from sheets_sync.domain.units import roll_up, units_sheet
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.flows.guard import left_alone
+from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.flows.handins import hand_in_cell, kept_hand_ins, record_hand_ins
-from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
+from sheets_sync.flows.quarters import QUARTER_CACHE, cache_patch, needs_quarters, quarters_for_recap
 from sheets_sync.flows.status import edit_time, identity_of, timeliness_of
-from sheets_sync.flows.trends import trend_sheets
-from sheets_sync.ports import FileRef, Role, Tags, WorkbookStore
+from sheets_sync.flows.trends import earlier_for_recap, trend_sheets
+from sheets_sync.ports import FileRef, Grid, Role, Tags, WorkbookStore
 
 
 @dataclass
@@ -49,6 +55,20 @@ class RecapResult:
     duplicates: list[DuplicateNote] = field(default_factory=list)
 
 
+@dataclass
+class RecapReads:
+    """Everything the recap is made from, read from the store in one gathering step."""
+
+    found: Collected
+    issues: list[Issue]
+    identity: str | None  # who the service writes as: its own edits are not a section's
+    skipped: set[str]  # sections whose workbook this command skipped (or found deleted)
+    grids: dict[str, Grid]  # the recap's own sheets as last written; {} before it exists
+    quarters: History | None  # earlier quarters of the year; None: the period needs none
+    earlier: list[PeriodResult]  # earlier periods' results, for the Tren sheet
+    duplicates: list[DuplicateNote]  # a section's second workbook, and what was typed in it
+
+
 def recap_name(config: Config) -> str:
     return f"Rekapitulasi Data Kinerja {config.period.code}"
 
@@ -58,6 +78,21 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
           refresh_quarters: bool = False,
           extra_sheets: Sequence[SheetPatch] = ()) -> RecapResult:
     """`extra_sheets` ride in the same write (the watcher's memory: no extra call)."""
+    reads = gather(config, store, collected=collected, issues=issues,
+                   refresh_quarters=refresh_quarters)
+    data, patch, lines = compose(config, reads, now, extra_sheets=extra_sheets)
+    ref = reads.found.recap
+    if ref is None:
+        ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
+    else:
+        store.apply(ref, patch)
+    store.share(ref, recap_grants(config), notify=False)
+    return RecapResult(ref, data, reads.found.recap is None, lines, reads.duplicates)
+
+
+def gather(config: Config, store: WorkbookStore, *, collected: Collected | None = None,
+           issues: list[Issue] | None = None, refresh_quarters: bool = False) -> RecapReads:
+    """The recap's one gathering step: every read it needs, and nothing written."""
     found = collected or collect(config, store)
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
@@ -67,14 +102,29 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     # the recap's one read, first: its last values, audited records and kept hand-ins
     grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE]
                        ) if ref else {}
+    # this period's sections skipped so far (deleted ones too: never "not distributed");
+    # taken before earlier periods are read, whose files are not this recap's sections
+    skipped = skipped_sections(store)
+    cached = {} if ref is None or refresh_quarters else grids
+    quarters = quarters_for_recap(config, store, cached.get(QUARTER_CACHE)
+                                  ) if needs_quarters(config) else None
+    earlier = earlier_for_recap(config, store, cached.get(TREND_CACHE))
+    return RecapReads(found, issues, identity_of(store), skipped, grids, quarters, earlier,
+                      duplicate_notes(config, store, found))
+
+
+def compose(config: Config, reads: RecapReads, now: datetime, *,
+            extra_sheets: Sequence[SheetPatch] = ()) -> tuple[Recap, WorkbookPatch, int]:
+    """The recap, the one patch that writes it, and its number of new audit lines: from what
+    `gather` read, without the store."""
+    found, grids, identity = reads.found, reads.grids, reads.identity
     # first hand-ins are kept in the recap's own write: no call per section (flows/handins.py)
     hand_ins = {s: hand_in_cell(r) or "" for s, r in record_hand_ins(
-        config, store, found, now, kept_hand_ins(grids.get(SHEET_AUDITED))).items()}
-    timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
-    data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness,
-                       unreadable=(set(found.refs) - set(found.sheets))
-                       | left_alone(store))  # deleted ones too: never "not distributed"
-    identity = identity_of(store)
+        config, identity, found, now, kept_hand_ins(grids.get(SHEET_AUDITED))).items()}
+    timeliness = timeliness_of(config, found.sheets, identity, now)
+    data = build_recap(config, found.sheets, reads.issues, fill_deadline(config), now,
+                       timeliness, unreadable=(set(found.refs) - set(found.sheets))
+                       | reads.skipped)
     for summary in data.summaries:  # the section's own last change, in the office's time
         sheet = found.sheets.get(summary.section)
         summary.modified = edit_time(config, sheet, identity) if sheet else None
@@ -82,44 +132,31 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
     data.units = [f.as_json() for f in figures]
     units = [units_sheet(config, data, figures)] if figures else []
     schedule = sop_schedule(config)
-    quarterly = needs_quarters(config)
+    if reads.quarters is not None:  # TW I-IV and the year to date on the recap's rows
+        attach(config, data.rows, reads.quarters)
 
-    if ref is None:
+    if found.recap is None:
         lines, audited = review_lines(found, {})
-        cache = quarter_rows(config, store, data, None) if quarterly else None
-        patch = recap_patch(config, data, schedule, now, lines, with_audit_header=True,
-                            audited=audited, hand_ins=hand_ins)
-        patch.sheets += [cache] if cache else []
-        patch.sheets += units
-        patch.sheets += trend_sheets(config, store, data, None)
-        patch.sheets.extend(extra_sheets)
-        ref = store.create(recap_name(config), Tags(Role.recap, config.period.code), patch)
-        store.share(ref, recap_grants(config), notify=False)
-        return RecapResult(ref, data, True, len(lines), duplicate_notes(config, store, found))
-
-    cached = None if refresh_quarters else grids.get(QUARTER_CACHE)
-    cache = quarter_rows(config, store, data, cached) if quarterly else None
-    previous = previous_values(grids.get(SHEET_INDICATORS))
-    who = {s: last_editor(sheet, identity_of(store)) for s, sheet in found.sheets.items()}
-    cells = {(s, r.code, key): ref_cell
-             for s, sheet in found.sheets.items() for r in sheet.rows
-             for key, _ in AUDITED if (ref_cell := r.cell_ref(sheet.layout, key))}
-    lines = review.audit_rows(previous, current_values(data), now, who, cells,
-                              labels=config.labels) if previous else []
-    # confirmations, approvals, reopenings recorded since the last recap
-    events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
-    lines += events
-    lines.sort(key=lambda line: str(line[0]))  # oldest first: a review came before its notice
-    patch = recap_patch(config, data, schedule, now, lines, with_audit_header=False,
-                        audited=audited, hand_ins=hand_ins)
-    patch.sheets += [cache] if cache else []
+    else:
+        previous = previous_values(grids.get(SHEET_INDICATORS))
+        who = {s: last_editor(sheet, identity) for s, sheet in found.sheets.items()}
+        cells = {(s, r.code, key): ref_cell
+                 for s, sheet in found.sheets.items() for r in sheet.rows
+                 for key, _ in AUDITED if (ref_cell := r.cell_ref(sheet.layout, key))}
+        lines = review.audit_rows(previous, current_values(data), now, who, cells,
+                                  labels=config.labels) if previous else []
+        # confirmations, approvals, reopenings recorded since the last recap
+        events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
+        lines += events
+        lines.sort(key=lambda line: str(line[0]))  # oldest first: a review before its notice
+    patch = recap_patch(config, data, schedule, now, lines,
+                        with_audit_header=found.recap is None, audited=audited,
+                        hand_ins=hand_ins)
+    patch.sheets += [cache_patch(reads.quarters)] if reads.quarters is not None else []
     patch.sheets += units
-    patch.sheets += trend_sheets(config, store, data,
-                                 None if refresh_quarters else grids.get(TREND_CACHE))
+    patch.sheets += trend_sheets(config, data, reads.earlier)
     patch.sheets.extend(extra_sheets)
-    store.apply(ref, patch)
-    store.share(ref, recap_grants(config), notify=False)
-    return RecapResult(ref, data, False, len(lines), duplicate_notes(config, store, found))
+    return data, patch, len(lines)
 
 
 def review_lines(found: Collected,

@@ -29,7 +29,7 @@ from sheets_sync.domain.models import Config
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.flows.guard import left_alone
+from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.ports import WorkbookStore
 
 NOT_DISTRIBUTED = glossary.NOT_DISTRIBUTED
@@ -108,7 +108,7 @@ def status_report(config: Config, store: WorkbookStore, now: datetime) -> Status
 
     found = collect(config, store)
     adopt_from_recap(config, store, found)  # hand-ins the recap recorded (one read)
-    gone = left_alone(store) - set(found.refs)  # deleted workbooks, named by the guard
+    gone = skipped_sections(store) - set(found.refs)  # deleted workbooks, named by the guard
     deadline = fill_deadline(config)
     identity = identity_of(store)
     timeliness = timeliness_of(config, found.sheets, identity, now)

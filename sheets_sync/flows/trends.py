@@ -46,10 +46,14 @@ def earlier_results(config: Config, store: WorkbookStore) -> list[PeriodResult]:
     return out
 
 
-def trend_sheets(config: Config, store: WorkbookStore, recap: Recap,
-                 cached: list[list[Any]] | None) -> list[SheetPatch]:
-    """The Tren sheet and its cache, from the cache when the recap has one."""
-    earlier = from_cache(cached) if cached is not None else earlier_results(config, store)
+def earlier_for_recap(config: Config, store: WorkbookStore,
+                      cached: list[list[Any]] | None) -> list[PeriodResult]:
+    """What the recap kept in its trend cache, or read afresh when it has none yet."""
+    return from_cache(cached) if cached is not None else earlier_results(config, store)
+
+
+def trend_sheets(config: Config, recap: Recap, earlier: list[PeriodResult]) -> list[SheetPatch]:
+    """The Tren sheet and its cache: the earlier periods' results and this one's (no I/O)."""
     results = {r.period: r for r in earlier}
     results[config.period.code] = current(config, recap)
     return [trend_sheet(config, window(config.period), results), cache_patch(earlier)]

@@ -26,7 +26,7 @@ from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.background import BackgroundWrites
 from sheets_sync.flows.collect import Collected, collect, index_files, read_sections, wanted_refs
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
-from sheets_sync.flows.guard import left_alone
+from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.flows.status import hand_in_updates, identity_of
 from sheets_sync.ports import WorkbookStore, paces_by_bucket
 
@@ -93,7 +93,7 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
         untouched=[s for s, sheet in sorted(found.sheets.items())
                    if feedback.untouched(config, sheet)],
         not_distributed=[s.id for s in config.sections  # a deleted one is named as such
-                         if s.id not in found.refs and s.id not in left_alone(store)
+                         if s.id not in found.refs and s.id not in skipped_sections(store)
                          and (not sections or s.id in sections)],
     )
     report.duplicates = duplicate_notes(config, store, found)
@@ -183,10 +183,10 @@ def leave_untouched(config: Config, sheet: SectionSheet, issues: list[Issue]) ->
 
 def record_written(store: WorkbookStore, found: Collected,
                    sent: list[PlannedFeedback]) -> list[str]:
-    """The sections whose feedback was written (not left alone: open in Excel, damaged),
+    """The sections whose feedback was written (not skipped: open in Excel, damaged),
     their records and status kept as the sheets now read (the watcher then does not take
     the service's own status for a section's change)."""
-    skipped = left_alone(store)
+    skipped = skipped_sections(store)
     done = [p for p in sent if p.section not in skipped]
     for p in done:
         sheet = found.sheets[p.section]

@@ -29,7 +29,7 @@ from sheets_sync.domain.models import Config
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import Collected, index_files, read_sections
-from sheets_sync.flows.guard import left_alone
+from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.flows.recap import recap
 from sheets_sync.flows.validate import evaluate_all, write_feedback
 from sheets_sync.ports import FileRef, WorkbookStore
@@ -110,9 +110,9 @@ class Watcher:
         written = write_feedback(self.config, self.store, subset,
                                  [i for i in issues if i.section in changed_ids], now=now)
         digests = {s: digest(sheet) for s, sheet in sheets.items()}
-        # A workbook left alone (open in Excel, damaged) was not written: it is remembered
+        # A workbook skipped (open in Excel, damaged) was not written: it is remembered
         # as before, so the next cycle reads and tries it again.
-        for section in left_alone(self.store) & set(found.refs):
+        for section in skipped_sections(self.store) & set(found.refs):
             ref = found.refs[section]
             seen[ref.id] = self.seen.get(ref.id)
             if section in self.digests:

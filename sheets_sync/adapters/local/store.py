@@ -10,7 +10,7 @@ Layout of the workspace (the folder layout *is* the state: nothing else to get o
 
 Sections open their own file (e.g. from a shared network folder). Every write loads the file
 fresh, changes only the cells in the patch and swaps the file in only if nobody saved it
-meanwhile (see `files`); a file open in Excel or LibreOffice, or damaged, is left alone this
+meanwhile (see `files`); a file open in Excel or LibreOffice, or damaged, is skipped this
 run and reported, and the others carry on.
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sheets_sync.adapters.local import files, workers, xlsx
 from sheets_sync.adapters.local.period_lock import PeriodLock
-from sheets_sync.adapters.local.workbook_io import Skip, apply_file, read_file, write_temp
+from sheets_sync.adapters.local.workbook_io import Skipped, apply_file, read_file, write_temp
 from sheets_sync.domain.os_words import why
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.ports import (
@@ -52,8 +52,10 @@ PARALLEL_FROM = 8  # files; below this a pool costs more than it saves
 
 
 class LocalStore:
-    # whole batches go to a process pool; no API calls to count
-    capabilities = Capabilities()
+    @property
+    def capabilities(self) -> Capabilities:
+        # whole batches go to a process pool; no API calls to count; its own backups kept
+        return Capabilities(backups=self)
 
     def stats(self) -> dict[str, int]:
         return {}  # no API calls: `capabilities.counts_calls` is false
@@ -180,7 +182,7 @@ class LocalStore:
     # ------------------------------------------------------------------ writing
 
     def apply(self, ref: FileRef, patch: WorkbookPatch) -> None:
-        """Raises `FilesSkipped` when the workbook was left alone (open, damaged)."""
+        """Raises `FilesSkipped` when the workbook was skipped (open, damaged)."""
         skip = apply_file(Path(ref.id), patch, self.zone)
         if skip is not None:
             raise FilesSkipped({ref.id: skip.reason})
@@ -194,7 +196,7 @@ class LocalStore:
                 results = list(pool.map(apply_file, [Path(r.id) for r, _ in items],
                                         [p for _, p in items], [self.zone] * len(items)))
         skipped = {ref.id: res.reason for (ref, _), res in zip(items, results, strict=True)
-                   if isinstance(res, Skip)}
+                   if isinstance(res, Skipped)}
         if skipped:
             raise FilesSkipped(skipped)
 
@@ -202,7 +204,7 @@ class LocalStore:
 
     def read(self, ref: FileRef, sheets: Sequence[str]) -> dict[str, Grid]:
         got = read_file(Path(ref.id), tuple(sheets))
-        if isinstance(got, Skip):
+        if isinstance(got, Skipped):
             raise BackendError(got.reason + ".")
         return got
 
@@ -215,8 +217,8 @@ class LocalStore:
             with pool:
                 got = list(pool.map(read_file, [Path(r.id) for r in refs],
                                     [tuple(sheets)] * len(refs), chunksize=4))
-        done = {r.id: g for r, g in zip(refs, got, strict=True) if not isinstance(g, Skip)}
-        skipped = {r.id: g.reason for r, g in zip(refs, got, strict=True) if isinstance(g, Skip)}
+        done = {r.id: g for r, g in zip(refs, got, strict=True) if not isinstance(g, Skipped)}
+        skipped = {r.id: g.reason for r, g in zip(refs, got, strict=True) if isinstance(g, Skipped)}
         if skipped:
             raise FilesSkipped(skipped, done)
         return done
@@ -246,7 +248,7 @@ class LocalStore:
         `accept` finds it whole (a deleted meta sheet is rebuilt from it, not reset)."""
         for backup in files.backups_of(Path(ref.id)):
             got = read_file(backup, (sheet,))
-            if not isinstance(got, Skip) and got.get(sheet) and accept(got[sheet]):
+            if not isinstance(got, Skipped) and got.get(sheet) and accept(got[sheet]):
                 return got[sheet]
         return None
 

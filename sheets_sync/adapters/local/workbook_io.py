@@ -1,7 +1,7 @@
 """Reading and writing one .xlsx workbook, as module-level functions so a process pool can
 run them. A workbook that cannot be used this run (damaged, half-saved, open in Excel or
 LibreOffice, changing all the time) is not an exception for the batch: the function says why
-(`Skip`), and the store reports it while the other sections carry on.
+(`Skipped`), and the store reports it while the other sections carry on.
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ ATTEMPTS = 5  # a section saving again and again meanwhile: start again from its
 
 
 @dataclass(frozen=True)
-class Skip:
-    """Why a workbook was left alone this run (plain Indonesian, names the file)."""
+class Skipped:
+    """Why a workbook was skipped this run (plain Indonesian, names the file)."""
 
     reason: str
 
 
-def _damaged(path: Path, exc: BaseException) -> Skip:
+def _damaged(path: Path, exc: BaseException) -> Skipped:
     """What the file is decides the message (encrypted, .xls, text, mid-sync, damaged), not
     the parser's exception, whose English name says nothing to the user."""
     del exc
-    return Skip(file_problems.unreadable(path))
+    return Skipped(file_problems.unreadable(path))
 
 
 def _gone(path: Path) -> BackendError:
@@ -40,22 +40,22 @@ def _gone(path: Path) -> BackendError:
                         hint="Jalankan 'sync distribute' untuk membuatnya kembali.")
 
 
-def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> Skip | None:
-    """Write `patch` into the workbook at `path` (None), or say why it was left alone
+def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> Skipped | None:
+    """Write `patch` into the workbook at `path` (None), or say why it was skipped
     (`zone`: the office's, for the time in a message)."""
     for _attempt in range(ATTEMPTS):
         busy = files.office_lock(path, zone)
         if busy:
-            return Skip(_busy(path, busy))
+            return Skipped(_busy(path, busy))
         read_only = file_problems.read_only(path)
         if read_only:
-            return Skip(read_only)
+            return Skipped(read_only)
         try:
             read = files.snapshot(path)
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
-            return Skip(file_problems.not_permitted(path, zone))
+            return Skipped(file_problems.not_permitted(path, zone))
         try:
             data = xlsx.write(read.data, patch)
         except xlsx.Unreadable as exc:  # a half-saved file, or damage
@@ -70,16 +70,16 @@ def apply_file(path: Path, patch: WorkbookPatch, zone: tzinfo | None = None) -> 
         busy = files.office_lock(path, zone)
         if busy:
             tmp.unlink(missing_ok=True)
-            return Skip(_busy(path, busy))
+            return Skipped(_busy(path, busy))
         try:
             if files.swap_in(path, tmp, read, files.backup_folder(path)):
                 return None
         except PermissionError:
-            return Skip(file_problems.read_only(path)
-                        or file_problems.not_permitted(path, zone))
+            return Skipped(file_problems.read_only(path)
+                           or file_problems.not_permitted(path, zone))
         except OSError as exc:
             raise _unwritable(path, exc) from None
-    return Skip(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
+    return Skipped(f"{path.name} terus berubah selama ditulis; tidak ditulis kali ini")
 
 
 def _busy(path: Path, holder: str) -> str:
@@ -130,7 +130,7 @@ def _unwritable(path: Path, exc: OSError) -> BackendError:
     )
 
 
-def read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid] | Skip:
+def read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid] | Skipped:
     """The named sheets' values (`ALL_SHEETS`: every sheet, to find a renamed worksheet by
     its content)."""
     for attempt in range(2):
@@ -139,7 +139,7 @@ def read_file(path: Path, sheets: tuple[str, ...]) -> dict[str, Grid] | Skip:
         except FileNotFoundError:
             raise _gone(path) from None
         except PermissionError:
-            return Skip(file_problems.not_permitted(path))
+            return Skipped(file_problems.not_permitted(path))
         except xlsx.Unreadable as exc:
             if attempt == 0 and files.wait_settled(path):
                 continue

@@ -20,7 +20,7 @@ are its own business.
 
 Every fast path says "not with certainty" the same way, `errors.NotHandled`, and the front
 door then takes the general one: the result is the same workbook for the user either way
-(tests/test_local_xml_patch.py, tests/test_local_recap_write.py hold them to it).
+(tests/local/test_local_xml_patch.py, tests/local/test_local_recap_write.py hold them to it).
 `SHORTCUTS` turns fast paths off, for benchmarks and tests that compare them with the plain
 way. What happens around a file (locks, retries, the checked swap, backups) is not here:
 that is `adapters/local/workbook_io.py` and `files.py`.
