@@ -17,7 +17,7 @@ from sheets_sync.cli import lang
 from sheets_sync.cli.app import App
 from sheets_sync.cli.exit_codes import EXIT_BACKEND, EXIT_SKIPPED, EXIT_USAGE
 from sheets_sync.domain.errors import ConfigError, UsageProblem
-from sheets_sync.flows.guard import Skipped
+from sheets_sync.flows.guard import SkippedFile
 from sheets_sync.ports import BackendError, FilesSkipped
 
 LONG_RUNNING = {"watch"}  # runs for days as a service
@@ -114,7 +114,7 @@ def _print_skipped(ctx: click.Context) -> bool:
     return bool(skipped)
 
 
-def skipped_closing(skipped: list[Skipped]) -> str:
+def skipped_closing(skipped: list[SkippedFile]) -> str:
     """The last line after the skipped files: what to do next, by what befell them (a deleted
     workbook is restored; one open or damaged is closed or repaired)."""
     gone = [s for s in skipped if s.missing]

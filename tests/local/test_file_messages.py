@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.adapters.local import file_problems
-from sheets_sync.adapters.local.workbook_io import Skip, read_file
+from sheets_sync.adapters.local.workbook_io import Skipped, read_file
 from sheets_sync.cli.main import skipped_closing
-from sheets_sync.flows.guard import Skipped
+from sheets_sync.flows.guard import SkippedFile
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
 
@@ -27,7 +27,7 @@ def test_a_text_file_named_xlsx_names_the_sections_restore_command(tmp_path: Pat
     path = _text_named_xlsx(tmp_path / "kertas-kerja",
                             "keuangan - Kertas Kerja 2026-TW3 - Subbagian Keuangan.xlsx")
     got = read_file(path, ("Kertas Kerja",))
-    assert isinstance(got, Skip)
+    assert isinstance(got, Skipped)
     assert "sync restore keuangan'" in got.reason
     assert "<bagian>" not in got.reason
 
@@ -70,8 +70,8 @@ def test_a_file_held_without_a_lock_file_says_a_program_holds_it(tmp_path: Path)
 
 
 def test_the_closing_line_fits_what_befell_the_files() -> None:
-    gone = Skipped("keuangan", "keuangan - Kertas Kerja", "hilang", missing=True)
-    open_ = Skipped("humas", "humas - Kertas Kerja", "sedang dibuka oleh Bu Sari")
+    gone = SkippedFile("keuangan", "keuangan - Kertas Kerja", "hilang", missing=True)
+    open_ = SkippedFile("humas", "humas - Kertas Kerja", "sedang dibuka oleh Bu Sari")
     assert "ditutup atau diperbaiki" not in skipped_closing([gone])
     assert "sync restore" in skipped_closing([gone])
     mixed = skipped_closing([gone, open_])
