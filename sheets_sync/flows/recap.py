@@ -34,6 +34,7 @@ from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.guard import left_alone
 from sheets_sync.flows.handins import hand_in_cell, kept_hand_ins, record_hand_ins
+from sheets_sync.flows.memory import SHEET_MEMORY, Memory, memory_sheet, read_memory
 from sheets_sync.flows.quarters import QUARTER_CACHE, needs_quarters, quarter_rows
 from sheets_sync.flows.status import edit_time, identity_of, timeliness_of
 from sheets_sync.flows.trends import trend_sheets
@@ -55,9 +56,11 @@ def recap_name(config: Config) -> str:
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,
           collected: Collected | None = None, issues: list[Issue] | None = None,
-          refresh_quarters: bool = False,
+          refresh_quarters: bool = False, memory: Memory | None = None,
           extra_sheets: Sequence[SheetPatch] = ()) -> RecapResult:
-    """`extra_sheets` ride in the same write (the watcher's memory: no extra call)."""
+    """`extra_sheets` ride in the same write. The service's memory (flows/memory.py) is
+    read in the recap's one read, or given (the watcher's), and written in its one write
+    with every section's result renewed: a later `validate` reads only what changed."""
     found = collected or collect(config, store)
     if issues is None:
         from sheets_sync.flows.validate import evaluate_all
@@ -65,11 +68,16 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         issues = evaluate_all(config, found.sheets)
     ref = found.recap
     # the recap's one read, first: its last values, audited records and kept hand-ins
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE]
-                       ) if ref else {}
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE,
+                             SHEET_MEMORY]) if ref else {}
     # first hand-ins are kept in the recap's own write: no call per section (flows/handins.py)
     hand_ins = {s: hand_in_cell(r) or "" for s, r in record_hand_ins(
         config, store, found, now, kept_hand_ins(grids.get(SHEET_AUDITED))).items()}
+    from sheets_sync.flows.validate import judge, unfed_sections
+
+    memory = memory if memory is not None else read_memory(grids.get(SHEET_MEMORY))
+    judge(config, memory, found, issues, unfed=unfed_sections(config, store, found, issues, now))
+    extra_sheets = [*extra_sheets, memory_sheet(memory)]
     timeliness = timeliness_of(config, found.sheets, identity_of(store), now)
     data = build_recap(config, found.sheets, issues, fill_deadline(config), now, timeliness,
                        unreadable=(set(found.refs) - set(found.sheets))
