@@ -1,6 +1,6 @@
 """Benchmark: a province (issue 22 point 5): quota follows change, at 1,000 sections.
 
-    python benchmarks/bench_province.py [--sections 1000] [--indicators 10] [--sources 5]
+    python benchmarks/bench_province.py [--sections 1000] [--indicators 5] [--sources 5]
 
 One world on the fake (benchmarks/harness.py) at Google's default quota (50 Sheets reads,
 50 Sheets writes, 100 Drive calls a minute, bursts of 5) and 150 ms per call, on virtual
@@ -64,7 +64,7 @@ class FakeTime:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sections", type=int, default=1000)
-    parser.add_argument("--indicators", type=int, default=10)
+    parser.add_argument("--indicators", type=int, default=5)
     parser.add_argument("--sources", type=int, default=5)
     parser.add_argument("--latency", type=float, default=0.15)
     args = parser.parse_args()
