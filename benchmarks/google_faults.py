@@ -17,6 +17,7 @@ calls) at every call boundary of distribute, validate and recap, then the comman
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sys
 from collections import Counter
@@ -35,6 +36,7 @@ import gspread  # noqa: E402
 from sheets_sync.domain.models import Config  # noqa: E402
 from sheets_sync.domain.worksheet import locate  # noqa: E402
 from sheets_sync.flows.distribute import distribute  # noqa: E402
+from sheets_sync.flows.memory import SHEET_MEMORY  # noqa: E402
 from sheets_sync.flows.recap import recap  # noqa: E402
 from sheets_sync.flows.validate import validate  # noqa: E402
 from sheets_sync.ports import BackendError  # noqa: E402
@@ -137,6 +139,21 @@ def scenario(fake: FakeGoogle, cfg: Config, *, faults: float = 0.0, seed: int = 
 # ---------------------------------------------------------------------- the state
 
 
+def _unversioned(value: Any) -> Any:
+    """A section's last result in the service's memory without the file version it was read
+    at: like a clock time, the version depends on how many writes (retries included) a file
+    took, not on anything a person sees (flows/memory.py)."""
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(data, dict):
+            data.pop("v", None)
+            return json.dumps(data, sort_keys=True)
+    return value
+
+
 def snapshot(fake: FakeGoogle) -> dict[str, Any]:
     """Everything a person could see in Drive and Sheets, without ids and clock times."""
     names = {f.id: f.name for f in fake.files.values()}
@@ -164,6 +181,8 @@ def snapshot(fake: FakeGoogle) -> dict[str, Any]:
                  len(p.get("unprotectedRanges", [])),
                  tuple(sorted(p.get("editors", {}).get("users", []))))
                 for p in sheet.protected)
+            if sheet.props.get("title") == SHEET_MEMORY:
+                cells = {pos: _unversioned(v) for pos, v in cells.items()}
             sheets[str(sheet.props.get("title"))] = {
                 "hidden": bool(sheet.props.get("hidden")), "cells": cells,
                 "protections": protections, "charts": len(sheet.charts)}

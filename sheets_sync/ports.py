@@ -53,6 +53,10 @@ class FileRef:
     created: datetime | None = None  # the oldest of two workbooks for one section is kept
     url: str = ""  # where a person opens it: a web link or a file path
     adopted: bool = False  # `copy` found one there already (made meanwhile) and kept it
+    # The file's version as the listing reports it, changing whenever its content does
+    # (Google: Drive's `version`; local: the file's mtime and size); "" where unknown.
+    # A section's last result is reused only while this is unchanged (flows/memory.py).
+    version: str = ""
 
 
 @dataclass

@@ -40,6 +40,7 @@ from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.flows.handins import hand_in_cell, kept_hand_ins, record_hand_ins
+from sheets_sync.flows.memory import SHEET_MEMORY, Memory, memory_sheet, read_memory
 from sheets_sync.flows.quarters import QUARTER_CACHE, cache_patch, needs_quarters, quarters_for_recap
 from sheets_sync.flows.status import edit_time, identity_of, timeliness_of
 from sheets_sync.flows.trends import earlier_for_recap, trend_sheets
@@ -67,6 +68,8 @@ class RecapReads:
     quarters: History | None  # earlier quarters of the year; None: the period needs none
     earlier: list[PeriodResult]  # earlier periods' results, for the Tren sheet
     duplicates: list[DuplicateNote]  # a section's second workbook, and what was typed in it
+    memory: Memory  # the service's memory (flows/memory.py): renewed in the recap's write
+    unfed: set[str]  # sections whose feedback is not in their workbook yet
 
 
 def recap_name(config: Config) -> str:
@@ -75,11 +78,13 @@ def recap_name(config: Config) -> str:
 
 def recap(config: Config, store: WorkbookStore, now: datetime, *,
           collected: Collected | None = None, issues: list[Issue] | None = None,
-          refresh_quarters: bool = False,
+          refresh_quarters: bool = False, memory: Memory | None = None,
           extra_sheets: Sequence[SheetPatch] = ()) -> RecapResult:
-    """`extra_sheets` ride in the same write (the watcher's memory: no extra call)."""
+    """`extra_sheets` ride in the same write. The service's memory (flows/memory.py) is
+    read in the recap's one read, or given (the watcher's), and written in its one write
+    with every section's result renewed: a later `validate` reads only what changed."""
     reads = gather(config, store, collected=collected, issues=issues,
-                   refresh_quarters=refresh_quarters)
+                   refresh_quarters=refresh_quarters, memory=memory, now=now)
     data, patch, lines = compose(config, reads, now, extra_sheets=extra_sheets)
     ref = reads.found.recap
     if ref is None:
@@ -91,17 +96,18 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
 
 
 def gather(config: Config, store: WorkbookStore, *, collected: Collected | None = None,
-           issues: list[Issue] | None = None, refresh_quarters: bool = False) -> RecapReads:
+           issues: list[Issue] | None = None, refresh_quarters: bool = False,
+           memory: Memory | None = None, now: datetime | None = None) -> RecapReads:
     """The recap's one gathering step: every read it needs, and nothing written."""
+    from sheets_sync.flows.validate import evaluate_all, unfed_sections
+
     found = collected or collect(config, store)
     if issues is None:
-        from sheets_sync.flows.validate import evaluate_all
-
         issues = evaluate_all(config, found.sheets)
     ref = found.recap
     # the recap's one read, first: its last values, audited records and kept hand-ins
-    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE]
-                       ) if ref else {}
+    grids = store.read(ref, [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE,
+                             SHEET_MEMORY]) if ref else {}
     # this period's sections skipped so far (deleted ones too: never "not distributed");
     # taken before earlier periods are read, whose files are not this recap's sections
     skipped = skipped_sections(store)
@@ -110,14 +116,20 @@ def gather(config: Config, store: WorkbookStore, *, collected: Collected | None 
                                   ) if needs_quarters(config) else None
     earlier = earlier_for_recap(config, store, cached.get(TREND_CACHE))
     return RecapReads(found, issues, identity_of(store), skipped, grids, quarters, earlier,
-                      duplicate_notes(config, store, found))
+                      duplicate_notes(config, store, found),
+                      memory if memory is not None else read_memory(grids.get(SHEET_MEMORY)),
+                      unfed_sections(config, store, found, issues, now))
 
 
 def compose(config: Config, reads: RecapReads, now: datetime, *,
             extra_sheets: Sequence[SheetPatch] = ()) -> tuple[Recap, WorkbookPatch, int]:
     """The recap, the one patch that writes it, and its number of new audit lines: from what
     `gather` read, without the store."""
+    from sheets_sync.flows.validate import judge
+
     found, grids, identity = reads.found, reads.grids, reads.identity
+    judge(config, reads.memory, found, reads.issues, unfed=reads.unfed)
+    extra_sheets = [*extra_sheets, memory_sheet(reads.memory)]
     # first hand-ins are kept in the recap's own write: no call per section (flows/handins.py)
     hand_ins = {s: hand_in_cell(r) or "" for s, r in record_hand_ins(
         config, identity, found, now, kept_hand_ins(grids.get(SHEET_AUDITED))).items()}

@@ -1,9 +1,12 @@
 """SOP step 4: check every returned worksheet and tell each section, in its own sheet.
 
 Google call budget: 1 listing + 1 read per section, plus 1 write per section whose feedback
-changed (a re-run with nothing new writes nothing). Validation never writes a cell a section
-types: the feedback patch touches only the Validasi sheet, highlights, notes, the status
-(from `Selesai` on) and the hidden meta sheet.
+changed (a re-run with nothing new writes nothing). Where a recap exists, its memory
+(flows/memory.py: 1 read) gives each section's last result, reused while the file's version
+and the config's fingerprint are unchanged: a re-run with nothing changed costs the listing
+and that read; one changed section, one read more and the memory written back (1 write).
+Validation never writes a cell a section types: the feedback patch touches only the Validasi
+sheet, highlights, notes, the status (from `Selesai` on) and the hidden meta sheet.
 
 On a store that paces Sheets reads and writes in separate quota buckets (Google), the
 feedback of the sections read so far is written while the next ones are read
@@ -24,11 +27,21 @@ from sheets_sync.domain.review import with_records
 from sheets_sync.domain.statuses import status_issues
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.background import BackgroundWrites
-from sheets_sync.flows.collect import Collected, collect, index_files, read_sections, wanted_refs
+from sheets_sync.flows.collect import Collected, index_files, read_sections, wanted_refs
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.guard import skipped_sections
+from sheets_sync.flows.memory import (
+    SHEET_MEMORY,
+    Judged,
+    Memory,
+    fingerprint,
+    memory_sheet,
+    read_memory,
+    reusable,
+    version_of,
+)
 from sheets_sync.flows.status import hand_in_updates, identity_of
-from sheets_sync.ports import WorkbookStore, paces_by_bucket
+from sheets_sync.ports import BackendError, FileRef, WorkbookStore, paces_by_bucket
 
 # Sections read at a time when reads and writes are paced apart (Google), their feedback
 # sent while the next ones are read. Only the last batch's writes are not overlapped by
@@ -82,16 +95,29 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
             raise UsageProblem(f"bagian {', '.join(sorted(unknown))} tidak ada di konfigurasi; "
                                f"yang ada: {', '.join(s.id for s in config.sections)}.")
     sent: list[PlannedFeedback] | None = None  # feedback already sent while reading
-    if collected is None and not dry_run and paces_by_bucket(store):
-        found, issues, sent = read_and_write(config, store, sections, now=now)
-    else:
-        found = collected or collect(config, store, sections)
+    memory: Memory | None = None
+    reused: dict[str, Judged] = {}  # sections not read: their last result still holds
+    if collected is not None:
+        found = collected
         issues = evaluate_all(config, found.sheets)
+    else:
+        found = index_files(config, store.find(config.period.code))
+        memory, reused = recall(config, store, found, sections)
+        refs = [r for r in wanted_refs(found, sections) if r.tags.section not in reused]
+        if not dry_run and paces_by_bucket(store):
+            issues, sent = read_and_write(config, store, found, refs, now=now)
+        else:
+            found.sheets = read_sections(config, store, refs)
+            issues = evaluate_all(config, found.sheets)
+    if reused:
+        issues = _merged(config, issues, reused)
     report = ValidationReport(
-        issues=issues, sections=sorted(found.sheets),
-        valid=valid_sections(config, found.sheets, issues),
-        untouched=[s for s, sheet in sorted(found.sheets.items())
-                   if feedback.untouched(config, sheet)],
+        issues=issues, sections=sorted({*found.sheets, *reused}),
+        valid=sorted([*valid_sections(config, found.sheets, issues),
+                      *(s for s, j in reused.items() if j.valid)]),
+        untouched=sorted([*(s for s, sheet in found.sheets.items()
+                            if feedback.untouched(config, sheet)),
+                          *(s for s, j in reused.items() if j.untouched)]),
         not_distributed=[s.id for s in config.sections  # a deleted one is named as such
                          if s.id not in found.refs and s.id not in skipped_sections(store)
                          and (not sections or s.id in sections)],
@@ -101,19 +127,93 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
         report.written = record_written(store, found, sent)
     elif not dry_run:
         report.written = write_feedback(config, store, found, issues, now=now)
+    if memory is not None and found.recap is not None and found.sheets and not dry_run:
+        # what was read is remembered, in one write into the recap (a section left alone,
+        # its feedback not written, is read again next time)
+        judge(config, memory, found, issues, unfed=skipped_sections(store))
+        store.apply(found.recap, WorkbookPatch([memory_sheet(memory)]))
     return report
 
 
-def read_and_write(config: Config, store: WorkbookStore, sections: Iterable[str] | None, *,
-                   now: datetime | None = None
-                   ) -> tuple[Collected, list[Issue], list[PlannedFeedback]]:
-    """`collect`, `evaluate_all` and sending the feedback, overlapped: sections are read
+def _merged(config: Config, issues: list[Issue], reused: dict[str, Judged]) -> list[Issue]:
+    """The issues of the sections read and of those reused, in the config's order."""
+    by_section: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_section.setdefault(issue.section, []).append(issue)
+    return [i for s in config.sections
+            for i in (reused[s.id].issues if s.id in reused else by_section.get(s.id, []))]
+
+
+def recall(config: Config, store: WorkbookStore, found: Collected,
+           sections: Iterable[str] | None) -> tuple[Memory | None, dict[str, Judged]]:
+    """The service's memory, read from the recap (1 call; none without a recap), and the
+    wanted sections whose last result still holds. A memory that cannot be read is as none:
+    every section is read."""
+    if found.recap is None:
+        return None, {}
+    try:
+        grid = store.read(found.recap, [SHEET_MEMORY]).get(SHEET_MEMORY)
+    except BackendError:
+        return None, {}
+    memory = read_memory(grid)
+    fp = fingerprint(config)
+    reused = {}
+    for ref in wanted_refs(found, sections):
+        section = ref.tags.section or ""
+        if section in found.duplicates:
+            continue  # compared with its twin: read
+        judged = reusable(memory, ref, fp)
+        if judged is not None:
+            reused[section] = judged
+    return memory, reused
+
+
+def judge(config: Config, memory: Memory, found: Collected, issues: list[Issue], *,
+          unfed: Iterable[str] = ()) -> None:
+    """The result of every section read (`found.sheets`) kept in `memory`, at the version
+    the listing gave before the read; `unfed`: sections whose feedback is not in their
+    workbook (not written, or left alone), so that validate reads them again."""
+    fp = fingerprint(config)
+    unfed = set(unfed)
+    by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
+    for issue in issues:
+        if issue.section in by_section:
+            by_section[issue.section].append(issue)
+    for section, sheet in found.sheets.items():
+        ref: FileRef | None = found.refs.get(section)
+        if ref is None or not version_of(ref):
+            memory.judged.pop(section, None)
+            continue
+        mine = by_section[section]
+        target = feedback.target_status(config, sheet, mine)
+        valid = target == config.labels.status_valid or (
+            target is None and sheet.status == config.labels.status_approved)
+        memory.judged[section] = Judged(
+            version_of(ref), fp, mine, valid, feedback.untouched(config, sheet),
+            fed=section not in unfed)
+    known = {s.id for s in config.sections}
+    memory.judged = {s: j for s, j in memory.judged.items() if s in known}
+
+
+def unfed_sections(config: Config, store: WorkbookStore, found: Collected,
+                   issues: list[Issue], now: datetime | None) -> set[str]:
+    """The sections whose feedback `validate` would write now (not in their workbook)."""
+    by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
+    for issue in issues:
+        if issue.section in by_section:
+            by_section[issue.section].append(issue)
+    identity = identity_of(store) if now is not None else None
+    return {p.section for p in plan_feedback(config, found.sheets, by_section, identity, now)}
+
+
+def read_and_write(config: Config, store: WorkbookStore, found: Collected,
+                   refs: list[FileRef], *, now: datetime | None = None
+                   ) -> tuple[list[Issue], list[PlannedFeedback]]:
+    """Reading `refs`, `evaluate_all` and sending the feedback, overlapped: sections are read
     `STREAM_BATCH` at a time and each batch's feedback is sent by a thread of its own while
     the next batch is read, so Sheets reads and writes spend their separate quotas at once.
     The same calls as one after the other (a section's issues depend on its sheet alone).
-    Returns what was found, every issue (in the config's order) and the feedback sent."""
-    found = index_files(config, store.find(config.period.code))
-    refs = wanted_refs(found, sections)
+    Fills `found.sheets`; returns every issue (in the config's order) and the feedback sent."""
     identity = identity_of(store) if now is not None else None
     by_section: dict[str, list[Issue]] = {}
     sent: list[PlannedFeedback] = []
@@ -127,7 +227,7 @@ def read_and_write(config: Config, store: WorkbookStore, sections: Iterable[str]
             writes.send([(found.refs[p.section], p.patch) for p in batch])
             sent += batch
     issues = [i for s in config.sections for i in by_section.get(s.id, [])]
-    return found, issues, sent
+    return issues, sent
 
 
 def valid_sections(config: Config, sheets: dict[str, SectionSheet],

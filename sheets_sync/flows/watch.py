@@ -30,11 +30,12 @@ from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import Collected, index_files, read_sections
 from sheets_sync.flows.guard import skipped_sections
+from sheets_sync.flows.memory import SHEET_MEMORY, Judged, Memory, memory_sheet, read_memory
 from sheets_sync.flows.recap import recap
 from sheets_sync.flows.validate import evaluate_all, write_feedback
 from sheets_sync.ports import FileRef, WorkbookStore
 
-SHEET_WATCH = "_watch"  # hidden sheet of the recap workbook: the watcher's memory
+SHEET_WATCH = SHEET_MEMORY  # hidden sheet of the recap workbook: the service's memory
 
 
 @dataclass
@@ -61,6 +62,9 @@ class Watcher:
     digests: dict[str, str] = field(default_factory=dict)  # section -> content, as validated
     _deadline_passed: bool | None = None
     _loaded: bool = False
+    # the sections' last results, as validate and recap keep them (flows/memory.py): kept
+    # as they are when only the watcher's memory is written, renewed by each recap
+    _judged: dict[str, Judged] = field(default_factory=dict)
 
     def cycle(self, now: datetime) -> CycleResult:
         found = index_files(self.config, self.store.changed_since(self.config.period.code, None))
@@ -92,7 +96,7 @@ class Watcher:
             self._deadline_passed = passed
             if found.recap is not None:
                 self.store.apply(found.recap,
-                                 WorkbookPatch([_memory_patch(seen, self.digests, passed)]))
+                                 WorkbookPatch([self._memory(seen, self.digests, passed)]))
             return NOTHING
 
         sheets = {**self.sheets, **fresh}
@@ -121,8 +125,9 @@ class Watcher:
                 digests.pop(section, None)
         full = Collected(refs=found.refs, sheets=sheets, recap=found.recap,
                          template=found.template)
-        recap(self.config, self.store, now, collected=full, issues=issues,
-              extra_sheets=[_memory_patch(seen, digests, passed)])
+        memory = Memory(seen, digests, passed, dict(self._judged))
+        recap(self.config, self.store, now, collected=full, issues=issues, memory=memory)
+        self._judged = memory.judged  # as the recap renewed them
         # Everything is done: only now is it remembered.
         remembered = self.digests
         self.sheets, self.seen, self.digests = sheets, seen, digests
@@ -136,29 +141,16 @@ class Watcher:
         )
 
     def _load(self, ref: FileRef) -> None:
-        grid = self.store.read(ref, [SHEET_WATCH]).get(SHEET_WATCH) or []
-        for row in grid:
-            kind, key, value = ([*row, "", "", ""])[:3]
-            if kind == "file" and key:
-                try:
-                    self.seen[str(key)] = datetime.fromisoformat(str(value)) if value else None
-                except ValueError:
-                    continue
-            elif kind == "section" and key:
-                self.digests[str(key)] = str(value)
-            elif kind == "deadline_passed":
-                self._deadline_passed = str(value) == "ya"
+        memory = read_memory(self.store.read(ref, [SHEET_WATCH]).get(SHEET_WATCH))
+        self.seen.update(memory.seen)
+        self.digests.update(memory.digests)
+        self._judged = memory.judged
+        if memory.deadline_passed is not None:
+            self._deadline_passed = memory.deadline_passed
 
-
-def _memory_patch(seen: dict[str, datetime | None], digests: dict[str, str],
-                  passed: bool) -> SheetPatch:
-    sheet = SheetPatch(SHEET_WATCH, clear=True, hidden=True)
-    rows: list[list[Any]] = [["deadline_passed", "", "ya" if passed else "tidak"]]
-    rows += [["file", fid, when.isoformat() if when else ""] for fid, when in sorted(
-        seen.items())]
-    rows += [["section", s, d] for s, d in sorted(digests.items())]
-    sheet.put_table(1, 1, rows)
-    return sheet
+    def _memory(self, seen: dict[str, datetime | None], digests: dict[str, str],
+                passed: bool) -> SheetPatch:
+        return memory_sheet(Memory(seen, digests, passed, self._judged))
 
 
 def digest(sheet: SectionSheet) -> str:

@@ -34,7 +34,7 @@ KEY_CREATE = "sheets_sync_create"
 PERM_FIELDS = "id,type,role,emailAddress,domain,permissionDetails(inherited)"
 # permissions come with the listing (for the owner and writers; not for Shared Drive items),
 # so status and validate report access beyond the config without another call
-FILE_FIELDS = ("id,name,createdTime,modifiedTime,appProperties,webViewLink,"
+FILE_FIELDS = ("id,name,createdTime,modifiedTime,version,appProperties,webViewLink,"
                f"lastModifyingUser(emailAddress),permissions({PERM_FIELDS})")
 ALL_DRIVES = {"supportsAllDrives": "true"}
 
@@ -131,6 +131,7 @@ class StoreBase:
             modified=_parse_time(data.get("modifiedTime")),
             modified_by=(data.get("lastModifyingUser") or {}).get("emailAddress"),
             created=_parse_time(data.get("createdTime")),
+            version=str(data.get("version") or ""),
             url=data.get("webViewLink") or f"https://docs.google.com/spreadsheets/d/{file_id}/edit",
         )
 

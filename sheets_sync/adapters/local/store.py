@@ -129,6 +129,7 @@ class LocalStore:
             id=str(path), name=path.stem, tags=tags,
             modified=datetime.fromtimestamp(stat.st_mtime),
             modified_by=xlsx.last_modified_by(path), url=str(path),
+            version=f"{stat.st_mtime_ns}:{stat.st_size}",
         )
 
     # ------------------------------------------------------------------ creating
