@@ -65,3 +65,21 @@ def config_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def config(config_path: Path) -> Config:
     return load_config(config_path)
+
+
+@pytest.fixture
+def distributed_local(tmp_path: Path) -> Any:
+    """The small config's local workspace, distributed (the fault and lock tests start here)."""
+    from tests.backends import LocalEnv
+
+    env = LocalEnv(tmp_path, small_config_data())
+    env.run("distribute")
+    return env
+
+
+@pytest.fixture
+def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second writer gives up on the period lock after 0.3 s instead of waiting long."""
+    from sheets_sync.adapters.local import period_lock
+
+    monkeypatch.setattr(period_lock, "DEFAULT_WAIT", 0.3)

@@ -19,7 +19,6 @@ from sheets_sync.adapters.local import files, period_lock
 from sheets_sync.adapters.local.period_lock import PeriodLock
 from sheets_sync.ports import LockHolder, PeriodLocked
 from tests.backends import LocalEnv
-from tests.conftest import small_config_data
 from tests.fakegoogle import FakeGoogle
 from tests.google.test_google_lock import T0, _locks, _store
 from tests.google.test_google_support import PERIOD
@@ -29,16 +28,13 @@ class Killed(BaseException):
     pass
 
 
+# a distributed local workspace (`env`) and short waits for the period lock, from conftest
+pytestmark = pytest.mark.usefixtures("short_lock_wait")
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> LocalEnv:
-    env = LocalEnv(tmp_path, small_config_data())
-    env.run("distribute")
-    return env
-
-
-@pytest.fixture(autouse=True)
-def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(period_lock, "DEFAULT_WAIT", 0.3)
+def env(distributed_local: LocalEnv) -> LocalEnv:
+    return distributed_local
 
 
 def lock_path(env: LocalEnv) -> Path:

@@ -35,16 +35,13 @@ class Killed(BaseException):
     """The process dies here: nothing after it runs, no `except Exception` catches it."""
 
 
+# a distributed local workspace (`env`) and short waits for the period lock, from conftest
+pytestmark = pytest.mark.usefixtures("short_lock_wait")
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> LocalEnv:
-    env = LocalEnv(tmp_path, small_config_data())
-    env.run("distribute")
-    return env
-
-
-@pytest.fixture(autouse=True)
-def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(period_lock, "DEFAULT_WAIT", 0.3)
+def env(distributed_local: LocalEnv) -> LocalEnv:
+    return distributed_local
 
 
 @contextmanager

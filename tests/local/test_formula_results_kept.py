@@ -21,24 +21,20 @@ from openpyxl import load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.defined_name import DefinedName
 
-from sheets_sync.adapters.local import period_lock, xlsx
+from sheets_sync.adapters.local import xlsx
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from tests.backends import LocalEnv
-from tests.conftest import small_config_data
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "libreoffice-bagian-1.xlsx"
 
 
+# a distributed local workspace (`env`) and short waits for the period lock, from conftest
+pytestmark = pytest.mark.usefixtures("short_lock_wait")
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> LocalEnv:
-    env = LocalEnv(tmp_path, small_config_data())
-    env.run("distribute")
-    return env
-
-
-@pytest.fixture(autouse=True)
-def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(period_lock, "DEFAULT_WAIT", 0.3)
+def env(distributed_local: LocalEnv) -> LocalEnv:
+    return distributed_local
 
 
 def sheet_states(path: Path) -> dict[str, str]:
