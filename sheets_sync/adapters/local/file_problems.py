@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 import zipfile
 from datetime import tzinfo
 from pathlib import Path
@@ -113,17 +112,6 @@ def partial_sibling(path: Path) -> Path | None:
     return None
 
 
-def growing(path: Path, pause: float = 0.3) -> bool:
-    """The file's size or time changes during a short pause: still being written."""
-    try:
-        before = path.stat()
-        time.sleep(pause)
-        after = path.stat()
-    except OSError:
-        return False
-    return (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size)
-
-
 def unreadable(path: Path, restore: str | None = None) -> str:
     """Why `path` could not be read as a workbook, and what to do (`restore`: how to get a
     good copy back; by default the service's backups of its own workbook, `restore_hint`)."""
@@ -151,7 +139,7 @@ def unreadable(path: Path, restore: str | None = None) -> str:
         return (f"{name} berisi teks (misalnya CSV), bukan buku kerja Excel. Buka di Excel, "
                 f"simpan sebagai 'Buku Kerja Excel (*.xlsx)' dengan nama yang sama, atau {restore}")
     partial = partial_sibling(path)
-    if partial is not None or growing(path):
+    if partial is not None or files.wait_settled(path, 0.3):  # still being written
         beside = f" (berkas sementara {partial.name} ada di sampingnya)" if partial else ""
         return (f"{name} sedang ditulis oleh program sinkronisasi atau penyalinan{beside}. "
                 "Coba lagi sebentar lagi, setelah sinkronisasinya selesai")
