@@ -95,9 +95,7 @@ def roll_up(config: Config, recap: Recap) -> list[UnitFigures]:
     figures = {u.id: UnitFigures(u.id, u.name, u.head, u.parent, depth)
                for u, depth in tree_order(config.units)}
     unit_of = {s.id: s.unit for s in config.sections}
-    rows_of: dict[str, list[RecapRow]] = {}
-    for r in recap.rows:
-        rows_of.setdefault(r.section, []).append(r)
+    rows_of = _rows_by_section(recap)
     for s in recap.summaries:
         for uid in ancestors(config, unit_of.get(s.section)):
             _add(figures[uid], s, rows_of.get(s.section, []))
@@ -116,10 +114,25 @@ def _add(f: UnitFigures, s: SectionSummary, rows: list[RecapRow]) -> None:
     f.total += s.total
     if s.mean_capaian is not None:
         f.means.append(s.mean_capaian)
+    f.capaians += [r.capaian for r in rows if r.counts and r.capaian is not None]
+    for rating, n in _by_band(rows).items():
+        f.bands[rating] = f.bands.get(rating, 0) + n
+
+
+def _rows_by_section(recap: Recap) -> dict[str, list[RecapRow]]:
+    rows_of: dict[str, list[RecapRow]] = {}
+    for r in recap.rows:
+        rows_of.setdefault(r.section, []).append(r)
+    return rows_of
+
+
+def _by_band(rows: list[RecapRow]) -> dict[str, int]:
+    """How many of `rows`' values that count fall in each band (predikat)."""
+    out: dict[str, int] = {}
     for r in rows:
         if r.counts and r.capaian is not None:
-            f.capaians.append(r.capaian)
-            f.bands[r.rating] = f.bands.get(r.rating, 0) + 1
+            out[r.rating] = out.get(r.rating, 0) + 1
+    return out
 
 
 def empty_unit_warnings(config: Config) -> list[str]:
@@ -142,11 +155,7 @@ def units_sheet(config: Config, recap: Recap, figures: list[UnitFigures]) -> She
                               align="center")))
     sp.column_widths = {1: 320, 2: 55, 3: 230, **{c: 78 for c in range(4, len(headers) + 1)}}
     summaries = {s.section: s for s in recap.summaries}
-    per_band: dict[str, dict[str, int]] = {}  # section -> predikat -> values
-    for r in recap.rows:
-        if r.counts and r.capaian is not None:
-            mine = per_band.setdefault(r.section, {})
-            mine[r.rating] = mine.get(r.rating, 0) + 1
+    rows_of = _rows_by_section(recap)
     by_unit: dict[str, list[str]] = {}
     for s in config.sections:
         by_unit.setdefault(s.unit or "", []).append(s.id)
@@ -159,7 +168,7 @@ def units_sheet(config: Config, recap: Recap, figures: list[UnitFigures]) -> She
         row += 1
         for sid in by_unit.get(f.id, []):
             sp.put_row(row, 1, _section_cells(summaries[sid], f.depth + 1,
-                                              per_band.get(sid, {}), bands))
+                                              _by_band(rows_of.get(sid, [])), bands))
             sp.row_outline[row] = min(f.depth + 1, 7)
             row += 1
     _look(config, sp, row - 1, len(headers))
