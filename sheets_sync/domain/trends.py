@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_sync.domain import averages
 from sheets_sync.domain import capaian as cap
 from sheets_sync.domain import presentation as look
 from sheets_sync.domain.models import Config
@@ -106,8 +107,8 @@ def from_history(config: Config, history: History, period: str) -> PeriodResult 
             out.indicators[ind.code] = c
             if c is not None:
                 per_section.setdefault(ind.section, []).append(c)
-    for sid, cs in per_section.items():
-        out.sections[sid] = round(sum(cs) / len(cs), 2)
+    for sid, cs in per_section.items():  # the sections' own rule: capped, as the recap's
+        out.sections[sid] = averages.mean_of(cs, config.rekap.batas_capaian).value
         out.ratings[sid] = cap.rate(out.sections[sid], config.rating)
     return out
 

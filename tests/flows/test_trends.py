@@ -109,3 +109,19 @@ def test_recap_json_is_unchanged_by_trends(tmp_path: Path) -> None:
     env.run("distribute")
     data = json.loads(env.run("recap", "--format", "json", code=None).stdout)
     assert set(data) == {"sections", "office", "rows", "completeness"}
+
+
+def test_a_period_from_the_history_file_is_averaged_as_the_recap_averages(tmp_path: Path) -> None:
+    """A section's mean from the history file follows rekap.batas_capaian, as its recap's
+    mean would: one over-achievement (300 %) counts as 120, not 300."""
+    from sheets_sync.domain.rules.history import History
+    from sheets_sync.domain.trends import from_history
+
+    env = LocalEnv(tmp_path, small_config_data(sections=1))
+    history = History()
+    history.add("2026-TW2", "B1-01", 300)  # target 100: capaian 300 %
+    history.add("2026-TW2", "B1-03", 6)  # target 10: capaian 60 %
+    result = from_history(env.config, history, "2026-TW2")
+    assert result is not None
+    assert result.indicators["B1-01"] == 300  # the indicator's own capaian, uncapped
+    assert result.sections["bagian-1"] == pytest.approx((120 + 60) / 2)
