@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from sheets_sync.caches import config_cache
-from sheets_sync.domain.config_messages import pydantic_problem, yaml_problem
+from sheets_sync.domain.config_messages import line_of_item, pydantic_problem, yaml_problem
 from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
@@ -220,26 +220,12 @@ def _explain(path: Path, text: str, exc: ValidationError) -> str:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         field = _dotted(loc)
         message = _message(err)
-        line = _line_of(text, loc) or _line_of_item(text, message)
+        line = _line_of(text, loc) or line_of_item(text, message)
         where = f" (baris {line})" if line else ""
         lines.append(f"  - {field or 'berkas'}{where}: {message}")
     if exc.error_count() > 10:
         lines.append(f"  ... dan {exc.error_count() - 10} lagi")
     return "\n".join(lines)
-
-
-def _line_of_item(text: str, message: str) -> int | None:
-    """The line of `- id: X` under `sections:` or `units:` when a whole-config check names
-    `sections[X]` or `units[X]` (the model alone knows no line for it)."""
-    named = re.match(r"(sections|units)\[([^\]]+)\]", message)
-    if not named:
-        return None
-    block = re.search(rf"^{named.group(1)}:\s*$", text, re.M)
-    if block is None:
-        return None
-    item = re.compile(rf"^\s*-\s*id:\s*['\"]?{re.escape(named.group(2))}['\"]?\s*$", re.M)
-    found = item.search(text, block.end())
-    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _dotted(loc: list[Any]) -> str:

@@ -83,3 +83,17 @@ def pydantic_problem(err: Any) -> str:
 
 def _num(v: Any) -> str:
     return re.sub(r"\.0$", "", str(v)).replace(".", ",")
+
+
+def line_of_item(text: str, message: str) -> int | None:
+    """The line of `- id: X` under `sections:` or `units:` when a whole-config check names
+    `sections[X]` or `units[X]` (the model alone knows no line for it)."""
+    named = re.match(r"(sections|units)\[([^\]]+)\]", message)
+    if not named:
+        return None
+    block = re.search(rf"^{named.group(1)}:\s*$", text, re.M)
+    if block is None:
+        return None
+    item = re.compile(rf"^\s*-\s*id:\s*['\"]?{re.escape(named.group(2))}['\"]?\s*$", re.M)
+    found = item.search(text, block.end())
+    return text.count("\n", 0, found.start()) + 1 if found else None
