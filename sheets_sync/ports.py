@@ -105,16 +105,22 @@ class FilesSkipped(BackendError):
         return (FilesSkipped, (self.skipped, self.done))
 
 
-class KeptBackups(Protocol):
-    """A store that keeps its own copy of every workbook before it rewrites one (local: the
-    backups in `<period>/.sheets-sync/cadangan/`): a deleted workbook is then an event with a
-    way back, and a deleted meta sheet is rebuilt rather than reset. Offered through
-    `Capabilities.backups`."""
+class ReportsMissing(Protocol):
+    """A store that can tell a workbook the service made and someone removed from a workbook
+    never made (local: by the backups it kept; Google: by the copy in Drive's trash). A
+    missing workbook is then an event with a way back, never "not distributed", and never
+    replaced by a blank one. Offered through `Capabilities.missing`."""
 
     def missing(self, period: str) -> list[tuple[str | None, str, str]]:
         """Workbooks the service made for `period` that are gone: (section, None for the
-        recap; file name; what happened and what to do). No call."""
+        recap; file name; what happened and what to do). No call: from the last listing."""
         ...
+
+
+class KeptBackups(ReportsMissing, Protocol):
+    """A store that keeps its own copy of every workbook before it rewrites one (local: the
+    backups in `<period>/.sheets-sync/cadangan/`): a deleted workbook can be put back, and a
+    deleted meta sheet is rebuilt rather than reset. Offered through `Capabilities.backups`."""
 
     def kept_sheet(self, ref: FileRef, sheet: str,
                    accept: Callable[[Grid], bool]) -> Grid | None:
@@ -139,6 +145,9 @@ class Capabilities:
     # The store's own backups of its workbooks (local), or None (Google keeps a version
     # history of its own, which the service does not read).
     backups: KeptBackups | None = None
+    # Workbooks the service made and someone removed, named (local: its backups; Google:
+    # Drive's trash, from the listing every command makes anyway), or None.
+    missing: ReportsMissing | None = None
 
 
 @dataclass(frozen=True)

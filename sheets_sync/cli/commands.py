@@ -289,9 +289,11 @@ def _render_issues(app: App, section_of: Any, issues: list[Issue]) -> None:
               help="Juga simpan laporan Pengukuran Kinerja ke berkas .pdf, .xlsx atau .csv.")
 @click.option("--refresh-quarters", is_flag=True,
               help="Baca ulang data triwulan sebelumnya (setelah ada koreksi di sana).")
+@click.option("--force", is_flag=True,
+              help="Tulis ulang rekap walau tidak ada yang berubah sejak rekap terakhir.")
 @CSV_LOCALE
 @pass_app
-def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool,
+def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool, force: bool,
           csv_locale: str) -> None:
     """Perbarui rekapitulasi data kinerja (SOP langkah 5)."""
     from sheets_sync.flows.recap import recap as run
@@ -302,8 +304,15 @@ def recap(app: App, fmt: str, export: Path | None, refresh_quarters: bool,
         from sheets_sync.reports import export_format
 
         export_format(export)  # a wrong file name is refused before the recap is written
-    result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters)
+    result = run(config, app.store(), app.now(), refresh_quarters=refresh_quarters,
+                 force=force, need_data=bool(export) or fmt != "table")
     warn_duplicates(app, result.duplicates)
+    if result.recap is None:  # nothing changed: nothing read, nothing written
+        app.console.print(f"Rekap sudah terbaru: tidak ada yang berubah sejak diperbarui "
+                          f"{format_datetime_id(result.unchanged)}, jadi tidak ditulis ulang. "
+                          f"{result.ref.url}\nKeadaan tiap bagian: 'sync status'. "
+                          "Tulis ulang juga: 'sync recap --force'.")
+        return
     if export:
         export_report(config, result.recap, "pengukuran", export_format(export), export,
                       app.now().date(), csv_locale)

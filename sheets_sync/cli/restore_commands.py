@@ -1,14 +1,20 @@
-"""`sync restore SECTION`: put a workbook back from the service's backups (local backend).
+"""`sync restore SECTION`: put a workbook back.
 
-Every time the service rewrites a workbook, the version it replaces is kept in
-`<workspace>/<period>/.sheets-sync/cadangan/` (the last three, and the last of each day), outside the
-sections' folder. Restoring loses nothing: the current file is itself kept first.
+Local backend: from the service's backups. Every time the service rewrites a workbook, the
+version it replaces is kept in `<workspace>/<period>/.sheets-sync/cadangan/` (the last three,
+and the last of each day), outside the sections' folder. Restoring loses nothing: the current
+file is itself kept first.
+
+Google: a workbook deleted by hand lies in Drive's trash for 30 days; restoring takes it out,
+as it was. An older version of a workbook that is there is restored in the sheet itself (File >
+Version history), which Google keeps.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -16,6 +22,9 @@ from rich.table import Table
 from sheets_sync.cli.app import App
 from sheets_sync.cli.main import main, pass_app, writes
 from sheets_sync.domain.errors import UsageProblem
+
+if TYPE_CHECKING:
+    from sheets_sync.adapters.google import GoogleStore
 
 RECAP = "rekap"
 
@@ -31,18 +40,24 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
     """Pulihkan kertas kerja BAGIAN (atau 'rekap') dari cadangan.
 
     Berkas yang ada sekarang disimpan dulu sebagai cadangan, jadi tidak ada yang hilang."""
+    from sheets_sync.adapters.google import GoogleStore
     from sheets_sync.adapters.local import LocalStore
 
     config = app.config()
     guarded = app.store()
     store = guarded.inner
-    if not isinstance(store, LocalStore):
-        raise UsageProblem("pada Google Sheets, pulihkan lewat File > Riwayat versi "
-                           "(Version history) di lembar itu sendiri.")
     if section != RECAP and section not in {s.id for s in config.sections}:
         raise UsageProblem(f"bagian {section} tidak ada di konfigurasi; yang ada: "
                            f"{', '.join(s.id for s in config.sections)} (atau '{RECAP}').")
     guarded.find(config.period.code)  # takes the period's lock before anything is touched
+    if isinstance(store, GoogleStore):
+        _from_trash(app, store, config.period.code, section, listing)
+        guarded.skipped = [s for s in guarded.skipped
+                           if not s.missing or s.section != (None if section == RECAP
+                                                             else section)]
+        return
+    if not isinstance(store, LocalStore):
+        raise UsageProblem("penyimpanan ini tidak menyimpan cadangan.")
     path, backups = store.backups(config.period.code, None if section == RECAP else section)
     if not backups:
         app.console.print(f"Belum ada cadangan untuk {section}: cadangan dibuat setiap kali "
@@ -69,6 +84,22 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
                       f"({_when(source, config.office.tzinfo)}).")
     if kept is not None:
         app.console.print(f"Berkas sebelumnya disimpan sebagai cadangan: {kept}")
+
+
+def _from_trash(app: App, store: GoogleStore, period: str, section: str,
+                listing: bool) -> None:
+    ref = store.in_trash(period, None if section == RECAP else section)
+    if ref is None:
+        app.console.print(f"Tidak ada berkas {section} di Sampah (Trash) Google Drive. Versi "
+                          "lama sebuah lembar dipulihkan di lembar itu sendiri: File > Riwayat "
+                          "versi (Version history).")
+        return
+    if listing:
+        app.console.print(f"Di Sampah: {ref.name}. Pulihkan dengan: sync restore {section}")
+        return
+    store.restore_from_trash(period, None if section == RECAP else section)
+    app.console.print(f"{ref.name} dipulihkan dari Sampah, seperti saat dihapus: isian, waktu "
+                      f"penyerahan dan riwayatnya tetap. {ref.url}")
 
 
 def _when(path: Path, zone: tzinfo) -> str:

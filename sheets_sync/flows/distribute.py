@@ -250,7 +250,12 @@ def distribute(config: Config, store: WorkbookStore, now: datetime, *,
         if action == "dibuat" or not done:
             # A fresh copy is not shared yet (sharing comes last): nothing can have been typed.
             # Completing an older one (a crash, a damaged meta sheet) leaves the status alone.
-            patch = prefill_patch(config, section, layout, deadline, now, editors,
+            when = now
+            if not fresh and section.id not in rebuilt and ref.created is not None:
+                # a meta sheet lost from a workbook in use, with no backup to take it from
+                # (Google): distributed when its copy was made, not now
+                when = ref.created.astimezone(config.office.tzinfo).replace(tzinfo=None)
+            patch = prefill_patch(config, section, layout, deadline, when, editors,
                                   fresh=fresh)
             if section.id in rebuilt:  # as it was kept; the records merged below
                 meta = next(p for p in patch.sheets if p.title == labels.sheet_meta)

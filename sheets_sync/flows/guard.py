@@ -145,10 +145,10 @@ class GuardedStore:
     def _note_missing(self, period: str) -> None:
         """A workbook the service made and someone deleted is an event: every command names
         it, with the backup that restores it (exit code 4), until it is back."""
-        backups = self.inner.capabilities.backups  # the local store knows its backups
-        if self.strict or backups is None:
+        known = self.inner.capabilities.missing  # local: its backups; Google: Drive's trash
+        if self.strict or known is None:
             return
-        for section, name, reason in backups.missing(period):
+        for section, name, reason in known.missing(period):
             entry = SkippedFile(section, name, reason, missing=True)
             if entry not in self.skipped:
                 self.skipped.append(entry)

@@ -5,6 +5,9 @@ Rows, one kind per row (column A), read back by every process that finds the rec
 - `file`, id, modified: each section file's time as the watcher last saw it;
 - `section`, id, digest: each section's content as the watcher last validated and recapped it;
 - `deadline_passed`, "", ya/tidak: which side of the deadline the last recap was written on;
+- `recapped`, state, time: what the last recap was made from (flows/recap.py `recap_state`:
+  the files' versions, the config, which side of each SOP due time it was) and when it was
+  written; a recap whose state is the same has nothing new to write, and reads no section;
 - `judged`, section, JSON: the section's last result (its issues, valid, untouched), the
   file's version it was read at (`FileRef.version`, as the listing reports it) and the
   fingerprint of the config, indicators and rules that judged it, and whether the feedback
@@ -53,6 +56,7 @@ class Memory:
     digests: dict[str, str] = field(default_factory=dict)  # section -> content, as validated
     deadline_passed: bool | None = None
     judged: dict[str, Judged] = field(default_factory=dict)  # section -> its last result
+    recapped: tuple[str, datetime] | None = None  # the last recap's state, and its time
 
 
 def version_of(ref: FileRef) -> str:
@@ -104,6 +108,11 @@ def read_memory(grid: list[list[Any]] | None) -> Memory:
             memory.digests[key] = str(value)
         elif kind == "deadline_passed" and str(value) in ("ya", "tidak"):
             memory.deadline_passed = str(value) == "ya"
+        elif kind == "recapped" and key:
+            try:
+                memory.recapped = (key, datetime.fromisoformat(str(value)))
+            except ValueError:
+                continue
         elif kind == "judged" and key:
             judged = _judged(str(value))
             if judged is not None:
@@ -138,6 +147,8 @@ def memory_sheet(memory: Memory) -> SheetPatch:
     rows += [["file", fid, when.isoformat() if when else ""]
              for fid, when in sorted(memory.seen.items())]
     rows += [["section", s, d] for s, d in sorted(memory.digests.items())]
+    if memory.recapped is not None:
+        rows.append(["recapped", memory.recapped[0], memory.recapped[1].isoformat()])
     for section, judged in sorted(memory.judged.items()):
         cell = _judged_cell(judged)
         if len(cell) <= MAX_CELL:  # a longer one is not kept: that section is read each time

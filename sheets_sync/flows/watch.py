@@ -65,6 +65,9 @@ class Watcher:
     # the sections' last results, as validate and recap keep them (flows/memory.py): kept
     # as they are when only the watcher's memory is written, renewed by each recap
     _judged: dict[str, Judged] = field(default_factory=dict)
+    # what the last recap was made from (flows/recap.py): kept as it is by the watcher's own
+    # writes, renewed by each recap
+    _recapped: tuple[str, datetime] | None = None
 
     def cycle(self, now: datetime) -> CycleResult:
         found = index_files(self.config, self.store.changed_since(self.config.period.code, None))
@@ -125,9 +128,9 @@ class Watcher:
                 digests.pop(section, None)
         full = Collected(refs=found.refs, sheets=sheets, recap=found.recap,
                          template=found.template)
-        memory = Memory(seen, digests, passed, dict(self._judged))
+        memory = Memory(seen, digests, passed, dict(self._judged), self._recapped)
         recap(self.config, self.store, now, collected=full, issues=issues, memory=memory)
-        self._judged = memory.judged  # as the recap renewed them
+        self._judged, self._recapped = memory.judged, memory.recapped  # as the recap left them
         # Everything is done: only now is it remembered.
         remembered = self.digests
         self.sheets, self.seen, self.digests = sheets, seen, digests
@@ -144,13 +147,13 @@ class Watcher:
         memory = read_memory(self.store.read(ref, [SHEET_WATCH]).get(SHEET_WATCH))
         self.seen.update(memory.seen)
         self.digests.update(memory.digests)
-        self._judged = memory.judged
+        self._judged, self._recapped = memory.judged, memory.recapped
         if memory.deadline_passed is not None:
             self._deadline_passed = memory.deadline_passed
 
     def _memory(self, seen: dict[str, datetime | None], digests: dict[str, str],
                 passed: bool) -> SheetPatch:
-        return memory_sheet(Memory(seen, digests, passed, self._judged))
+        return memory_sheet(Memory(seen, digests, passed, self._judged, self._recapped))
 
 
 def digest(sheet: SectionSheet) -> str:

@@ -92,10 +92,14 @@ def test_recap_write_is_at_most_3(env):
     env.run("distribute")
     env.run("recap")  # creates it
     env.fake.reset_counts()
-    env.run("recap")
+    env.run("recap", "--force")  # written again although nothing changed
     # listing + one read per section, then the recap itself: read, one write, sharing check
     assert calls(env) <= LOCK + 1 + SECTIONS + 3
     assert env.fake.count(path_contains=":batchUpdate") == 1
+    env.fake.reset_counts()
+    env.run("recap")  # nothing changed: listing, the recap's read, its sharing check
+    assert calls(env) == LOCK + 1 + 1 + 1
+    assert env.fake.count(path_contains=":batchUpdate") == 0
 
 
 # The recap's creation, beyond the one read and write of an existing recap: look before

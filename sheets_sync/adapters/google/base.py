@@ -34,7 +34,7 @@ KEY_CREATE = "sheets_sync_create"
 PERM_FIELDS = "id,type,role,emailAddress,domain,permissionDetails(inherited)"
 # permissions come with the listing (for the owner and writers; not for Shared Drive items),
 # so status and validate report access beyond the config without another call
-FILE_FIELDS = ("id,name,createdTime,modifiedTime,version,appProperties,webViewLink,"
+FILE_FIELDS = ("id,name,createdTime,modifiedTime,version,appProperties,webViewLink,trashed,"
                f"lastModifyingUser(emailAddress),permissions({PERM_FIELDS})")
 ALL_DRIVES = {"supportsAllDrives": "true"}
 
@@ -78,6 +78,7 @@ class StoreBase:
         self._copied_from: dict[str, str] = {}  # copy id -> source id, until its book is known
         self._listed_permissions: dict[str, list[dict[str, Any]]] = {}  # file id -> as listed
         self._found: dict[str, list[FileRef]] = {}  # period -> its files, as last listed
+        self._trashed: dict[str, list[FileRef]] = {}  # period -> ours in the trash, as listed
         self.zone: tzinfo | None = None  # the office's clock, for the times in messages
         self._lock = threading.RLock()
 

@@ -26,6 +26,7 @@ from sheets_sync.adapters.google.base import (
 )
 from sheets_sync.ports import BackendError, FileRef, Role, Tags
 
+GONE_MATTERS = (Role.section, Role.recap)  # a template gone is copied again: nothing lost
 LOOKS = 3  # listings before a missing file is believed missing (Drive's search lags)
 META_SHEET = "_meta"  # the hidden meta sheet (labels.sheet_meta's default) that marks ours
 
@@ -41,11 +42,14 @@ class Finding(StoreBase):
                        tags=Tags(Role.template, ""),
                        url=f"https://docs.google.com/spreadsheets/d/{self.settings.template_id}")
 
-    def _list(self, q: list[str], corpora: str | None = None) -> Iterator[dict[str, Any]]:
-        """Drive files matching all of `q`, not trashed, in the folder if one is set (1 call
-        per 1000 files); raises APIError. `self.incomplete` tells whether Drive said the
-        search was incomplete (it may be, with corpora=allDrives)."""
-        q = [*q, "trashed = false"]
+    def _list(self, q: list[str], corpora: str | None = None, *,
+              with_trashed: bool = False) -> Iterator[dict[str, Any]]:
+        """Drive files matching all of `q`, not trashed unless `with_trashed` (files.list
+        returns trashed files unless asked not to: reference/rest/v3/files/list), in the
+        folder if one is set (1 call per 1000 files); raises APIError. `self.incomplete`
+        tells whether Drive said the search was incomplete (it may be, with
+        corpora=allDrives)."""
+        q = q if with_trashed else [*q, "trashed = false"]
         if self.folder_id:
             q.append(f"{_quote(self.folder_id)} in parents")
         params: dict[str, Any] = {
@@ -70,17 +74,60 @@ class Finding(StoreBase):
         if role is not None:
             q.append(f"appProperties has {{ key='{KEY_ROLE}' and value={_quote(role.value)} }}")
         refs: list[FileRef] = []
+        trashed: list[FileRef] = []
         with self._errors(f"mencari berkas periode {period} di Drive", self.folder_id):
-            for data in self._list(q):
+            # The trash in the same listing: a workbook someone deleted is known at no cost
+            for data in self._list(q, with_trashed=role is None):
                 ref = self._ref(data)
                 if ref is not None and ref.tags.period == period:
-                    refs.append(ref)
+                    (trashed if data.get("trashed") else refs).append(ref)
             if not refs and self.folder_id and role in (None, Role.section):
                 refs = self._adopt(period)
         refs.sort(key=lambda r: (r.tags.role.value, r.tags.section or "", r.name))
         if role is None:
             self._found[period] = refs  # for extra_access, without another listing
+            present = {(r.tags.role, r.tags.section) for r in refs}
+            self._trashed[period] = [r for r in trashed if r.tags.role in GONE_MATTERS
+                                     and (r.tags.role, r.tags.section) not in present]
         return refs
+
+    def missing(self, period: str) -> list[tuple[str | None, str, str]]:
+        """Workbooks of `period` in Drive's trash with none in their place (from the last
+        listing: no call). Drive keeps the trash 30 days, then deletes it for good
+        (support.google.com/drive/answer/2375102): until then one command puts it back."""
+        out: list[tuple[str | None, str, str]] = []
+        seen: set[tuple[Role, str | None]] = set()
+        for ref in sorted(self._trashed.get(period, []),
+                          key=lambda r: r.modified or datetime.min, reverse=True):
+            if (ref.tags.role, ref.tags.section) in seen:
+                continue  # one message per workbook: the newest in the trash
+            seen.add((ref.tags.role, ref.tags.section))
+            what = "rekap" if ref.tags.role is Role.recap else "kertas kerja"
+            name = ref.tags.section or "rekap"
+            out.append((ref.tags.section, ref.name,
+                        f"{what} '{ref.name}' ada di Sampah (Trash) Google Drive: dihapus, "
+                        "tetapi masih bisa dipulihkan selama 30 hari; pulihkan dengan "
+                        f"'sync restore {name}' (atau di drive.google.com: Sampah, klik kanan, "
+                        "Pulihkan). sheets-sync tidak membuat berkas kosong sebagai gantinya. "
+                        "Bila memang sengaja dihapus, hapus permanen dari Sampah lalu jalankan "
+                        "'sync distribute'"))
+        return out
+
+    def _refuse_if_trashed(self, tags: Tags) -> None:
+        """Never a blank workbook where a section's one (or the recap) lies in the trash."""
+        if tags.role not in GONE_MATTERS:
+            return
+        for section, _name, reason in self.missing(tags.period):
+            if section == tags.section:
+                what, _, todo = reason.partition("; ")
+                raise BackendError(what + ".", hint=todo)
+
+    def in_trash(self, period: str, section: str | None) -> FileRef | None:
+        """The newest trashed workbook of `section` (None: the recap), as last listed."""
+        role = Role.recap if section is None else Role.section
+        found = [r for r in self._trashed.get(period, [])
+                 if r.tags.role is role and r.tags.section == section]
+        return max(found, key=lambda r: r.modified or datetime.min, default=None)
 
     def recaps(self, periods: Sequence[str]) -> dict[str, FileRef]:
         """One listing for all of `periods` (Drive's query takes `or` in parentheses)."""

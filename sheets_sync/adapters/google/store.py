@@ -102,7 +102,7 @@ class GoogleStore(Locking, Writing, Reading, Sharing):
         """Calls are counted; reads, writes and Drive calls wait for separate budgets, not so
         under one shared `RateLimiter`."""
         return Capabilities(paces_by_bucket=isinstance(self.http.limiter, QuotaLimiter),
-                            counts_calls=True)
+                            counts_calls=True, missing=self)
 
     def stats(self) -> dict[str, int]:
         """API calls so far, per endpoint kind (for `--stats`)."""

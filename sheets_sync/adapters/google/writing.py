@@ -58,6 +58,7 @@ class Writing(Finding):
                  "jadi tidak dibuat dua kali.")
 
     def copy(self, source: FileRef, name: str, tags: Tags) -> FileRef:
+        self._refuse_if_trashed(tags)
         # Sections' editors may not re-share their workbook: sharing follows the config only.
         body: dict[str, Any] = {"name": name, "appProperties": app_properties(tags),
                                 "writersCanShare": False}
@@ -82,6 +83,7 @@ class Writing(Finding):
         return ref
 
     def create(self, name: str, tags: Tags, patch: WorkbookPatch) -> FileRef:
+        self._refuse_if_trashed(tags)
         # The marker is derived from what is made, not random: a run after a crash between
         # files.create and the tagging finds the half-made file (untagged, so `find` never
         # saw it) and finishes it, instead of leaving it behind and making another.
@@ -127,6 +129,20 @@ class Writing(Finding):
             self._trash(ref.id)
         with self._lock:
             self._books.pop(ref.id, None)
+
+    def restore_from_trash(self, period: str, section: str | None) -> FileRef | None:
+        """Take the newest trashed workbook of `section` (None: the recap) out of Drive's
+        trash, as it was: its values, hand-in time, history and sharing untouched (1 call).
+        None when the last listing found none there."""
+        ref = self.in_trash(period, section)
+        if ref is None:
+            return None
+        with self._errors(f"memulihkan '{ref.name}' dari Sampah", ref.id, ref.name):
+            self._json("patch", f"{DRIVE_FILES}/{ref.id}",
+                       params={**ALL_DRIVES, "fields": "id"}, body={"trashed": False})
+        with self._lock:
+            self._trashed[period] = [r for r in self._trashed[period] if r.id != ref.id]
+        return ref
 
     def _trash(self, file_id: str) -> None:
         self._json("patch", f"{DRIVE_FILES}/{file_id}", params={**ALL_DRIVES, "fields": "id"},

@@ -55,7 +55,7 @@ class LocalStore:
     @property
     def capabilities(self) -> Capabilities:
         # whole batches go to a process pool; no API calls to count; its own backups kept
-        return Capabilities(backups=self)
+        return Capabilities(backups=self, missing=self)
 
     def stats(self) -> dict[str, int]:
         return {}  # no API calls: `capabilities.counts_calls` is false
