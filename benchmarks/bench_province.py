@@ -125,9 +125,14 @@ def main() -> None:
             lambda: validate(config, world.store(), now=NOW))
     check(m, 0, 0)
     assert m.calls == pages + 1, m.by_kind
-    m = job("recap, again (nothing changed)", lambda: recap(config, world.store(), NOW))
+    m = job("recap, after the validates", lambda: recap(config, world.store(), NOW))
     assert not m.result.created and len(m.result.recap.rows) == s * i
     assert reads(m) == s + 1 and writes(m) == 1, m.by_kind
+    # as `sync recap` does it: nothing changed since that write, nothing read or written
+    m = job("recap, again (nothing changed)",
+            lambda: recap(config, world.store(), NOW, need_data=False))
+    assert m.result.recap is None and m.result.unchanged is not None
+    assert reads(m) == 1 and writes(m) == 0 and m.calls == pages + 2, m.by_kind
 
     (ref,) = world.store().find(config.period.code, Role.recap)
     data = small_config_data(sections=0, consolidate={"sources": [

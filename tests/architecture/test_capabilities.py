@@ -20,7 +20,7 @@ from tests.google.test_google_support import PEP, FakeClock, Sleeps, make_store
 def test_the_local_store_paces_nothing_and_counts_no_calls(tmp_path: Path) -> None:
     store = LocalStore(tmp_path)
     assert store.capabilities == Capabilities(paces_by_bucket=False, counts_calls=False,
-                                             backups=store)
+                                             backups=store, missing=store)
     assert store.stats() == {}
     assert not paces_by_bucket(GuardedStore(store, "2026-TW3", writing=False))
 
@@ -28,7 +28,9 @@ def test_the_local_store_paces_nothing_and_counts_no_calls(tmp_path: Path) -> No
 def test_the_google_store_counts_calls_and_paces_per_bucket_under_the_quota() -> None:
     fake = FakeGoogle(seed=3)
     store = make_store(fake)
-    assert store.capabilities == Capabilities(paces_by_bucket=True, counts_calls=True)
+    # no backups of its own (Drive keeps version history); what is in Drive's trash it names
+    assert store.capabilities == Capabilities(paces_by_bucket=True, counts_calls=True,
+                                             missing=store)
     guarded = GuardedStore(store, "2026-TW3", writing=False)
     assert guarded.capabilities == store.capabilities
     guarded.find("2026-TW3")
@@ -40,7 +42,8 @@ def test_under_one_shared_rate_the_google_store_does_not_pace_per_bucket() -> No
     store = GoogleStore.from_session(FakeGoogle(seed=3).session(PEP), GoogleBackend(),
                                      account=PEP, sleep=Sleeps(),
                                      limiter=RateLimiter(50, clock=clock, sleep=clock.sleep))
-    assert store.capabilities == Capabilities(paces_by_bucket=False, counts_calls=True)
+    assert store.capabilities == Capabilities(paces_by_bucket=False, counts_calls=True,
+                                             missing=store)
 
 
 def test_the_local_store_declares_its_backups_and_the_guard_passes_them_on(tmp_path: Path) -> None:
