@@ -106,3 +106,66 @@ def test_excel_shared_and_array_formula_results_survive_an_openpyxl_write(env, m
     wb = load_workbook(ref.id)
     assert [p.value for p in wb.custom_doc_props] == ["050/1/SETDA"]
     assert wb.defined_names["Realisasi_Kami"].attr_text == "'Kertas Kerja'!$G$10:$G$13"
+
+
+PRINTER_BYTES = b"\x00\x01printer: HP LaserJet, duplex, tray 2\x00" * 20
+
+
+def excel_printer_settings(path: Path) -> None:
+    """Tie a printer settings part to the worksheet, as Excel saves one after a print."""
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/printerSettings/printerSettings1.bin"] = PRINTER_BYTES
+    rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    text = parts.get(rels, b'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="'
+                     b'http://schemas.openxmlformats.org/package/2006/relationships">'
+                     b'</Relationships>').decode()
+    parts[rels] = text.replace("</Relationships>", (
+        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/printerSettings" Target="../printerSettings/printerSettings1.bin"/>'
+        "</Relationships>")).encode()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    if 'xmlns:r="' not in sheet[:sheet.find(">", sheet.find("<worksheet"))]:
+        sheet = sheet.replace("<worksheet ", '<worksheet xmlns:r="http://schemas.'
+                              'openxmlformats.org/officeDocument/2006/relationships" ', 1)
+    sheet, n = re.subn(r"<pageSetup\b([^>]*?)/>", r'<pageSetup\1 r:id="rId99"/>', sheet)
+    assert n == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.printerSettings"/></Types>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+
+
+def printer_settings_of_worksheet(path: Path) -> bytes | None:
+    """The printer settings part tied to 'Kertas Kerja' (by its pageSetup r:id), if any."""
+    from sheets_sync.adapters.local.xlsx.values import sheet_parts
+
+    with zipfile.ZipFile(path) as z:
+        part = sheet_parts(z)["Kertas Kerja"][0]
+        rid = re.search(r'<pageSetup\b[^>]*\br:id="([^"]+)"', z.read(part).decode())
+        if rid is None:
+            return None
+        folder, name = part.rsplit("/", 1)
+        rels = z.read(f"{folder}/_rels/{name}.rels").decode()
+        target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels) or re.search(
+            rf'Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
+        assert target is not None
+        return z.read(f"xl/{target.group(1).removeprefix('../')}")
+
+
+def test_printer_settings_survive_the_writes_that_go_through_openpyxl(env, monkeypatch):
+    ref = env.section_ref("bagian-1")
+    excel_printer_settings(Path(ref.id))
+    assert printer_settings_of_worksheet(Path(ref.id)) == PRINTER_BYTES
+    monkeypatch.setattr(xlsx.SHORTCUTS, "in_place", False)  # approve's path
+    env.store().apply(ref, WorkbookPatch([SheetPatch("Validasi", values={(1, 1): "x"})]))
+    assert printer_settings_of_worksheet(Path(ref.id)) == PRINTER_BYTES
+    load_workbook(ref.id)  # still a workbook an office program opens
+    monkeypatch.setattr(xlsx.SHORTCUTS, "in_place", True)  # and kept by the in-place path
+    env.store().apply(ref, WorkbookPatch([SheetPatch("Validasi", values={(1, 1): "y"})]))
+    assert printer_settings_of_worksheet(Path(ref.id)) == PRINTER_BYTES

@@ -13,7 +13,8 @@ are its own business.
         instead of ~0.1 s). Else openpyxl loads, renders (`xlsx_render`) and saves it all,
         without parsing the sheets the patch clears (`cleared_sheets`), with the cells of
         large cleared sheets written as XML text (`bulk_cells`), and with the results Excel
-        had saved for unchanged formulas put back (`formula_values`). A package openpyxl
+        had saved for unchanged formulas put back (`formula_values`), and each sheet's
+        printer settings tied to it again (`printer_settings`). A package openpyxl
         cannot load raises `Unreadable`.
     new(patch)            a new workbook holding `patch`, set up to print (landscape, one page
         wide), through openpyxl as the fallback of `write`.
@@ -42,6 +43,10 @@ from sheets_sync.adapters.local.xlsx.cleared_sheets import without_cleared
 from sheets_sync.adapters.local.xlsx.errors import NotHandled, Unreadable
 from sheets_sync.adapters.local.xlsx.formula_values import saved_results, with_results
 from sheets_sync.adapters.local.xlsx.notes import SERVICE_NAME
+from sheets_sync.adapters.local.xlsx.printer_settings import (
+    kept_printer_settings,
+    with_printer_settings,
+)
 from sheets_sync.adapters.local.xlsx.values import as_seen, read_values
 from sheets_sync.adapters.local.xlsx.xlsx_render import trim
 from sheets_sync.adapters.local.xlsx.xml_patch import write_in_place
@@ -122,9 +127,12 @@ def write(data: bytes, patch: WorkbookPatch) -> bytes:
         if sheet.clear and sheet.page_setup is None and sheet.title in wb.sheetnames:
             _print_setup(wb[sheet.title])
     saved = _saved(wb, bulk)
-    # openpyxl drops the results of the section's formulas: the ones Excel saved go back
+    # openpyxl drops the results of the section's formulas: the ones Excel saved go back;
+    # and the sheets' printer settings, which go back too
     results = saved_results(data)
-    return with_results(saved, results) if results else saved
+    saved = with_results(saved, results) if results else saved
+    printers = kept_printer_settings(data)
+    return with_printer_settings(saved, printers) if printers else saved
 
 
 def new(patch: WorkbookPatch) -> bytes:
