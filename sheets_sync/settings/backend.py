@@ -54,8 +54,9 @@ class GoogleBackend(Strict):
     workers: int = Field(default=4, ge=1, le=16)
     sharing: GoogleSharing = Field(default_factory=GoogleSharing)
     # the period's lock on Drive (one writer per period) lapses this long after its holder
-    # last renewed it (every third of it while working): a crashed holder blocks briefly
-    lock_stale_minutes: float = Field(default=2, gt=0)
+    # last renewed it (every quarter of it while working): a crashed holder blocks the
+    # office a minute at most, as on the local backend
+    lock_stale_minutes: float = Field(default=1, gt=0)
 
 
 class Backend(Strict):

@@ -7,7 +7,7 @@ files.list); when free, create ours (1 files.create, never twice: a one-off mark
 for after a lost answer), then look again: of two that raced, the one created first wins and
 the other trashes its own and waits; a failure of that second look trashes ours too (no lock
 is left behind by a half-done take). While held, the lock is renewed (its description says
-until when) every third of `lock_stale_minutes` (default 2). A lock not renewed in time, or
+until when) every quarter of `lock_stale_minutes` (default 1). A lock not renewed in time, or
 whose process is gone on this same computer, is stale: trashed and taken over (by the same
 race rule). Release: trash, in a `finally` that never fails the command; a lock whose trash
 failed lapses by itself, and this computer's next run takes it over at once.
@@ -63,7 +63,7 @@ class Locking(Writing):
 
     def _renew(self, mine: str, me: LockHolder, stop: threading.Event) -> None:
         """The heartbeat: while the command works, the lock says it lasts a while longer."""
-        every = self.settings.lock_stale_minutes * 60 / 3
+        every = self.settings.lock_stale_minutes * 60 / 4
         while not stop.wait(every):
             with contextlib.suppress(Exception):  # a missed renewal: the next one may do
                 self._json("patch", f"{DRIVE_FILES}/{mine}",
