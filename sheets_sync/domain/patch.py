@@ -147,6 +147,11 @@ class BandRule:
 
     range: CellRange
     bands: tuple[BandColor, ...]
+    # A column of the same rows saying whether a row counts (the recap's "Dihitung"): a
+    # capaian that does not count (a negative realisasi, an open error) is not coloured as
+    # if it were rated. None: every number is coloured.
+    counted_column: int | None = None
+    counted_text: str = "Ya"
 
     def bounds(self) -> list[tuple[BandColor, float | None, float | None]]:
         """(band, lower bound inclusive or None, upper bound exclusive or None)."""
@@ -165,6 +170,9 @@ class BandRule:
         parts = [f"ISNUMBER({cell})"]
         parts += [f"{cell}>={_plain(lower)}"] if lower is not None else []
         parts += [f"{cell}<{_plain(upper)}"] if upper is not None else []
+        if self.counted_column is not None:
+            counted = "$" + a1(self.range.top, self.counted_column)
+            parts.append(f'{counted}="{self.counted_text}"')
         return f"AND({','.join(parts)})"
 
 

@@ -74,10 +74,12 @@ SCHEDULE_WIDTHS = {1: 70, 2: 380, 3: 180, 4: 110, 5: 260, 6: 100}
 AUDIT_WIDTHS = {1: 140, 2: 150, 3: 90, 4: 60, 5: 160, 6: 200, 7: 200, 8: 200}
 
 
-def band_rule(config: Config, rng: CellRange) -> BandRule:
-    """Capaian in `rng` coloured by the configured rating bands (presentation's colours)."""
+def band_rule(config: Config, rng: CellRange, counted_column: int | None = None) -> BandRule:
+    """Capaian in `rng` coloured by the configured rating bands (presentation's colours);
+    with `counted_column`, only on the rows that column says count."""
     return BandRule(rng, tuple(BandColor(s.min, s.fill, s.font)
-                               for s in look.band_styles(config.rating)))
+                               for s in look.band_styles(config.rating)),
+                    counted_column=counted_column, counted_text=glossary.YES)
 
 
 def _header(sp: SheetPatch, row: int, headers: tuple[str, ...],
@@ -273,7 +275,8 @@ def indicators_sheet(config: Config, recap: Recap) -> SheetPatch:
     _table(sp, 1, bottom, len(headers), formats, wrap)
     _fit_rows(sp, 2, bottom, widths, wrap)
     if recap.rows:
-        sp.band_rules.append(band_rule(config, CellRange(2, 10, bottom, 10)))
+        counted = INDICATOR_HEADERS.index("Dihitung") + 1
+        sp.band_rules.append(band_rule(config, CellRange(2, 10, bottom, 10), counted))
     sp.column_widths = widths
     _print(config, sp, 1)
     return sp

@@ -84,6 +84,10 @@ def test_recap_numbers_are_formatted_and_bands_are_conditional(tmp_path: Path) -
     # the first rule (best band) is true for 100 and false for 80
     first = rules[0][1].formula[0]
     assert f"{letter}2>={int(bands[0].min)}" in first
+    # ... and only on the rows that count: a capaian that does not (a negative realisasi,
+    # an open error) is not coloured as if it were rated
+    counted = ind.cell(1, _col(ind, "Dihitung")).column_letter
+    assert all(f'${counted}2="Ya"' in r.formula[0] for _, r in rules)
 
 
 def test_recap_summary_block_links_and_chart_with_target_line(tmp_path: Path) -> None:
