@@ -229,6 +229,7 @@ def renja(config: Config, recap: Recap, today: date, scope: Scope = OFFICE) -> R
     report = frame(config, "renja", "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH", today,
                     columns, scope)
     report.abbreviations = {MISSING: MISSING_MARK, NOT_COMPUTABLE: MISSING_MARK}
+    report.numbered = True
     by_code = {i.code: i for i in config.indicators}
     n = 0
     for sasaran, rows in _by_sasaran(recap.rows):

@@ -75,6 +75,12 @@ class Report:
     summary: list[tuple[str, Cell]] = field(default_factory=list)
     bands: list[BandStyle] = field(default_factory=list)  # the config's bands, best first
     abbreviations: dict[str, str] = field(default_factory=dict)  # PDF: long cell text -> short
+    # The form numbers its columns in a row under the header, "(1)", "(2)", ... (E.81, as
+    # the forms of Permendagri 86/2017 do), so an evaluator can refer to a column by number
+    numbered: bool = False
+
+    def column_numbers(self) -> list[str]:
+        return [f"({n})" for n in range(1, len(self.columns) + 1)]
 
     @property
     def grouped(self) -> bool:

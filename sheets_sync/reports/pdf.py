@@ -165,6 +165,16 @@ def _head_rows(report: Report, size: float) -> tuple[list[list[Any]], list[tuple
         return Paragraph(escape(text), _style(size, bold=True, align=TA_CENTER,
                                               color=colors.white))
 
+    rows, style = _titles(report, cell)
+    if report.numbered:  # the form's column numbers, under the titles, repeated with them
+        numbers = [Paragraph(text, _style(size * 0.85, align=TA_CENTER))
+                   for text in report.column_numbers()]
+        style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), GROUP_BLUE))
+        rows.append(numbers)
+    return rows, style
+
+
+def _titles(report: Report, cell: Any) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
     n = len(report.columns)
     if not report.grouped:
         return [[cell(c.title) for c in report.columns]], [

@@ -125,7 +125,8 @@ def _merged_text(ws: Worksheet, row: int, first: int, last: int, text: Cell, cha
 
 def _header(ws: Worksheet, report: Report, top: int) -> int:
     """The table's header: one row, or two when columns are grouped (E.81: K and Rp under
-    each heading). Returns the last header row."""
+    each heading), and the column numbers where the form has them. Returns the last header
+    row."""
     two = report.grouped
     bottom = top + 1 if two else top
     for c, col in enumerate(report.columns, start=1):
@@ -154,6 +155,14 @@ def _header(ws: Worksheet, report: Report, top: int) -> int:
     else:
         ws.row_dimensions[top].height = _height(max(
             _lines(c.title, w, bold=True) for c, w in zip(report.columns, widths, strict=True)))
+    if report.numbered:  # the form's column numbers, printed with the header on every page
+        bottom += 1
+        for c, text in enumerate(report.column_numbers(), start=1):
+            cell = ws.cell(bottom, c, text)
+            cell.font = Font(size=FONT_SIZE - 1)
+            cell.fill = PatternFill(fill_type="solid", fgColor=_argb(pres.SUBTLE_FILL))
+            cell.alignment = Alignment(horizontal="center")
+            cell.border = BOX
     return bottom
 
 

@@ -326,9 +326,13 @@ def test_renja_renders_in_every_format_with_the_form_header(tmp_path):
     top = next(c for row in ws.iter_rows() for c in row if c.value == "Realisasi TW III")
     assert f"{top.coordinate}:{ws.cell(top.row, top.column + 1).coordinate}" in merged
     assert ws.cell(top.row + 1, top.column).value == "K"
-    assert ws.print_title_rows == f"${top.row}:${top.row + 1}"  # both header rows repeat
+    # the form's column numbers under the header, (1) to the last, repeated with it
+    numbers = [c.value for c in ws[top.row + 2] if c.value]
+    assert numbers == [f"({n})" for n in range(1, len(header) + 1)]
+    assert ws.print_title_rows == f"${top.row}:${top.row + 2}"  # all header rows repeat
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "r.pdf").pages)
     assert "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH" in text
+    assert "(1)" in text and f"({len(header)})" in text
     assert "Faktor penghambat pencapaian kinerja" in text and SIGNATORY["name"] in text
 
 
