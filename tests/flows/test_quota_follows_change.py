@@ -17,7 +17,7 @@ from tests.backends import GoogleEnv, LocalEnv
 from tests.conftest import small_config_data
 
 S = 40
-LOCK = 4  # a writing command takes the period's lock: a constant (tests/test_google_budgets.py)
+LOCK = 4  # a writing command takes the period's lock: a constant (tests/google/test_google_budgets.py)
 LISTING, MEMORY_READ = 1, 1
 
 
