@@ -21,6 +21,7 @@ from datetime import datetime
 
 from sheets_sync.domain import feedback, rules
 from sheets_sync.domain.errors import UsageProblem
+from sheets_sync.domain.handin import hand_in_updates
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.patch import WorkbookPatch
 from sheets_sync.domain.review import with_records
@@ -40,7 +41,7 @@ from sheets_sync.flows.memory import (
     reusable,
     version_of,
 )
-from sheets_sync.flows.status import hand_in_updates, identity_of
+from sheets_sync.flows.status import identity_of
 from sheets_sync.ports import BackendError, FileRef, WorkbookStore, paces_by_bucket
 
 # Sections read at a time when reads and writes are paced apart (Google), their feedback
