@@ -15,7 +15,8 @@ from sheets_sync.domain.numbers import format_number
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch, a1
 from sheets_sync.domain.rules import History
 from sheets_sync.domain.rules.engine import HISTORY_RECORD
-from sheets_sync.domain.worksheet import Layout, SectionSheet, capaian_formula, prefill_patch
+from sheets_sync.domain.worksheet import Layout, SectionSheet
+from sheets_sync.domain.worksheet_prefill import capaian_formula, prefill_patch
 
 
 def template_name(config: Config) -> str:

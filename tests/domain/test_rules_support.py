@@ -17,9 +17,9 @@ from sheets_sync.domain.worksheet import (
     SectionSheet,
     locate,
     parse_section,
-    prefill_patch,
     template_patch,
 )
+from sheets_sync.domain.worksheet_prefill import prefill_patch
 from sheets_sync.ports import Capabilities, FileRef, Grant, Role, ShareResult, Tags
 
 NOW = datetime(2026, 10, 5, 9, 30)
