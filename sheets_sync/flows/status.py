@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# edit_time and hand_in_updates live in domain.handin; they are named here (in __all__) too
-# while flows/recap.py and flows/handins.py still import them from this module
+# edit_time, hand_in_updates and timeliness_of live in domain.handin; they are named here (in
+# __all__) too while flows/recap.py and flows/handins.py still import them from this module
 from sheets_sync.domain.handin import (
     Completeness,
     Timeliness,
