@@ -121,6 +121,14 @@ class Env:
         return self.grid(ref, sheet)
 
 
+def fill_all_valid(env: Env) -> None:
+    """Every section types its targets as realisasi, with evidence, and hands in."""
+    config = env.config
+    for s in config.sections:
+        env.type_into(s.id, {i.code: {"realisasi": i.target, "bukti": "https://drive.example/b.pdf"}
+                             for i in config.indicators_of(s.id)}, status="Selesai")
+
+
 class LocalEnv(Env):
     name = "local"
 

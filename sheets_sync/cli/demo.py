@@ -52,7 +52,7 @@ def run_demo(app: App, workspace: Path | None) -> None:
     assert deadline is not None  # the example config has its disposition time
     demo.pinned_now = deadline - timedelta(days=3)
 
-    from sheets_sync.cli import commands
+    from sheets_sync.cli import check_commands, commands
 
     ctx = click.get_current_context()
     ctx.obj = demo
@@ -69,8 +69,8 @@ def run_demo(app: App, workspace: Path | None) -> None:
          sections=())
     fill_like_sections(config, demo)
     demo.pinned_now = deadline + timedelta(hours=2)
-    step("2. sync status: setelah batas waktu pengisian", commands.status, fmt="table")
-    step("3. sync validate: pemeriksaan dan umpan balik ke setiap lembar", commands.validate,
+    step("2. sync status: setelah batas waktu pengisian", check_commands.status, fmt="table")
+    step("3. sync validate: pemeriksaan dan umpan balik ke setiap lembar", check_commands.validate,
          fmt="table", sections=(), dry_run=False)
     step("4. sync recap: rekapitulasi untuk pimpinan", commands.recap, fmt="table",
          export=folder / "laporan-kinerja.xlsx")

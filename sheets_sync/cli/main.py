@@ -168,3 +168,9 @@ def main(ctx: click.Context, config_path: Path, stats: bool) -> None:
 
 
 pass_app = click.make_pass_decorator(App)
+
+# Options several commands share.
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+                      default="table", show_default=True, help="Bentuk keluaran.")
+SECTION = click.option("--section", "sections", multiple=True, metavar="ID",
+                       help="Hanya bagian ini (boleh diulang).")

@@ -32,8 +32,8 @@ AUDIENCE_ID = {"bagian": "bagian", "pep": "PEP", "pimpinan": "pimpinan"}
 @pass_app
 def remind(app: App, dry_run: bool, fmt: str) -> None:
     """Kirim pengingat yang jatuh tempo sekarang (sekali saja untuk setiap pengingat)."""
+    from sheets_sync.domain.validation import evaluate_all
     from sheets_sync.flows.collect import collect
-    from sheets_sync.flows.validate import evaluate_all
     from sheets_sync.notify.send import (
         SENT_JOURNAL,
         Notifier,

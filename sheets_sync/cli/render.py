@@ -1,6 +1,6 @@
 """Shared pieces of the commands' output: completeness and timeliness, duplicate-workbook
 warnings, targets changed since distribution, access beyond the config, and the recap's
-JSON."""
+JSON; rows as JSON or CSV."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import csv
 import io
 import json
 from typing import Any
+
+import click
 
 from sheets_sync.cli.app import App
 from sheets_sync.domain import glossary
@@ -68,6 +70,11 @@ def warn_extra_access(app: App, config: Any, store: Any) -> None:
         app.err.print(f"[yellow]Perhatian:[/yellow] {line}")
     if lines:
         app.err.print(REVOKE_HINT)
+
+
+def emit_rows(app: App, fmt: str, rows: list[dict[str, Any]]) -> None:
+    """Rows on standard output, as JSON (`fmt` "json") or as CSV."""
+    click.echo(json_text(rows) if fmt == "json" else csv_text(rows), nl=fmt == "json")
 
 
 def json_text(data: Any) -> str:

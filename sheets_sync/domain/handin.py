@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sheets_sync.domain.models import Labels
+from sheets_sync.domain.calendar import fill_deadline
+from sheets_sync.domain.models import Config, Labels
 from sheets_sync.domain.worksheet import SectionSheet
 
 HANDED_IN_KEY = "handed_in"
@@ -112,6 +113,31 @@ def service_records(sheet: SectionSheet, labels: Labels, identity: str | None,
 SERVICE_RECORD_KEYS = (HANDED_IN_KEY, EDITOR_KEY)
 
 
+def office_time(config: Config, when: datetime | None) -> datetime | None:
+    """A time as the backends report it (naive, this computer's zone) in the office's zone."""
+    if when is None:
+        return None
+    return when.astimezone(config.office.tzinfo).replace(tzinfo=None)
+
+
+def section_editor(sheet: SectionSheet, identity: str | None) -> str | None:
+    """Who last changed the workbook other than the service; None when nobody has."""
+    who = last_editor(sheet, identity)
+    return None if who and same_person(who, identity) else who
+
+
+def edit_time(config: Config, sheet: SectionSheet, identity: str | None) -> datetime | None:
+    """The section's own last change in the office's time (never the service's write)."""
+    return last_edit_time(sheet, identity, office_time(config, sheet.modified))
+
+
+def hand_in_updates(config: Config, sheet: SectionSheet, identity: str | None, now: datetime,
+                    *, writing: bool) -> dict[str, object]:
+    """`service_records` for a sheet as read, its edit time taken in the office's zone."""
+    return service_records(sheet, config.labels, identity, edit_time(config, sheet, identity),
+                           now, writing=writing)
+
+
 @dataclass(frozen=True)
 class Timeliness:
     """One section's hand-in as DHIS2 counts it: expected 1, handed in 0/1, on time 0/1."""
@@ -132,6 +158,21 @@ def judge(handed_in_at: datetime | None, deadline: datetime | None, now: datetim
         on_time = deadline is None or handed_in_at <= deadline
         return Timeliness(handed_in_at, on_time, not on_time, distributed)
     return Timeliness(None, None, deadline is not None and now > deadline, distributed)
+
+
+def timeliness_of(config: Config, sheets: dict[str, SectionSheet], identity: str | None,
+                  now: datetime) -> dict[str, Timeliness]:
+    """Every configured section's hand-in, judged against the fill deadline."""
+    deadline = fill_deadline(config)
+    out = {}
+    for s in config.sections:
+        sheet = sheets.get(s.id)
+        if sheet is None:
+            out[s.id] = judge(None, deadline, now, distributed=False)
+            continue
+        at = hand_in_time(sheet, config.labels, edit_time(config, sheet, identity), now)
+        out[s.id] = judge(at, deadline, now)
+    return out
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from sheets_sync.domain.models import Config, Issue, Labels, Severity
 from sheets_sync.domain.numbers import parse_number
 from sheets_sync.domain.patch import Protection, SheetPatch, Value, WorkbookPatch
 from sheets_sync.domain.rules.engine import CONFIRM_PREFIX, blocking, confirmation_token
-from sheets_sync.domain.worksheet import SectionSheet, column_label, prefill_patch
+from sheets_sync.domain.worksheet import SectionSheet, column_label
+from sheets_sync.domain.worksheet_prefill import prefill_patch
 
 RECORD_KEY_COL = 10  # J
 RECORD_VALUE_COL = 11  # K

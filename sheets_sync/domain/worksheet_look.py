@@ -1,7 +1,8 @@
 """How a section's workbook reads: the Status cell and its one-line instruction, a legend
 for the yellow input cells, wrapped long text with fitting row heights, the Petunjuk sheet
-and the print setup. Pure; `worksheet.template_patch` / `prefill_patch` and the feedback's
-Validasi sheet call it, so the contract's columns stay where `worksheet.py` defines them.
+and the print setup. Pure; `worksheet.template_patch`, `worksheet_prefill.prefill_patch` and
+the feedback's Validasi sheet call it, so the contract's columns stay where `worksheet.py`
+defines them.
 """
 
 from __future__ import annotations

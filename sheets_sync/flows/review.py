@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sheets_sync.domain import feedback
+from sheets_sync.domain.handin import hand_in_updates
 from sheets_sync.domain.models import Config, Issue
 from sheets_sync.domain.review import (
     ReviewError,
@@ -28,7 +29,7 @@ from sheets_sync.domain.rules import History, blocking, subject_values
 from sheets_sync.domain.rules.engine import CONFIRM_PREFIX
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import index_files, read_sections
-from sheets_sync.flows.status import hand_in_updates, identity_of
+from sheets_sync.flows.status import identity_of
 from sheets_sync.ports import FileRef, Role, WorkbookStore
 
 

@@ -1,5 +1,13 @@
 """SOP step 4: check every returned worksheet and tell each section, in its own sheet.
 
+Read, compute, write: `gather` reads the listing, the service's memory and every section
+that changed (and any duplicate workbooks), writing nothing; `domain.validation` judges them
+and plans the feedback without the store; `send_feedback` writes the feedback that changed,
+and the memory is written back in one write into the recap. On a store that paces Sheets
+reads and writes in separate quota buckets (Google), the three steps run per batch of
+sections instead, the feedback of the sections read so far written while the next ones are
+read (`read_and_write`): the same calls, the same report, in about the time of the reads alone.
+
 Google call budget: 1 listing + 1 read per section, plus 1 write per section whose feedback
 changed (a re-run with nothing new writes nothing). Where a recap exists, its memory
 (flows/memory.py: 1 read) gives each section's last result, reused while the file's version
@@ -7,10 +15,6 @@ and the config's fingerprint are unchanged: a re-run with nothing changed costs 
 and that read; one changed section, one read more and the memory written back (1 write).
 Validation never writes a cell a section types: the feedback patch touches only the Validasi
 sheet, highlights, notes, the status (from `Selesai` on) and the hidden meta sheet.
-
-On a store that paces Sheets reads and writes in separate quota buckets (Google), the
-feedback of the sections read so far is written while the next ones are read
-(`read_and_write`): the same calls, the same report, in about the time of the reads alone.
 """
 
 from __future__ import annotations
@@ -19,13 +23,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sheets_sync.domain import feedback, rules
+from sheets_sync.domain import feedback
 from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.patch import WorkbookPatch
-from sheets_sync.domain.review import with_records
-from sheets_sync.domain.statuses import status_issues
-from sheets_sync.domain.worksheet import SectionSheet
+
+# evaluate_all lives in domain.validation; it is named here (in __all__) too while
+# flows/recap.py and flows/watch.py still import it from this module
+from sheets_sync.domain.validation import (
+    Judgement,
+    PlannedFeedback,
+    by_section,
+    evaluate_all,
+    judgement,
+    plan_feedback,
+    section_issues,
+)
 from sheets_sync.flows.background import BackgroundWrites
 from sheets_sync.flows.collect import Collected, index_files, read_sections, wanted_refs
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
@@ -40,8 +53,11 @@ from sheets_sync.flows.memory import (
     reusable,
     version_of,
 )
-from sheets_sync.flows.status import hand_in_updates, identity_of
+from sheets_sync.flows.status import identity_of
 from sheets_sync.ports import BackendError, FileRef, WorkbookStore, paces_by_bucket
+
+__all__ = ["ValidationReport", "evaluate_all", "judge", "recall", "unfed_sections",
+           "validate", "write_feedback"]
 
 # Sections read at a time when reads and writes are paced apart (Google), their feedback
 # sent while the next ones are read. Only the last batch's writes are not overlapped by
@@ -74,16 +90,16 @@ class ValidationReport:
         return self.summary()["errors"] > 0
 
 
-def section_issues(config: Config, sheet: SectionSheet) -> list[Issue]:
-    """One section's issues (its sheet alone decides them); earlier periods' values come
-    from the sheet's own meta."""
-    return [*status_issues(sheet, config.labels), *rules.evaluate(config, sheet)]
+@dataclass
+class ValidateReads:
+    """Everything a validate run is made from, read in one gathering step."""
 
-
-def evaluate_all(config: Config, sheets: dict[str, SectionSheet]) -> list[Issue]:
-    """Every section's issues, in the config's order of sections."""
-    return [i for s in config.sections if s.id in sheets
-            for i in section_issues(config, sheets[s.id])]
+    found: Collected  # the period's files; `sheets`: the sections read
+    memory: Memory | None  # the service's memory (None: no recap, or not readable)
+    reused: dict[str, Judged]  # sections not read: their last result still holds
+    to_read: list[FileRef]  # the wanted workbooks not reused
+    skipped: set[str] = field(default_factory=set)  # sections skipped while reading
+    duplicates: list[DuplicateNote] = field(default_factory=list)
 
 
 def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None = None,
@@ -94,54 +110,85 @@ def validate(config: Config, store: WorkbookStore, *, sections: list[str] | None
         if unknown:
             raise UsageProblem(f"bagian {', '.join(sorted(unknown))} tidak ada di konfigurasi; "
                                f"yang ada: {', '.join(s.id for s in config.sections)}.")
-    sent: list[PlannedFeedback] | None = None  # feedback already sent while reading
-    memory: Memory | None = None
-    reused: dict[str, Judged] = {}  # sections not read: their last result still holds
-    if collected is not None:
-        found = collected
-        issues = evaluate_all(config, found.sheets)
-    else:
-        found = index_files(config, store.find(config.period.code))
-        memory, reused = recall(config, store, found, sections)
-        refs = [r for r in wanted_refs(found, sections) if r.tags.section not in reused]
-        if not dry_run and paces_by_bucket(store):
-            issues, sent = read_and_write(config, store, found, refs, now=now)
-        else:
-            found.sheets = read_sections(config, store, refs)
-            issues = evaluate_all(config, found.sheets)
-    if reused:
-        issues = _merged(config, issues, reused)
-    report = ValidationReport(
-        issues=issues, sections=sorted({*found.sheets, *reused}),
-        valid=sorted([*valid_sections(config, found.sheets, issues),
-                      *(s for s, j in reused.items() if j.valid)]),
-        untouched=sorted([*(s for s, sheet in found.sheets.items()
-                            if feedback.untouched(config, sheet)),
-                          *(s for s, j in reused.items() if j.untouched)]),
-        not_distributed=[s.id for s in config.sections  # a deleted one is named as such
-                         if s.id not in found.refs and s.id not in skipped_sections(store)
-                         and (not sections or s.id in sections)],
-    )
-    report.duplicates = duplicate_notes(config, store, found)
-    if sent is not None:
-        report.written = record_written(store, found, sent)
-    elif not dry_run:
-        report.written = write_feedback(config, store, found, issues, now=now)
-    if memory is not None and found.recap is not None and found.sheets and not dry_run:
-        # what was read is remembered, in one write into the recap (a section left alone,
-        # its feedback not written, is read again next time)
-        judge(config, memory, found, issues, unfed=skipped_sections(store))
-        store.apply(found.recap, WorkbookPatch([memory_sheet(memory)]))
+    if collected is None and not dry_run and paces_by_bucket(store):
+        return _streamed(config, store, sections, now)
+    # read
+    reads = gather(config, store, sections=sections, collected=collected)
+    # compute
+    found = reads.found
+    judged = _judgement(config, reads, evaluate_all(config, found.sheets), sections)
+    todo: list[PlannedFeedback] = []
+    if not dry_run:
+        identity = identity_of(store) if now is not None else None
+        todo = plan_feedback(config, found.sheets, by_section(found.sheets, judged.issues),
+                             identity, now)
+    # write
+    report = _report(judged, reads.duplicates)
+    if not dry_run:
+        report.written = send_feedback(store, found, todo)
+        remember(config, store, reads, judged.issues)
     return report
 
 
-def _merged(config: Config, issues: list[Issue], reused: dict[str, Judged]) -> list[Issue]:
-    """The issues of the sections read and of those reused, in the config's order."""
-    by_section: dict[str, list[Issue]] = {}
-    for issue in issues:
-        by_section.setdefault(issue.section, []).append(issue)
-    return [i for s in config.sections
-            for i in (reused[s.id].issues if s.id in reused else by_section.get(s.id, []))]
+def gather(config: Config, store: WorkbookStore, *, sections: Iterable[str] | None = None,
+           collected: Collected | None = None) -> ValidateReads:
+    """Every read a validate run needs, nothing written: the listing (1 call), the memory
+    (1 call where a recap exists), the sections not reused (1 each), duplicates (1 each).
+    With `collected` (already read), nothing more is read but the duplicates."""
+    if collected is not None:
+        reads = ValidateReads(collected, None, {}, [])
+    else:
+        reads = gather_index(config, store, sections)
+        reads.found.sheets = read_sections(config, store, reads.to_read)
+    reads.skipped = skipped_sections(store)
+    reads.duplicates = duplicate_notes(config, store, reads.found)
+    return reads
+
+
+def gather_index(config: Config, store: WorkbookStore,
+                 sections: Iterable[str] | None) -> ValidateReads:
+    """The listing and the memory: which workbooks are to be read (none read yet)."""
+    found = index_files(config, store.find(config.period.code))
+    memory, reused = recall(config, store, found, sections)
+    to_read = [r for r in wanted_refs(found, sections) if r.tags.section not in reused]
+    return ValidateReads(found, memory, reused, to_read)
+
+
+def _streamed(config: Config, store: WorkbookStore, sections: list[str] | None,
+              now: datetime | None) -> ValidationReport:
+    """`validate` on a store whose reads and writes are paced apart: read, compute and write
+    per batch of sections (`read_and_write`), then the duplicates, then the memory."""
+    reads = gather_index(config, store, sections)
+    issues, sent = read_and_write(config, store, reads.found, reads.to_read, now=now)
+    reads.skipped = skipped_sections(store)
+    judged = _judgement(config, reads, issues, sections)
+    reads.duplicates = duplicate_notes(config, store, reads.found)
+    report = _report(judged, reads.duplicates)
+    report.written = record_written(store, reads.found, sent)
+    remember(config, store, reads, judged.issues)
+    return report
+
+
+def _judgement(config: Config, reads: ValidateReads, issues: list[Issue],
+               sections: list[str] | None) -> Judgement:
+    return judgement(config, reads.found.sheets, issues, reads.reused,
+                     distributed=reads.found.refs, skipped=reads.skipped, wanted=sections)
+
+
+def _report(judged: Judgement, duplicates: list[DuplicateNote]) -> ValidationReport:
+    return ValidationReport(judged.issues, judged.sections, judged.not_distributed,
+                            valid=judged.valid, untouched=judged.untouched,
+                            duplicates=duplicates)
+
+
+def remember(config: Config, store: WorkbookStore, reads: ValidateReads,
+             issues: list[Issue]) -> None:
+    """What was read is remembered, in one write into the recap (a section left alone, its
+    feedback not written, is read again next time)."""
+    found = reads.found
+    if reads.memory is not None and found.recap is not None and found.sheets:
+        judge(config, reads.memory, found, issues, unfed=skipped_sections(store))
+        store.apply(found.recap, WorkbookPatch([memory_sheet(reads.memory)]))
 
 
 def recall(config: Config, store: WorkbookStore, found: Collected,
@@ -198,12 +245,9 @@ def judge(config: Config, memory: Memory, found: Collected, issues: list[Issue],
 def unfed_sections(config: Config, store: WorkbookStore, found: Collected,
                    issues: list[Issue], now: datetime | None) -> set[str]:
     """The sections whose feedback `validate` would write now (not in their workbook)."""
-    by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
-    for issue in issues:
-        if issue.section in by_section:
-            by_section[issue.section].append(issue)
     identity = identity_of(store) if now is not None else None
-    return {p.section for p in plan_feedback(config, found.sheets, by_section, identity, now)}
+    return {p.section for p in plan_feedback(config, found.sheets,
+                                             by_section(found.sheets, issues), identity, now)}
 
 
 def read_and_write(config: Config, store: WorkbookStore, found: Collected,
@@ -215,70 +259,26 @@ def read_and_write(config: Config, store: WorkbookStore, found: Collected,
     The same calls as one after the other (a section's issues depend on its sheet alone).
     Fills `found.sheets`; returns every issue (in the config's order) and the feedback sent."""
     identity = identity_of(store) if now is not None else None
-    by_section: dict[str, list[Issue]] = {}
+    issues_of: dict[str, list[Issue]] = {}
     sent: list[PlannedFeedback] = []
     with BackgroundWrites(store) as writes:
         for start in range(0, len(refs), STREAM_BATCH):
             sheets = read_sections(config, store, refs[start:start + STREAM_BATCH])
             found.sheets.update(sheets)
             for section, sheet in sheets.items():
-                by_section[section] = section_issues(config, sheet)
-            batch = plan_feedback(config, sheets, by_section, identity, now)
+                issues_of[section] = section_issues(config, sheet)
+            batch = plan_feedback(config, sheets, issues_of, identity, now)
             writes.send([(found.refs[p.section], p.patch) for p in batch])
             sent += batch
-    issues = [i for s in config.sections for i in by_section.get(s.id, [])]
+    issues = [i for s in config.sections for i in issues_of.get(s.id, [])]
     return issues, sent
 
 
-def valid_sections(config: Config, sheets: dict[str, SectionSheet],
-                   issues: list[Issue]) -> list[str]:
-    """Sections whose sheet is (or now becomes) Valid, or was approved."""
-    labels = config.labels
-    out = []
-    for section, sheet in sorted(sheets.items()):
-        mine = [i for i in issues if i.section == section]
-        target = feedback.target_status(config, sheet, mine)
-        if target == labels.status_valid or (target is None
-                                             and sheet.status == labels.status_approved):
-            out.append(section)
-    return out
-
-
-@dataclass
-class PlannedFeedback:
-    section: str
-    updates: dict[str, object]  # the hand-in records written with it
-    patch: WorkbookPatch
-    status: str | None = None  # the status it sets (None: the section's own stays)
-
-
-def plan_feedback(config: Config, sheets: dict[str, SectionSheet],
-                  by_section: dict[str, list[Issue]], identity: str | None,
-                  now: datetime | None) -> list[PlannedFeedback]:
-    """The feedback of each of `sheets` whose feedback changed (or, with `now`, whose first
-    hand-in is to be recorded), in the order of `sheets`."""
-    out = []
-    for section, sheet in sheets.items():
-        mine = by_section.get(section, [])
-        if leave_untouched(config, sheet, mine):
-            continue
-        changed = feedback.feedback_changed(config, sheet, mine, sheet.feedback_grid)
-        updates = (hand_in_updates(config, sheet, identity, now, writing=changed)
-                   if now is not None else {})
-        if changed or updates:
-            out.append(PlannedFeedback(section, updates, feedback.feedback_patch(
-                config, with_records(sheet, updates), mine),
-                feedback.target_status(config, sheet, mine)))
-    return out
-
-
-def leave_untouched(config: Config, sheet: SectionSheet, issues: list[Issue]) -> bool:
-    """A workbook nobody has worked on is not written (its bytes and modified time stay, so
-    its "last change" stays the section's): nothing typed, no finding above info, and no
-    earlier feedback of ours to take back."""
-    return (feedback.untouched(config, sheet)
-            and all(i.severity is Severity.info for i in issues)
-            and not isinstance(sheet.meta.extra.get(feedback.FEEDBACK_KEY), dict))
+def send_feedback(store: WorkbookStore, found: Collected,
+                  todo: list[PlannedFeedback]) -> list[str]:
+    """The planned feedback written (one batch); returns the sections written."""
+    store.apply_many([(found.refs[p.section], p.patch) for p in todo])
+    return record_written(store, found, todo)
 
 
 def record_written(store: WorkbookStore, found: Collected,
@@ -298,13 +298,10 @@ def record_written(store: WorkbookStore, found: Collected,
 
 def write_feedback(config: Config, store: WorkbookStore, found: Collected,
                    issues: list[Issue], *, now: datetime | None = None) -> list[str]:
-    """Write each section's feedback where it changed; returns the sections written. With
-    `now`, a first hand-in is recorded as well, and every write keeps the section's last
-    editor on record (our own save would otherwise hide who typed)."""
-    by_section: dict[str, list[Issue]] = {s: [] for s in found.sheets}
-    for issue in issues:
-        by_section.setdefault(issue.section, []).append(issue)
+    """Plan and write each section's feedback where it changed (the watcher's write);
+    returns the sections written. With `now`, a first hand-in is recorded as well, and every
+    write keeps the section's last editor on record (our own save would otherwise hide who
+    typed)."""
     identity = identity_of(store) if now is not None else None
-    todo = plan_feedback(config, found.sheets, by_section, identity, now)
-    store.apply_many([(found.refs[p.section], p.patch) for p in todo])
-    return record_written(store, found, todo)
+    todo = plan_feedback(config, found.sheets, by_section(found.sheets, issues), identity, now)
+    return send_feedback(store, found, todo)

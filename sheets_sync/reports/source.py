@@ -10,15 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sheets_sync.domain.calendar import fill_deadline
+from sheets_sync.domain.handin import timeliness_of
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.quarters import attach
 from sheets_sync.domain.recap import Recap, build_recap
+from sheets_sync.domain.validation import evaluate_all
 from sheets_sync.flows.collect import collect
 from sheets_sync.flows.handins import adopt_from_recap
 from sheets_sync.flows.quarters import load_quarters, needs_quarters
-from sheets_sync.flows.status import identity_of, timeliness_of
+from sheets_sync.flows.status import identity_of
 from sheets_sync.flows.trends import earlier_results
-from sheets_sync.flows.validate import evaluate_all
 from sheets_sync.ports import WorkbookStore
 
 __all__ = ["current_recap", "earlier_results"]

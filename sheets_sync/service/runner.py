@@ -26,8 +26,8 @@ from typing import Any
 
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.os_words import why
+from sheets_sync.domain.validation import evaluate_all
 from sheets_sync.flows.collect import index_files
-from sheets_sync.flows.validate import evaluate_all
 from sheets_sync.flows.watch import CycleResult, Watcher
 from sheets_sync.notify.send import Notifier, Outcome, section_states
 from sheets_sync.ports import BackendError, FileRef, Role, WorkbookStore

@@ -1,7 +1,8 @@
 """Shared helpers for the rule, feedback and review tests (no tests here).
 
 `MemWorkbook` renders `WorkbookPatch`es into memory the way the adapters do (values, fills,
-notes, protection), and `MemStore` is a tiny in-memory `WorkbookStore` for the review flows.
+notes, protection), and `MemStore` is a tiny in-memory `WorkbookStore` for the review flows;
+`run` evaluates rules on a section's workbook as distributed, filled and handed in.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sheets_sync.domain.models import Config
+from sheets_sync.domain.models import Config, Issue
 from sheets_sync.domain.patch import Protection, Value, WorkbookPatch
+from sheets_sync.domain.rules import evaluate
 from sheets_sync.domain.worksheet import (
     SectionSheet,
     locate,
     parse_section,
-    prefill_patch,
     template_patch,
 )
+from sheets_sync.domain.worksheet_prefill import prefill_patch
 from sheets_sync.ports import Capabilities, FileRef, Grant, Role, ShareResult, Tags
 
 NOW = datetime(2026, 10, 5, 9, 30)
@@ -213,3 +215,19 @@ def store_with(config: Config, *section_ids: str) -> MemStore:
                       Tags(Role.section, config.period.code, sid))
         store.add(ref, distributed(config, sid))
     return store
+
+
+def run(rules: list[dict[str, Any]] | None, fills: dict[str, dict[str, Any]],
+        status: str = "Selesai", history: Any = None, section: str = "umum",
+        config: Config | None = None, **overrides: Any) -> list[Issue]:
+    """The issues the rules find in a section's workbook distributed, filled and handed in."""
+    config = config or make_config(rules=rules, **overrides)
+    wb = distributed(config, section)
+    for code, cells in fills.items():
+        fill(config, wb, code, **cells)
+    set_status(config, wb, status)
+    return evaluate(config, parse(config, section, wb), history)
+
+
+def only(issues: list[Issue], rule: str) -> list[Issue]:
+    return [i for i in issues if i.rule == rule]

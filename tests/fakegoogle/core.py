@@ -3,7 +3,8 @@
 One `FakeGoogle` holds everything; Sheets and Drive handlers (sheets.py, drive.py) act on
 it, so a Sheets write is immediately visible in Drive (modifiedTime, lastModifyingUser).
 All access goes through one re-entrant lock, so threads may share a fake. The records
-(DriveFile, Permission, ...) are in core_types.py, the log and faults in core_log.py.
+(DriveFile, Permission, ...) are in core_types.py, the log and faults in core_log.py, the
+users, their tokens and sessions in core_users.py.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ from .core_types import (
     parse_rfc3339,
     rfc3339,
 )
+from .core_users import UsersAndSessions
 
 
-class FakeGoogle(LogAndFaults):
+class FakeGoogle(UsersAndSessions, LogAndFaults):
     """An in-process fake of the Sheets v4 / Drive v3 subset used by gspread.
 
     >>> fake = FakeGoogle(seed=0)
@@ -89,84 +91,6 @@ class FakeGoogle(LogAndFaults):
         from .transport import FakeAdapter
 
         self.adapter = FakeAdapter(self)
-
-    # ------------------------------------------------------------------ users
-    def add_user(
-        self,
-        email: str,
-        display_name: str | None = None,
-        service_account: bool | None = None,
-    ) -> User:
-        """Register a user (idempotent). Emails ending in .gserviceaccount.com are service
-        accounts (no Drive storage quota) unless told otherwise."""
-        with self.lock:
-            user = self.users.get(email)
-            if user is None:
-                sa = email.endswith(".gserviceaccount.com")
-                token = "ya29.fake-" + hashlib.sha1(f"{self.seed}:{email}".encode()).hexdigest()
-                user = User(email, display_name or email.split("@")[0], sa, token)
-                self.users[email] = user
-                self.tokens[token] = email
-            if display_name:
-                user.display_name = display_name
-            if service_account is not None:
-                user.service_account = service_account
-            return user
-
-    def service_account_mode(self, user: str, enabled: bool = True) -> None:
-        """Make `user` behave as a service account: no Drive storage of its own."""
-        self.add_user(user, service_account=enabled)
-
-    def token_for(self, user: str) -> str:
-        """The bearer access token the fake maps to `user`."""
-        return self.add_user(user).token
-
-    def refresh_token_for(self, user: str) -> str:
-        """A refresh token that the fake's oauth2 endpoint exchanges for `user`'s token."""
-        self.add_user(user)
-        rt = "1//fake-refresh-" + hashlib.sha1(f"rt:{user}".encode()).hexdigest()[:24]
-        self.refresh_tokens[rt] = user
-        return rt
-
-    def add_group(self, group: str, members: list[str]) -> None:
-        with self.lock:
-            self.groups.setdefault(group, set()).update(members)
-
-    def session(self, user: str | None = None) -> requests.Session:
-        """A requests.Session acting as `user`, with the fake mounted (and no network)."""
-        s = requests.Session()
-        self.mount(s, user=user or self.default_user)
-        return s
-
-    def mount(self, session: requests.Session, user: str | None = None) -> requests.Session:
-        """Mount the fake on `session`. Every other http(s) URL fails without a socket.
-
-        With `user`, also set the session's Authorization header to that user's token.
-        """
-        for prefix in (
-            "https://sheets.googleapis.com/",
-            "https://www.googleapis.com/",
-            "https://oauth2.googleapis.com/",
-            "https://",
-            "http://",
-        ):
-            session.mount(prefix, self.adapter)
-        if user is not None:
-            session.headers["Authorization"] = f"Bearer {self.token_for(user)}"
-        return session
-
-    def credentials(self, user: str | None = None) -> Any:
-        """google-auth Credentials whose refresh goes to the fake's token endpoint."""
-        from google.oauth2.credentials import Credentials
-
-        u = user or self.default_user
-        return Credentials(
-            token=self.token_for(u),
-            refresh_token=self.refresh_token_for(u),
-            token_uri="https://oauth2.googleapis.com/token",
-            client_id="fake-client-id.apps.googleusercontent.com",
-            client_secret="fake-secret",
-        )
 
     # ------------------------------------------------------------------ clock
     def advance(self, seconds: float) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 from sheets_sync.adapters.google import GoogleStore
 from sheets_sync.adapters.google.http import QuotaLimiter
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.worksheet import locate, prefill_patch, template_patch
+from sheets_sync.domain.worksheet import locate, template_patch
+from sheets_sync.domain.worksheet_prefill import prefill_patch
 from sheets_sync.ports import FileRef, Grant, Role, Tags
 from sheets_sync.settings.backend import GoogleBackend
 from tests.fakegoogle import FakeGoogle

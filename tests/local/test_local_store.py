@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from sheets_sync.adapters.local import LocalStore
 from sheets_sync.domain import worksheet as ws
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+from sheets_sync.domain.worksheet_prefill import prefill_patch
 from sheets_sync.ports import Role, Tags
 
 PERIOD = "2026-TW3"
@@ -19,7 +20,7 @@ def distributed(tmp_path, config):
     layout = ws.locate(grid, config.labels)
     section = config.sections[0]
     ref = store.copy(template, "Kertas Kerja", Tags(Role.section, PERIOD, section.id))
-    store.apply(ref, ws.prefill_patch(config, section, layout, "Selasa", datetime(2026, 10, 1),
+    store.apply(ref, prefill_patch(config, section, layout, "Selasa", datetime(2026, 10, 1),
                                       ("pep@setwan.example",)))
     return store, ref, layout
 

@@ -21,7 +21,7 @@ from sheets_sync.domain.numbers import PercentValue
 from sheets_sync.domain.quarters import attach
 from sheets_sync.domain.recap import Recap, RecapRow
 from sheets_sync.domain.rules.history import History
-from sheets_sync.domain.worksheet import capaian_formula, percent_read
+from sheets_sync.domain.worksheet_prefill import capaian_formula, percent_read
 from sheets_sync.reports.build import pengukuran, renja
 from tests.backends import LocalEnv
 from tests.conftest import small_config_data
