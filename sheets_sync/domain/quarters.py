@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sheets_sync.domain import capaian as cap
 from sheets_sync.domain.models import (
@@ -33,6 +33,7 @@ from sheets_sync.domain.models import (
     Polarity,
     RatingScheme,
 )
+from sheets_sync.domain.patch import SheetPatch
 from sheets_sync.domain.rules.history import History
 
 if TYPE_CHECKING:
@@ -210,3 +211,21 @@ def attach(config: Config, rows: Iterable[RecapRow], history: History) -> None:
         if ind is not None:
             row.quarters = figures(ind, config.period, _number(row.realisasi),
                                    _number(row.budget_real), history, counted=row.counts)
+
+
+QUARTER_CACHE = "_triwulan"  # hidden sheet of the recap: the earlier quarters as read
+CACHE_HEADERS = ("Periode", "Kode", "Realisasi", "Realisasi Anggaran (Rp)")
+
+
+def cache_patch(history: History) -> SheetPatch:
+    """The earlier quarters as read, kept in the recap: its next refresh reads them back in
+    the recap's own read instead of reading every quarter again (flows/quarters.py)."""
+    sheet = SheetPatch(QUARTER_CACHE, clear=True, hidden=True, index=6)
+    rows: list[list[Any]] = [list(CACHE_HEADERS)]
+    for period in sorted(set(history.realisasi) | set(history.budget_real)):
+        codes = sorted(set(history.realisasi.get(period, {})) | set(history.budget_real.get(period, {})))
+        for code in codes:
+            rows.append([period, code, history.value(period, code),
+                         history.value(period, code, "budget_real")])
+    sheet.put_table(1, 1, rows)
+    return sheet

@@ -322,7 +322,7 @@ def recap_patch(config: Config, recap: Recap, schedule: list[SopStep], now: date
                 audit_rows: list[list[Value]], *, with_audit_header: bool,
                 audited: dict[str, str],
                 hand_ins: dict[str, str] | None = None) -> WorkbookPatch:
-    """`hand_ins`: per section, the first hand-in record the recap keeps (flows/handins.py)."""
+    """`hand_ins`: per section, the first hand-in record the recap keeps (domain/handin_records.py)."""
     audit = SheetPatch(SHEET_AUDIT, index=4)
     if with_audit_header:
         _header(audit, 1, AUDIT_HEADERS, AUDIT_WIDTHS)

@@ -326,3 +326,16 @@ def review_audit_rows(section_id: str, meta: Meta, after: str | None = None,
         rows.append([_when(at), section_id, code, cell, _ACTIONS.get(action, action),
                      _cell_value(old), _cell_value(new), str(event.get("who") or "")])
     return rows
+
+
+def review_lines(sheets: dict[str, SectionSheet],
+                 audited: dict[str, str]) -> tuple[list[list[Value]], dict[str, str]]:
+    """Audit lines for the review events of `sheets` not audited yet, and the new
+    last-audited records."""
+    lines: list[list[Value]] = []
+    latest = dict(audited)
+    for s, sheet in sheets.items():
+        lines += review_audit_rows(s, sheet.meta, audited.get(s), sheet.status_cell or "")
+        if (last := last_review_key(sheet.meta)) is not None:
+            latest[s] = last
+    return lines, latest

@@ -258,3 +258,10 @@ def _charts(sp: SheetPatch, config: Config, periods: list[Period],
             categories=CellRange(top + 1, 1, last, 1),
             series=CellRange(top + 1, col, last, col),
             anchor=(row + 1, 1 + (n % 2) * 5), kind="line"))
+
+
+def trend_sheets(config: Config, recap: Recap, earlier: list[PeriodResult]) -> list[SheetPatch]:
+    """The Tren sheet and its cache: the earlier periods' results and this one's (no I/O)."""
+    results = {r.period: r for r in earlier}
+    results[config.period.code] = current(config, recap)
+    return [trend_sheet(config, window(config.period), results), cache_patch(earlier)]

@@ -1,81 +1,21 @@
-"""First hand-ins recorded by the recap, in the recap's own workbook.
+"""The hand-ins the recap recorded, for a command that only judges them (status, export).
 
-The recap keeps the first hand-in of every section in its hidden `_audit` sheet (column C,
-beside the last audited review record), written in the one batch the recap writes anyway: the
-first recap after sections hand in costs no call per section beyond its one read
-(docs/performance.md). Validate, approve, reopen and the watcher still record a hand-in in the
-section's own meta when they write that workbook anyway. A command that judges hand-ins takes
-the earlier of the two records (the one seen first), so the recap and `sync status` agree.
+What a record is and how the recap keeps it: `domain/handin_records.py`.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any
-
 from sheets_sync.domain.handin import HANDED_IN_KEY, submitted_statuses
+from sheets_sync.domain.handin_records import adopt, kept_hand_ins
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.recap import SHEET_AUDITED
 from sheets_sync.flows.collect import Collected
-from sheets_sync.flows.status import hand_in_updates
 from sheets_sync.ports import WorkbookStore
-
-HandIns = dict[str, dict[str, Any]]  # section -> the hand-in record ({"at", "seen", "status"})
-
-
-def kept_hand_ins(grid: list[list[Any]] | None) -> HandIns:
-    """The records kept in the recap's `_audit` sheet (section in A, the record in C)."""
-    out: HandIns = {}
-    for row in grid or []:
-        if len(row) < 3 or not row[0] or not row[2]:
-            continue
-        try:
-            record = json.loads(str(row[2]))
-        except ValueError:
-            continue  # a hand-edited cell: computed again, as if never recorded
-        if isinstance(record, dict):
-            out[str(row[0])] = record
-    return out
-
-
-def _first(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """Of two records of one hand-in, the one recorded first (by when it was seen)."""
-    return b if str(b.get("seen") or "~") < str(a.get("seen") or "~") else a
-
-
-def adopt(found: Collected, kept: HandIns) -> None:
-    """The recap's records into the sheets as read (the earlier record wins)."""
-    for section, record in kept.items():
-        sheet = found.sheets.get(section)
-        if sheet is None:
-            continue
-        mine = sheet.meta.extra.get(HANDED_IN_KEY)
-        sheet.meta.extra[HANDED_IN_KEY] = _first(mine, record) if isinstance(mine, dict) else record
-
-
-def record_hand_ins(config: Config, identity: str | None, found: Collected, now: datetime,
-                    kept: HandIns) -> HandIns:
-    """Every hand-in known after this run, for the recap to keep: those kept, those in the
-    sections' meta, and a first record for each sheet handed in but not recorded yet (set
-    on the sheet as read; no section workbook is written)."""
-    adopt(found, kept)
-    records = dict(kept)
-    for section, sheet in sorted(found.sheets.items()):
-        if section not in found.refs:
-            continue
-        new = hand_in_updates(config, sheet, identity, now, writing=False).get(HANDED_IN_KEY)
-        if new is not None:
-            sheet.meta.extra[HANDED_IN_KEY] = new
-        record = sheet.meta.extra.get(HANDED_IN_KEY)
-        if isinstance(record, dict):
-            records[section] = record
-    return records
 
 
 def adopt_from_recap(config: Config, store: WorkbookStore, found: Collected) -> None:
-    """For a command that only judges (status, export): the recap's records, read in one
-    call, only where a recap exists and some section has handed in."""
+    """The recap's records, read in one call, only where a recap exists and some section has
+    handed in."""
     if found.recap is None:
         return
     submitted = submitted_statuses(config.labels)
@@ -83,11 +23,4 @@ def adopt_from_recap(config: Config, store: WorkbookStore, found: Collected) -> 
                for sheet in found.sheets.values()):
         return
     grids = store.read(found.recap, [SHEET_AUDITED])
-    adopt(found, kept_hand_ins(grids.get(SHEET_AUDITED)))
-
-
-def hand_in_cell(record: dict[str, Any] | None) -> str | None:
-    """A record as the `_audit` sheet keeps it (compact JSON, as the meta sheet does)."""
-    if record is None:
-        return None
-    return json.dumps(record, ensure_ascii=False, default=str, separators=(",", ":"))
+    adopt(found.sheets, kept_hand_ins(grids.get(SHEET_AUDITED)))

@@ -17,16 +17,12 @@ from typing import Any
 
 from sheets_sync.domain.models import Config, PeriodKind
 from sheets_sync.domain.numbers import is_percent_unit
-from sheets_sync.domain.patch import SheetPatch
 from sheets_sync.domain.quarters import earlier_quarters
 from sheets_sync.domain.recap import typed_value
 from sheets_sync.domain.rules.history import History
 from sheets_sync.flows.collect import index_files, read_sections
 from sheets_sync.flows.history import read_history_file
 from sheets_sync.ports import Role, WorkbookStore
-
-QUARTER_CACHE = "_triwulan"  # hidden sheet of the recap: the earlier quarters as read
-CACHE_HEADERS = ("Periode", "Kode", "Realisasi", "Realisasi Anggaran (Rp)")
 
 
 def needs_quarters(config: Config) -> bool:
@@ -70,15 +66,3 @@ def quarters_for_recap(config: Config, store: WorkbookStore,
     if not earlier_quarters(config.period):
         return History()
     return History.from_grid(cached) if cached is not None else load_quarters(config, store)
-
-
-def cache_patch(history: History) -> SheetPatch:
-    sheet = SheetPatch(QUARTER_CACHE, clear=True, hidden=True, index=6)
-    rows: list[list[Any]] = [list(CACHE_HEADERS)]
-    for period in sorted(set(history.realisasi) | set(history.budget_real)):
-        codes = sorted(set(history.realisasi.get(period, {})) | set(history.budget_real.get(period, {})))
-        for code in codes:
-            rows.append([period, code, history.value(period, code),
-                         history.value(period, code, "budget_real")])
-    sheet.put_table(1, 1, rows)
-    return sheet

@@ -2,11 +2,12 @@
 
 Read, compute, write: `gather` reads everything the recap is made from (the sections, the
 recap's own last write, earlier quarters, earlier periods, duplicate workbooks) in one step;
-`compose` turns that into the one patch without touching the store; `recap` writes it once.
+`compose` turns that into the one patch without touching the store (the recap itself is
+`domain.recap_compose`; the flow adds the service's memory); `recap` writes it once.
 
 Google call budget for the recap itself: <= 3 (read its last-seen values for the audit, one
 batch write, one sharing check); creating it the first time: <= 3 + sharing. The sections'
-first hand-ins ride in that write (flows/handins.py): no call per section beyond its read.
+first hand-ins ride in that write (domain/handin_records.py): no call per section beyond its read.
 With nothing changed since its last write (`recap_state`), a recap reads no section and
 writes nothing: the listing, its one read and the sharing check.
 """
@@ -19,31 +20,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sheets_sync.domain import review
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
-from sheets_sync.domain.handin import last_editor
 from sheets_sync.domain.models import Config, Issue
-from sheets_sync.domain.patch import SheetPatch, Value, WorkbookPatch
-from sheets_sync.domain.quarters import attach
+from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+from sheets_sync.domain.quarters import QUARTER_CACHE
 from sheets_sync.domain.recap import (
-    AUDITED,
     SHEET_AUDITED,
     SHEET_INDICATORS,
     Recap,
-    audited_records,
-    build_recap,
-    current_values,
-    previous_values,
 )
-from sheets_sync.domain.recap_layout import recap_patch
+from sheets_sync.domain.recap_compose import RecapInputs, compose_recap
 from sheets_sync.domain.rules.history import History
 from sheets_sync.domain.sharing import recap_grants
 from sheets_sync.domain.trends import TREND_CACHE, PeriodResult
-from sheets_sync.domain.units import roll_up, units_sheet
+from sheets_sync.domain.validation import evaluate_all
 from sheets_sync.flows.collect import Collected, collect, index_files, read_sections
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.guard import skipped_sections
-from sheets_sync.flows.handins import hand_in_cell, kept_hand_ins, record_hand_ins
 from sheets_sync.flows.memory import (
     SHEET_MEMORY,
     Memory,
@@ -52,9 +45,9 @@ from sheets_sync.flows.memory import (
     read_memory,
     version_of,
 )
-from sheets_sync.flows.quarters import QUARTER_CACHE, cache_patch, needs_quarters, quarters_for_recap
-from sheets_sync.flows.status import edit_time, identity_of, timeliness_of
-from sheets_sync.flows.trends import earlier_for_recap, trend_sheets
+from sheets_sync.flows.quarters import needs_quarters, quarters_for_recap
+from sheets_sync.flows.status import identity_of
+from sheets_sync.flows.trends import earlier_for_recap
 from sheets_sync.ports import FileRef, Grid, Role, Tags, WorkbookStore
 
 
@@ -160,7 +153,7 @@ def gather(config: Config, store: WorkbookStore, *, collected: Collected | None 
            grids: dict[str, Grid] | None = None) -> RecapReads:
     """The recap's one gathering step: every read it needs, and nothing written (`grids`:
     the recap's own sheets, when they were read already)."""
-    from sheets_sync.flows.validate import evaluate_all, unfed_sections
+    from sheets_sync.flows.validate import unfed_sections
 
     if collected is None:
         found = collect(config, store)
@@ -190,65 +183,20 @@ def gather(config: Config, store: WorkbookStore, *, collected: Collected | None 
 def compose(config: Config, reads: RecapReads, now: datetime, *,
             extra_sheets: Sequence[SheetPatch] = ()) -> tuple[Recap, WorkbookPatch, int]:
     """The recap, the one patch that writes it, and its number of new audit lines: from what
-    `gather` read, without the store."""
+    `gather` read, without the store (`domain.recap_compose`), with the service's memory
+    renewed in the same patch."""
     from sheets_sync.flows.validate import judge
 
-    found, grids, identity = reads.found, reads.grids, reads.identity
+    found = reads.found
     judge(config, reads.memory, found, reads.issues, unfed=reads.unfed)
+    data, patch, lines = compose_recap(config, RecapInputs(
+        sheets=found.sheets, listed=set(found.refs), issues=reads.issues,
+        identity=reads.identity, skipped=reads.skipped, grids=reads.grids,
+        new=found.recap is None, quarters=reads.quarters, earlier=reads.earlier), now)
     # what this recap is made from, remembered only when it saw every section whole: one
     # skipped, unreadable or doubled is looked at again next time
     whole = not reads.skipped and set(found.sheets) == set(found.refs) and not found.duplicates
     state = recap_state(config, found, now) if whole else None
     reads.memory.recapped = (state, now) if state else None
-    extra_sheets = [*extra_sheets, memory_sheet(reads.memory)]
-    # first hand-ins are kept in the recap's own write: no call per section (flows/handins.py)
-    hand_ins = {s: hand_in_cell(r) or "" for s, r in record_hand_ins(
-        config, identity, found, now, kept_hand_ins(grids.get(SHEET_AUDITED))).items()}
-    timeliness = timeliness_of(config, found.sheets, identity, now)
-    data = build_recap(config, found.sheets, reads.issues, fill_deadline(config), now,
-                       timeliness, unreadable=(set(found.refs) - set(found.sheets))
-                       | reads.skipped)
-    for summary in data.summaries:  # the section's own last change, in the office's time
-        sheet = found.sheets.get(summary.section)
-        summary.modified = edit_time(config, sheet, identity) if sheet else None
-    figures = roll_up(config, data)
-    data.units = [f.as_json() for f in figures]
-    units = [units_sheet(config, data, figures)] if figures else []
-    schedule = sop_schedule(config)
-    if reads.quarters is not None:  # TW I-IV and the year to date on the recap's rows
-        attach(config, data.rows, reads.quarters)
-
-    if found.recap is None:
-        lines, audited = review_lines(found, {})
-    else:
-        previous = previous_values(grids.get(SHEET_INDICATORS))
-        who = {s: last_editor(sheet, identity) for s, sheet in found.sheets.items()}
-        cells = {(s, r.code, key): ref_cell
-                 for s, sheet in found.sheets.items() for r in sheet.rows
-                 for key, _ in AUDITED if (ref_cell := r.cell_ref(sheet.layout, key))}
-        lines = review.audit_rows(previous, current_values(data), now, who, cells,
-                                  labels=config.labels) if previous else []
-        # confirmations, approvals, reopenings recorded since the last recap
-        events, audited = review_lines(found, audited_records(grids.get(SHEET_AUDITED)))
-        lines += events
-        lines.sort(key=lambda line: str(line[0]))  # oldest first: a review before its notice
-    patch = recap_patch(config, data, schedule, now, lines,
-                        with_audit_header=found.recap is None, audited=audited,
-                        hand_ins=hand_ins)
-    patch.sheets += [cache_patch(reads.quarters)] if reads.quarters is not None else []
-    patch.sheets += units
-    patch.sheets += trend_sheets(config, data, reads.earlier)
-    patch.sheets.extend(extra_sheets)
-    return data, patch, len(lines)
-
-
-def review_lines(found: Collected,
-                 audited: dict[str, str]) -> tuple[list[list[Value]], dict[str, str]]:
-    """Audit lines for review events not audited yet, and the new last-audited records."""
-    lines: list[list[Value]] = []
-    latest = dict(audited)
-    for s, sheet in found.sheets.items():
-        lines += review.review_audit_rows(s, sheet.meta, audited.get(s), sheet.status_cell or "")
-        if (last := review.last_review_key(sheet.meta)) is not None:
-            latest[s] = last
-    return lines, latest
+    patch.sheets += [*extra_sheets, memory_sheet(reads.memory)]
+    return data, patch, lines

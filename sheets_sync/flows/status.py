@@ -6,7 +6,7 @@ hand-ins the recap recorded and any duplicate workbooks; `domain.section_status`
 `domain.handin` judge them without the store. `sync status` only reads: it judges each
 section from its hand-in record, or, for a hand-in not recorded yet, from what it sees now
 (the record itself is written by the commands that write anyway: validate, approve and the
-watcher in the section's meta, the recap in its own workbook, flows/handins.py).
+watcher in the section's meta, the recap in its own workbook, domain/handin_records.py).
 """
 
 from __future__ import annotations
@@ -14,25 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# edit_time, hand_in_updates and timeliness_of live in domain.handin; they are named here (in
-# __all__) too while flows/recap.py and flows/handins.py still import them from this module
-from sheets_sync.domain.handin import (
-    Completeness,
-    Timeliness,
-    completeness,
-    edit_time,
-    hand_in_updates,
-    timeliness_of,
-)
+from sheets_sync.domain.handin import Completeness, Timeliness, completeness, timeliness_of
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.section_status import SectionStatus, section_statuses
 from sheets_sync.flows.collect import Collected, collect
 from sheets_sync.flows.duplicates import DuplicateNote, duplicate_notes
 from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.ports import WorkbookStore
-
-__all__ = ["SectionStatus", "StatusReport", "edit_time", "hand_in_updates", "identity_of",
-           "status", "status_report", "timeliness_of"]
 
 
 @dataclass

@@ -13,17 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from sheets_sync.domain.models import Config
-from sheets_sync.domain.patch import SheetPatch
-from sheets_sync.domain.recap import SHEET_INDICATORS, SHEET_SUMMARY, Recap
+from sheets_sync.domain.recap import SHEET_INDICATORS, SHEET_SUMMARY
 from sheets_sync.domain.rules.history import History
 from sheets_sync.domain.trends import (
     PeriodResult,
-    cache_patch,
-    current,
     from_cache,
     from_history,
     from_recap_grids,
-    trend_sheet,
     window,
 )
 from sheets_sync.flows.history import read_history_file
@@ -50,10 +46,3 @@ def earlier_for_recap(config: Config, store: WorkbookStore,
                       cached: list[list[Any]] | None) -> list[PeriodResult]:
     """What the recap kept in its trend cache, or read afresh when it has none yet."""
     return from_cache(cached) if cached is not None else earlier_results(config, store)
-
-
-def trend_sheets(config: Config, recap: Recap, earlier: list[PeriodResult]) -> list[SheetPatch]:
-    """The Tren sheet and its cache: the earlier periods' results and this one's (no I/O)."""
-    results = {r.period: r for r in earlier}
-    results[config.period.code] = current(config, recap)
-    return [trend_sheet(config, window(config.period), results), cache_patch(earlier)]

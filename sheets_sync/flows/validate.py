@@ -27,9 +27,6 @@ from sheets_sync.domain import feedback
 from sheets_sync.domain.errors import UsageProblem
 from sheets_sync.domain.models import Config, Issue, Severity
 from sheets_sync.domain.patch import WorkbookPatch
-
-# evaluate_all lives in domain.validation; it is named here (in __all__) too while
-# flows/recap.py and flows/watch.py still import it from this module
 from sheets_sync.domain.validation import (
     Judgement,
     PlannedFeedback,
@@ -55,9 +52,6 @@ from sheets_sync.flows.memory import (
 )
 from sheets_sync.flows.status import identity_of
 from sheets_sync.ports import BackendError, FileRef, WorkbookStore, paces_by_bucket
-
-__all__ = ["ValidationReport", "evaluate_all", "judge", "recall", "unfed_sections",
-           "validate", "write_feedback"]
 
 # Sections read at a time when reads and writes are paced apart (Google), their feedback
 # sent while the next ones are read. Only the last batch's writes are not overlapped by

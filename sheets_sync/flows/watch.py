@@ -27,12 +27,13 @@ from sheets_sync.domain.handin import SERVICE_RECORD_KEYS
 from sheets_sync.domain.meta import FEEDBACK_KEY
 from sheets_sync.domain.models import Config
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
+from sheets_sync.domain.validation import evaluate_all
 from sheets_sync.domain.worksheet import SectionSheet
 from sheets_sync.flows.collect import Collected, index_files, read_sections
 from sheets_sync.flows.guard import skipped_sections
 from sheets_sync.flows.memory import SHEET_MEMORY, Judged, Memory, memory_sheet, read_memory
 from sheets_sync.flows.recap import recap
-from sheets_sync.flows.validate import evaluate_all, write_feedback
+from sheets_sync.flows.validate import write_feedback
 from sheets_sync.ports import FileRef, WorkbookStore
 
 SHEET_WATCH = SHEET_MEMORY  # hidden sheet of the recap workbook: the service's memory
