@@ -153,37 +153,74 @@ def units_sheet(config: Config, recap: Recap, figures: list[UnitFigures]) -> She
     sp.formats.append((CellRange(1, 1, 1, len(headers)),
                        Format(bold=True, fill=HEADER_FILL, font_color="#FFFFFF", wrap=True,
                               align="center")))
-    sp.column_widths = {1: 320, 2: 55, 3: 230, **{c: 78 for c in range(4, len(headers) + 1)}}
     summaries = {s.section: s for s in recap.summaries}
     rows_of = _rows_by_section(recap)
     by_unit: dict[str, list[str]] = {}
     for s in config.sections:
         by_unit.setdefault(s.unit or "", []).append(s.id)
-    row = 2
+    lines: list[tuple[list[Value], bool]] = []  # each row's cells, and whether a unit's
+    outline: list[int] = []
     for f in figures:
-        sp.put_row(row, 1, _unit_cells(f, bands))
-        sp.formats.append((CellRange(row, 1, row, len(headers)), Format(bold=True)))
-        if f.depth:
-            sp.row_outline[row] = min(f.depth, 7)
-        row += 1
+        lines.append((_unit_cells(f, bands), True))
+        outline.append(f.depth)
         for sid in by_unit.get(f.id, []):
-            sp.put_row(row, 1, _section_cells(summaries[sid], f.depth + 1,
-                                              _by_band(rows_of.get(sid, [])), bands))
-            sp.row_outline[row] = min(f.depth + 1, 7)
-            row += 1
-    _look(config, sp, row - 1, len(headers))
+            lines.append((_section_cells(summaries[sid], f.depth + 1,
+                                         _by_band(rows_of.get(sid, [])), bands), False))
+            outline.append(f.depth + 1)
+    widths = _widths(headers, lines)
+    sp.column_widths = widths
+    sp.row_heights[1] = look.fitted_height([(h, widths[c]) for c, h in enumerate(headers, 1)],
+                                           bold=True)
+    for row, ((cells, unit), depth) in enumerate(zip(lines, outline, strict=True), start=2):
+        sp.put_row(row, 1, cells)
+        if unit:
+            sp.formats.append((CellRange(row, 1, row, len(headers)), Format(bold=True)))
+        if depth:
+            sp.row_outline[row] = min(depth, 7)
+        # a long unit name or head wraps inside its column, in a row tall enough for it
+        texts = [(str(cells[c - 1]), widths[c]) for c in WRAPPED]
+        if any(look.lines_needed(t, w, bold=unit) > 1 for t, w in texts):
+            sp.row_heights[row] = look.fitted_height(texts, bold=unit)
+    if lines:
+        for c in WRAPPED:
+            sp.formats.append((CellRange(2, c, len(lines) + 1, c), Format(wrap=True)))
+    _look(config, sp, len(lines) + 1, len(headers))
     return sp
+
+
+WRAPPED = (1, 3)  # the unit or section's name, its head
+WIDEST = {1: 440, 3: 440}  # beyond these, a name wraps
+
+
+def _widths(headers: list[str], lines: list[tuple[list[Value], bool]]) -> dict[int, int]:
+    """Each column as wide as its longest text (names and heads up to WIDEST, then they
+    wrap), and never narrower than the longest word of its header (no word broken)."""
+    out = {}
+    for c, header in enumerate(headers, start=1):
+        word = max(look.text_px(w, bold=True) for w in header.split())
+        if c in WIDEST:
+            longest = max([look.text_px(str(cells[c - 1]), bold=unit) for cells, unit in lines]
+                          or [0])
+            out[c] = max(word, min(longest, WIDEST[c]), 160)
+        else:
+            out[c] = max(word, 55 if c == 2 else 78)
+    return out
 
 
 def _look(config: Config, sp: SheetPatch, bottom: int, width: int) -> None:
     """Counts as whole numbers, the mean as a percentage coloured by its band, the band
     columns headed in their colours, and a print setup like the recap's other sheets."""
-    sp.row_heights[1] = 48
     if bottom >= 2:
-        sp.formats.append((CellRange(2, 2, bottom, 9), Format(number_format=look.WHOLE)))
+        # top-aligned like the names beside them, which may wrap
+        sp.formats.append((CellRange(2, 2, bottom, 2), Format(align="center")))
+        sp.formats.append((CellRange(2, 3, bottom, 3), Format(align="left")))
+        sp.formats.append((CellRange(2, 4, bottom, 9),
+                           Format(number_format=look.WHOLE, align="right")))
         sp.formats.append((CellRange(2, 10, bottom, 10),
                            Format(number_format=look.PERCENT, align="right")))
-        sp.formats.append((CellRange(2, 12, bottom, width), Format(number_format=look.WHOLE)))
+        sp.formats.append((CellRange(2, 11, bottom, 11), Format(align="left")))
+        sp.formats.append((CellRange(2, 12, bottom, width),
+                           Format(number_format=look.WHOLE, align="right")))
         sp.band_rules.append(band_rule(config, CellRange(2, 10, bottom, 10)))
     for n, style in enumerate(look.band_styles(config.rating)):
         sp.formats.append((CellRange.cell(1, 12 + n), Format(fill=style.fill,

@@ -214,3 +214,35 @@ def test_a_tree_mistake_names_the_section_and_its_line(tmp_path: Path) -> None:
     line = next(n for n, t in enumerate(env.config_path.read_text().splitlines(), 1)
                 if t.strip() == "- id: bagian-3")
     assert f"(baris {line})" in text
+
+
+def test_rekap_unit_names_and_header_words_are_shown_whole(tmp_path: Path) -> None:
+    """What a Kepala Bagian reads: a long unit name and its head are never cut off (the
+    column is as wide as they are, or they wrap in a row tall enough), and no header word
+    is broken in two ("Menyerahk-an")."""
+    from sheets_sync.domain import presentation as look
+
+    data = tree_data()
+    data["units"][3]["name"] = "Bagian Fasilitasi Penganggaran dan Pengawasan Keuangan Daerah"
+    data["units"][3]["head"] = ("Kepala Bagian Fasilitasi Penganggaran dan Pengawasan "
+                                "Keuangan Daerah Provinsi Jambi")
+    env = LocalEnv(tmp_path, data)
+    env.run("distribute")
+    env.run("recap", code=None)
+    (ref,) = env.store().find(env.config.period.code, Role.recap)
+    ws = load_workbook(ref.id)[SHEET_UNITS]
+
+    def px(col: int) -> float:  # openpyxl keeps Excel's width in characters
+        return (ws.column_dimensions[ws.cell(1, col).column_letter].width or 8.43) * 7 + 5
+
+    for col in range(1, ws.max_column + 1):
+        header = str(ws.cell(1, col).value)
+        assert px(col) >= max(look.text_px(w, bold=True) for w in header.split()) - 8, header
+    for row in range(2, ws.max_row + 1):
+        for col in (1, 3):
+            text = str(ws.cell(row, col).value or "")
+            needed = look.lines_needed(text, int(px(col)), bold=True)
+            if needed > 1:  # wraps: in a row tall enough for every line
+                assert ws.cell(row, col).alignment.wrap_text, (row, col)
+                height = ws.row_dimensions[row].height or 15
+                assert height >= needed * look.LINE_PX * 0.75 - 1, (row, col, text)
