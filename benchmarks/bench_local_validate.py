@@ -5,9 +5,10 @@
 Sets up a workspace (distribute, then every section fills every row, one in 37 with text
 where a number belongs, and sets `Selesai`), then times each command in a fresh process
 (`validate` first run: feedback written into every workbook; `validate` re-run: nothing
-changed; `recap`). Before printing anything it checks that it measured what it says: every
-section was found filled, the rows read are S x I, the issues found are exactly the values
-it typed wrong, feedback was written into every workbook, the recap holds S x I rows.
+changed; `recap`, rewritten with `--force` and with nothing changed). Before printing
+anything it checks that it measured what it says: every section was found filled, the
+rows read are S x I, the issues found are exactly the values it typed wrong, feedback was
+written into every workbook, the recap holds S x I rows.
 Reports the median wall time of `--runs` runs and the peak RSS: the first validate and the
 first recap on `--runs` copies of the filled workspace (they happen once per workspace), the
 re-runs and recap updates `--runs` times on the last copy.
@@ -90,24 +91,27 @@ def command_env() -> dict[str, str]:
     return env
 
 
-def timed(cfg: Path, command: str) -> tuple[float, float, float, Any]:
-    """Wall time, peak RSS of the main process and of the largest worker (MB), JSON output."""
+def timed(cfg: Path, command: str, fmt: str = "json") -> tuple[float, float, float, Any]:
+    """Wall time, peak RSS of the main process and of the largest worker (MB), and the
+    output (JSON parsed; `fmt="table"`: the text)."""
     env = command_env()
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c",
          "import resource, sys; from sheets_sync.cli import main\n"
-         "try:\n    main(['--config', sys.argv[1], sys.argv[2], '--format', 'json'])\n"
+         "try:\n    main(['--config', sys.argv[1], *sys.argv[2].split(), '--format',"
+         " sys.argv[3]])\n"
          "except SystemExit:\n    pass\n"
          "me, kids = (resource.getrusage(w) for w in"
          " (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
          "print(me.ru_maxrss, kids.ru_maxrss,"
          " me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, file=sys.stderr)",
-         str(cfg), command], env=env, capture_output=True, text=True)
+         str(cfg), command, fmt], env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     main_kb, worker_kb, cpu = proc.stderr.strip().splitlines()[-1].split()
     CPU.append(float(cpu))
-    return elapsed, int(main_kb) / 1024, int(worker_kb) / 1024, json.loads(proc.stdout)
+    out = json.loads(proc.stdout) if fmt == "json" else proc.stdout
+    return elapsed, int(main_kb) / 1024, int(worker_kb) / 1024, out
 
 
 def check_validate(out: Any, sections: int, wrong: int) -> None:
@@ -157,8 +161,8 @@ def main() -> None:
     samples: dict[str, list[tuple[float, float, float]]] = {}
     cpus: dict[str, list[float]] = {}
 
-    def run(key: str, cfg: Path, command: str) -> Any:
-        elapsed, main_mb, worker_mb, out = timed(cfg, command)
+    def run(key: str, cfg: Path, command: str, fmt: str = "json") -> Any:
+        elapsed, main_mb, worker_mb, out = timed(cfg, command, fmt)
         samples.setdefault(key, []).append((elapsed, main_mb, worker_mb))
         cpus.setdefault(key, []).append(CPU[-1])
         return out
@@ -183,13 +187,17 @@ def main() -> None:
             check_recap(run("recap-first", run_cfg, "recap"), s, i, wrong)
         for _ in range(args.runs):
             check_validate(run("again", run_cfg, "validate"), s, wrong)
-        for _ in range(args.runs):
-            check_recap(run("recap-again", run_cfg, "recap"), s, i, wrong)
+        for _ in range(args.runs):  # --force: rewritten although nothing changed
+            check_recap(run("recap-again", run_cfg, "recap --force"), s, i, wrong)
+        for _ in range(args.runs):  # as PEP runs it: nothing changed, nothing read
+            out = run("recap-idle", run_cfg, "recap", "table")
+            assert "Rekap sudah terbaru" in out, out
     rows = [measure(label, samples[key], cpus[key]) for key, label in (
         ("first", "validate, first run (feedback written)"),
         ("again", "validate, re-run (nothing changed)"),
         ("recap-first", "recap, first (recap workbook created)"),
-        ("recap-again", "recap, update (recap workbook rewritten)"))]
+        ("recap-again", "recap, update (recap workbook rewritten, --force)"),
+        ("recap-idle", "recap, nothing changed (nothing read or written)"))]
     print(f"checked: {s * i} rows read, {wrong} wrong values found and written back as "
           f"feedback in {s} workbooks, recap of {s * i} rows ({s * i - wrong} counted)")
     for label, times, cpu, peak, worker in rows:
