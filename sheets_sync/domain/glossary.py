@@ -19,7 +19,7 @@ HANDED_IN_ON_TIME = "Diserahkan tepat waktu"
 COMPLETENESS = "Kelengkapan (%)"
 TIMELINESS = "Ketepatan waktu (%)"
 NOT_DISTRIBUTED = "Belum didistribusikan"
-MISSING = "Hilang (ada cadangan)"  # made by the service, then deleted: restore it
+MISSING = "Hilang (bisa dipulihkan)"  # made by the service, then deleted (backup, trash)
 UNREADABLE = "Tidak dapat dibaca"  # damaged, or its worksheet renamed: reported, skipped
 
 

@@ -49,6 +49,9 @@ def test_a_trashed_workbook_is_named_by_every_command_with_the_way_back(env):
     for command in ("status", "validate", "recap"):
         out = env.run(command, code=4).output
         assert "bagian-2" in out and "Sampah" in out and "sync restore bagian-2" in out, command
+    rows = json.loads(env.run("status", "--format", "json", code=4).stdout)["sections"]
+    (row,) = [r for r in rows if r["section"] == "bagian-2"]
+    assert row["state"] == "Hilang (bisa dipulihkan)"  # never "not distributed"
     # distribute makes no blank workbook in its place
     out = env.run("distribute", code=4).output
     assert "sync restore bagian-2" in out
