@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sheets_sync.domain.calendar import fill_deadline, sop_schedule
+from sheets_sync.domain.handin import same_person
 from sheets_sync.domain.models import Config, Issue
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.domain.quarters import QUARTER_CACHE
@@ -107,7 +108,8 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         last = read_memory(grids.get(SHEET_MEMORY)).recapped
         state = recap_state(config, listing, now)
         if (listing.recap is not None and last is not None and state == last[0]
-                and not skipped_sections(store)):
+                and not skipped_sections(store)
+                and not _edited_by_hand(listing.recap, identity_of(store))):
             data = None
             if need_data:
                 listing.sheets = read_sections(config, store, listing.refs.values())
@@ -127,6 +129,12 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
         store.apply(ref, patch)
     store.share(ref, recap_grants(config), notify=False)
     return RecapResult(ref, data, reads.found.recap is None, lines, reads.duplicates)
+
+
+def _edited_by_hand(ref: FileRef, identity: str | None) -> bool:
+    """Someone other than the service saved the recap since its last write (a sheet deleted
+    or a cell typed over by hand): written again, whatever else changed."""
+    return bool(ref.modified_by) and not same_person(ref.modified_by, identity)
 
 
 def recap_state(config: Config, found: Collected, now: datetime) -> str | None:

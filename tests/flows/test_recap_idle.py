@@ -115,3 +115,19 @@ def test_on_google_a_recap_with_nothing_new_costs_three_calls_whatever_the_secti
     env.fake.reset_counts()
     assert "Rekap sudah terbaru" in env.run("recap").output
     assert env.fake.count() == LOCK + LISTING + RECAP_READ + SHARING_CHECK
+
+
+def test_a_recap_saved_by_someone_else_is_written_again(local):
+    """A person opened the recap in Excel and saved it (a sheet deleted, a cell typed over):
+    the next recap writes it whole again, although no section changed."""
+    from openpyxl import load_workbook
+
+    (ref,) = local.store().find(local.config.period.code, Role.recap)
+    wb = load_workbook(ref.id)
+    del wb["Jadwal SOP"]
+    wb.properties.lastModifiedBy = "Sekretaris"
+    wb.save(ref.id)
+    out = local.run("recap").output
+    assert "Rekap sudah terbaru" not in out
+    assert "Jadwal SOP" in load_workbook(ref.id).sheetnames
+    assert "Rekap sudah terbaru" in local.run("recap").output  # and then it is idle again
