@@ -50,12 +50,16 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
         raise UsageProblem(f"bagian {section} tidak ada di konfigurasi; yang ada: "
                            f"{', '.join(s.id for s in config.sections)} (atau '{RECAP}').")
     guarded.find(config.period.code)  # takes the period's lock before anything is touched
+    # the workbook being restored (or its backups listed) is what this command is about: its
+    # "missing" notice is not repeated at the end; another missing workbook's still is
+    wanted = None if section == RECAP else section
+    kept_notes = [s for s in guarded.skipped if not s.missing or s.section != wanted]
     if isinstance(store, GoogleStore):
         _from_trash(app, store, config.period.code, section, listing)
-        guarded.skipped = [s for s in guarded.skipped
-                           if not s.missing or s.section != (None if section == RECAP
-                                                             else section)]
+        guarded.skipped = kept_notes
         return
+    if listing:
+        guarded.skipped = kept_notes
     if not isinstance(store, LocalStore):
         raise UsageProblem("penyimpanan ini tidak menyimpan cadangan.")
     path, backups = store.backups(config.period.code, None if section == RECAP else section)

@@ -202,8 +202,10 @@ def _widths(headers: list[str], lines: list[tuple[list[Value], bool]]) -> dict[i
             longest = max([look.text_px(str(cells[c - 1]), bold=unit) for cells, unit in lines]
                           or [0])
             out[c] = max(word, min(longest, WIDEST[c]), 160)
-        else:
-            out[c] = max(word, 55 if c == 2 else 78)
+        else:  # a count, or a predikat such as "Sangat Tinggi" in bold
+            longest = max([look.text_px(str(cells[c - 1]), bold=unit) for cells, unit in lines
+                           if c <= len(cells)] or [0])
+            out[c] = max(word, min(longest, 180), 55 if c == 2 else 78)
     return out
 
 

@@ -170,6 +170,9 @@ def test_a_deleted_workbook_is_named_never_made_blank_and_restored_as_it_was(env
     assert rows["bagian-1"]["state"] == glossary.MISSING
     env.run("recap", code=4)
     assert not path.exists()
+    # listing the backups is about that workbook: listed, its notice not repeated, exit 0
+    out = env.run("restore", "bagian-1", "--list").output
+    assert "Dilewati" not in out and "sync restore bagian-1 --from N" in out
     out = env.run("restore", "bagian-1").output
     assert "dipulihkan" in out and "Dilewati" not in out
     after = {d["section"]: d for d in json.loads(

@@ -228,9 +228,13 @@ def test_rekap_unit_names_and_header_words_are_shown_whole(tmp_path: Path) -> No
                                 "Keuangan Daerah Provinsi Jambi")
     env = LocalEnv(tmp_path, data)
     env.run("distribute")
+    config = env.config  # bagian-3 reaches every target: "Sangat Tinggi" in bold on its unit
+    env.type_into("bagian-3", {i.code: {"realisasi": i.target} for i in config.indicators_of(
+        "bagian-3") if i.target}, status="Selesai")
     env.run("recap", code=None)
     (ref,) = env.store().find(env.config.period.code, Role.recap)
     ws = load_workbook(ref.id)[SHEET_UNITS]
+    assert any(c.value == "Sangat Tinggi" for row in ws.iter_rows() for c in row)
 
     def px(col: int) -> float:  # openpyxl keeps Excel's width in characters
         return (ws.column_dimensions[ws.cell(1, col).column_letter].width or 8.43) * 7 + 5
@@ -238,7 +242,10 @@ def test_rekap_unit_names_and_header_words_are_shown_whole(tmp_path: Path) -> No
     for col in range(1, ws.max_column + 1):
         header = str(ws.cell(1, col).value)
         assert px(col) >= max(look.text_px(w, bold=True) for w in header.split()) - 8, header
+    predikat = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "Predikat")
     for row in range(2, ws.max_row + 1):
+        rating = str(ws.cell(row, predikat).value or "")
+        assert px(predikat) >= look.text_px(rating, bold=True) - 8, rating
         for col in (1, 3):
             text = str(ws.cell(row, col).value or "")
             needed = look.lines_needed(text, int(px(col)), bold=True)
