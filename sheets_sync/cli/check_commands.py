@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from sheets_sync.cli.app import App
@@ -59,8 +60,10 @@ def status(app: App, fmt: str) -> None:
                 glossary.HANDED_IN_AT, glossary.LATE):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.name, r.state, f"{r.filled}/{r.total}",
-                      r.modified.strftime("%d-%m-%Y %H:%M") if r.modified else "-",
+        changed = r.modified.strftime("%d-%m-%Y %H:%M") if r.modified else "-"
+        if r.modified and r.modified_by:  # the section's own change, and who made it
+            changed += f"\noleh {escape(r.modified_by)}"
+        table.add_row(r.name, r.state, f"{r.filled}/{r.total}", changed,
                       format_datetime_id(r.deadline),
                       r.handed_in_at.strftime("%d-%m-%Y %H:%M") if r.handed_in_at else "-",
                       f"[red]{glossary.YES}[/red]" if r.late else glossary.NO)
