@@ -47,7 +47,7 @@ def run_watch(app: App, *, interval: float, once: bool, log_file: Path | None,
     interval = every or interval
     config, store = app.config(), app.store()
     beat_path = heartbeat or heartbeat_path(config, app.base_dir)
-    handler = setup_logging(log_file or beat_path.parent / LOG_NAME)
+    handler = setup_logging(log_file or beat_path.parent / LOG_NAME, config.office.tzinfo)
     clock = clock_from_env(app.now)
     notifier = None
     if config.notify.enabled:

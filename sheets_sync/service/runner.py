@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import FrameType
@@ -47,12 +47,19 @@ MAX_BACKOFF = 15 * 60.0  # seconds: an outage is retried at least every quarter 
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 5
 
 
-def setup_logging(path: Path) -> logging.Handler:
-    """A rotating log file for the `sheets_sync` loggers (1 MB x 5 files)."""
+def setup_logging(path: Path, zone: tzinfo | None = None) -> logging.Handler:
+    """A rotating log file for the `sheets_sync` loggers (1 MB x 5 files), its times on the
+    office's clock (`zone`, e.g. WIB) as every other time the service shows, whatever zone
+    this computer is set to."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
                                   encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    label = f" {zone.tzname(None)}" if zone is not None and zone.tzname(None) else ""
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                  datefmt=f"%Y-%m-%d %H:%M:%S{label}")
+    if zone is not None:
+        formatter.converter = lambda secs: datetime.fromtimestamp(secs or 0, zone).timetuple()
+    handler.setFormatter(formatter)
     root = logging.getLogger("sheets_sync")
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -105,7 +112,10 @@ class Service:
         beat = Heartbeat.start(self.config.period.code, self.interval, self.mode)
         failures = 0
         explained: set[str] = set()  # a failure (e.g. an expired login) is explained once
-        log.info("pemantau mulai: periode %s, setiap %g detik", beat.period, self.interval)
+        if once:
+            log.info("pemantau: satu putaran, periode %s", beat.period)
+        else:
+            log.info("pemantau mulai: periode %s, setiap %g detik", beat.period, self.interval)
         with stop_on_signals(self.stop):
             while not self.stop.is_set():
                 now = self.clock.now()
@@ -133,9 +143,9 @@ class Service:
                     beat.reminders_sent += sum(o.state == "dikirim" for o in outcomes)
                     if result.changed or result.recap_written:
                         first = set(result.first_read)
-                        log.info("berubah: %s; pertama kali dibaca: %d bagian; rekap diperbarui",
-                                 ", ".join(s for s in result.changed if s not in first) or "-",
-                                 len(first))
+                        changed = ", ".join(s for s in result.changed if s not in first)
+                        log.info("berubah: %s%s; rekap diperbarui", changed or "-",
+                                 f"; pertama kali dibaca: {len(first)} bagian" if first else "")
                     delay = self.interval
                     self._beat(beat, now, delay, RUNNING, "")
                     self.on_cycle(now, result, outcomes)

@@ -294,3 +294,26 @@ def test_every_is_for_a_scheduled_once_and_says_what_it_wants(tmp_path):
     assert "--once" in env.run("watch", "--every", "5m", code=2).output
     out = env.run("watch", "--once", "--every", "lima", code=2).output
     assert "5m" in out and "Kesalahan" in out
+
+
+def test_the_log_is_on_the_offices_clock_whatever_the_machine_is_set_to(tmp_path, monkeypatch):
+    """An IT person reads the log beside `sync status`: both on WIB, even on a UTC server."""
+    import time as _time
+
+    from sheets_sync.domain.timezones import parse_zone
+
+    monkeypatch.setenv("TZ", "UTC")
+    _time.tzset()
+    log_file = tmp_path / "watch.log"
+    handler = setup_logging(log_file, parse_zone("WIB"))
+    try:
+        logging.getLogger("sheets_sync.service").info("percobaan")
+    finally:
+        logging.getLogger("sheets_sync").removeHandler(handler)
+        handler.close()
+        monkeypatch.undo()
+        _time.tzset()
+    line = log_file.read_text(encoding="utf-8").strip()
+    stamp = datetime.strptime(line[:19], "%Y-%m-%d %H:%M:%S")
+    wib_now = datetime.now(parse_zone("WIB")).replace(tzinfo=None)  # type: ignore[arg-type]
+    assert abs((wib_now - stamp).total_seconds()) < 120 and line[20:23] == "WIB", line
