@@ -123,8 +123,9 @@ def distribute(app: App, sections: tuple[str, ...], update_targets: bool,
             cells += [", ".join(o.shared_with) or "-", ", ".join(o.unshared) or "-"]
         table.add_row(*cells)
     app.console.print(table)
-    folder = "" if report.template.url.startswith("http") else (
-        f" di folder {Path(report.outcomes[0].url).parent}" if report.outcomes else "")
+    # the folder of the workbooks (a missing one has no path: the next that has one)
+    paths = [o.url for o in report.outcomes if o.url and not o.url.startswith("http")]
+    folder = f" di folder {Path(paths[0]).parent}" if paths else ""
     app.console.print(f"{report.created} kertas kerja baru{folder}.")
     for section, extra in report.duplicates.items():
         app.err.print(f"[yellow]Perhatian:[/yellow] bagian {section} punya {len(extra) + 1} "

@@ -184,7 +184,8 @@ def _renja_remark(r: RecapRow, rating: str, current: int) -> str:
     own = "" if r.keterangan is None else str(r.keterangan).strip()
     if own:
         parts.append(f"Bagian: {own}")
-    return ". ".join(p.rstrip(".") for p in parts)
+    # each part a sentence of its own: "... Sangat Tinggi. Tanpa TW I ..."
+    return ". ".join(p[:1].upper() + p[1:].rstrip(".") for p in parts)
 
 
 def _faktor(rows: list[RecapRow], reached: bool) -> str:

@@ -161,6 +161,7 @@ def test_a_deleted_workbook_is_named_never_made_blank_and_restored_as_it_was(env
     path.unlink()  # deleted by hand
     for command in ("status", "validate", "distribute"):
         out = " ".join(env.run(command, code=4).output.split())
+        assert "di folder .." not in out and "di folder . " not in out  # the real folder
         assert "bagian bagian-1" in out and "hilang" in out, command
         assert newest.name in out and "sync restore bagian-1" in out, command
         assert "Traceback" not in out

@@ -261,6 +261,19 @@ def renja_row(code: str, realisasi: float, budget_real: float | None, note: str)
                     budget_capaian=None, status="Selesai", counts=True)
 
 
+def test_renja_remark_is_written_as_sentences(config):
+    """A year-to-date taken without the earlier quarters says so as a sentence of its own:
+    "... Sangat Tinggi. Tanpa TW I, TW II (tidak ada data)", never ". tanpa"."""
+    for ind in config.indicators:
+        if ind.code == "B1-02":
+            ind.aggregation = Aggregation.last
+    recap = Recap(rows=[renja_row("B1-02", 10, None, "")])
+    attach(config, recap.rows, History())
+    (row,) = renja(config, recap, date(2026, 10, 7)).rows
+    remark = str(row.cells[-1])
+    assert "Tanpa TW I" in remark and ". tanpa" not in remark, remark
+
+
 def test_renja_has_the_form_e81_columns_filled_from_what_the_office_keeps(config):
     for ind in config.indicators:
         if ind.code in ("B1-02", "B1-03"):
@@ -303,6 +316,9 @@ def test_renja_has_the_form_e81_columns_filled_from_what_the_office_keeps(config
     assert f"Predikat s.d. TW III: {first.rating}" in remark
     assert "pelatihan selesai lebih awal" in remark
     assert "pengadaan tertunda" in str(get(second, "keterangan"))
+    import re
+    for row in report.rows:  # each part of the remark a sentence: never ". tanpa ..."
+        assert not re.search(r"(?<![sS]\.d)\. [a-z]", str(get(row, "keterangan"))), row
     summary = dict(report.summary)
     assert list(summary)[:2] == ["Rata-rata capaian kinerja (%)", "Predikat kinerja"]
     assert "B1-02" in str(summary["Faktor pendorong keberhasilan pencapaian"])
