@@ -26,7 +26,7 @@ from sheets_sync.cli.render import (
 from sheets_sync.domain import glossary
 from sheets_sync.domain.calendar import format_datetime_id
 from sheets_sync.domain.handin import timeliness_json
-from sheets_sync.domain.models import Issue, Severity
+from sheets_sync.domain.models import Config, Issue, Severity
 
 SEVERITY_ID = {k.value: v for k, v in glossary.SEVERITY.items()}  # as the sheets say
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -109,8 +109,11 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
     else:
         _render_issues(app, config.section, report.issues)
         s = report.summary()
+        untouched = len(report.untouched)
+        checked = (f"{s['sections']} bagian diperiksa" if not untouched else
+                   f"{s['sections']} bagian diperiksa ({untouched} di antaranya belum diisi)")
         app.console.print(
-            f"{s['sections']} bagian diperiksa: {s['valid']} valid, {s['errors']} "
+            f"{checked}: {s['valid']} valid, {s['errors']} "
             f"{glossary.SEVERITY_PLURAL[Severity.error]}, {s['warnings']} "
             f"{glossary.SEVERITY_PLURAL[Severity.warning]}."
             + (f" Umpan balik ditulis ke {len(report.written)} lembar." if report.written else "")
@@ -118,12 +121,19 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
         )
         if report.untouched:
             app.console.print("Belum diisi (lembarnya dibiarkan seperti saat dikirim): "
-                              + ", ".join(report.untouched))
+                              + ", ".join(_name(config, sid) for sid in report.untouched))
         if report.not_distributed:
-            app.console.print("Belum didistribusikan: " + ", ".join(report.not_distributed)
+            app.console.print("Belum didistribusikan: "
+                              + ", ".join(_name(config, sid) for sid in report.not_distributed)
                               + " (jalankan 'sync distribute').")
     if report.has_errors:
         raise SystemExit(EXIT_ISSUES)
+
+
+def _name(config: Config, section: str) -> str:
+    """A section as PEP knows it: its name, with the id the commands take."""
+    found = next((s for s in config.sections if s.id == section), None)
+    return f"{found.name} ({section})" if found else section
 
 
 def issue_json(i: Issue) -> dict[str, Any]:
