@@ -64,7 +64,8 @@ def pydantic_problem(err: Any) -> str:
     if kind in ("string_type", "string_unicode"):
         return "harus berupa teks"
     if kind in ("list_type", "tuple_type", "set_type"):
-        return "harus berupa daftar (butir-butir di baris sendiri, diawali '-')"
+        return ("harus berupa daftar: [a, b], atau butir-butir di baris sendiri yang "
+                "diawali '-'")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "harus berupa pasangan 'kunci: nilai' di bawahnya"
     if kind.startswith("bool"):

@@ -13,3 +13,9 @@ def check_emails(values: list[str]) -> list[str]:
         if not EMAIL_RE.match(v):
             raise ValueError(f"'{v}' bukan alamat e-mail yang sah (contoh: nama@jambiprov.go.id)")
     return [v.lower() for v in values]
+
+
+def one_or_many(value: object) -> object:
+    """A list of e-mails may be written as one address: `editors: tu@jambiprov.go.id` is the
+    list of that one address, as a person means it."""
+    return [value] if isinstance(value, str) else value

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from sheets_sync.domain.averages import RekapSettings
-from sheets_sync.domain.identifiers import ID_RE, check_emails
+from sheets_sync.domain.identifiers import ID_RE, check_emails, one_or_many
 from sheets_sync.domain.issues import Issue, Severity
 from sheets_sync.domain.labels import Labels
 from sheets_sync.domain.numbers import LIMIT, TOO_LARGE
@@ -59,6 +59,9 @@ class Office(Strict):
     # domain): a typo or a private address is refused before anything is shared.
     allowed_domains: list[str] = Field(default_factory=list)
 
+    _one_or_many = field_validator("pep_accounts", "leadership_accounts",
+                                   mode="before")(one_or_many)
+
     @field_validator("pep_accounts", "leadership_accounts")
     @classmethod
     def _emails(cls, v: list[str]) -> list[str]:
@@ -101,6 +104,8 @@ class Section(Strict):
                 f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: keuangan)"
             )
         return v
+
+    _one_or_many = field_validator("editors", mode="before")(one_or_many)
 
     @field_validator("editors")
     @classmethod

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from sheets_sync.domain.identifiers import ID_RE, check_emails
+from sheets_sync.domain.identifiers import ID_RE, check_emails, one_or_many
 from sheets_sync.settings.strict import Strict
 
 
@@ -29,6 +29,8 @@ class Unit(Strict):
             raise ValueError(
                 f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: bagian-umum)")
         return v
+
+    _one_or_many = field_validator("viewers", mode="before")(one_or_many)
 
     @field_validator("viewers")
     @classmethod

@@ -202,3 +202,15 @@ def test_an_os_error_on_the_config_is_told_in_indonesian(tmp_path):
     out = " ".join(result.output.split())
     assert result.exit_code == 2 and "folder, bukan berkas" in out, out
     assert "Is a directory" not in out and "Errno" not in out
+
+
+def test_one_editor_may_be_written_without_a_list(tmp_path):
+    """`editors: tu@...` is a list of one address, as the person who wrote it means; a list
+    where one is needed and something else is written says both ways to write one."""
+    path = _yaml(tmp_path, "  editors:\n  - bagian1@setwan.example",
+                 "  editors: Bagian1@setwan.example")
+    config = load_config(path)
+    assert config.section("bagian-1").editors == ["bagian1@setwan.example"]
+    path = _yaml(tmp_path / "b", "  editors:\n  - bagian1@setwan.example", "  editors: {a: 1}")
+    out = _fails(path)
+    assert "[a, b]" in out and "diawali '-'" in out
