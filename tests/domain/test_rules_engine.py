@@ -167,8 +167,10 @@ def test_default_rules_are_used_without_config_rules() -> None:
     assert "anggaran-pagu" in ids  # the config has a budget
     assert "anggaran-pagu" not in [r.id for r in default_rules(make_config(indicators=[]))]
     issues = run(None, {"U1": {"realisasi": -1, "bukti": "folder saya"}}, status="Sedang Diisi")
-    assert {i.rule for i in issues} == {"nonnegatif-realisasi", "keterangan-capaian",
-                                        "bukti-dukung"}
+    # the value's own error, not also the capaian -10 % would give (a typo to correct)
+    assert {i.rule for i in issues} == {"nonnegatif-realisasi", "bukti-dukung"}
+    issues = run(None, {"U1": {"realisasi": 5, "bukti": "folder saya"}}, status="Sedang Diisi")
+    assert {i.rule for i in issues} == {"keterangan-capaian", "bukti-dukung"}
     issues = run(None, {"K1": {"realisasi": 95, "budget_real": 2_000_000}},
                  section="keuangan")
     assert [i.rule for i in issues] == ["anggaran-pagu"]

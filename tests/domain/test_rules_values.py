@@ -221,3 +221,22 @@ def test_evidence_required() -> None:
               "scope": {"indicators": ["U1", "U2"]}}]
     issues = run(rules, {"U1": {"bukti": "https://drive.google.com/x"}})
     assert [(i.indicator, "belum diisi" in i.message) for i in issues] == [("U2", True)]
+
+
+def test_a_value_in_error_is_not_judged_further() -> None:
+    """U3 (lower is better, target 5) typed as -1: the section is told the value is wrong,
+    and not also asked to explain the over-achievement that value would give (a typo is
+    corrected, not explained). Once corrected, the capaian is judged again."""
+    rules = [{"id": "nonnegatif", "kind": "bounds", "column": "realisasi", "min": 0},
+             {"id": "jelaskan", "kind": "explanation", "below": 100, "above": 120},
+             {"id": "wajar", "kind": "plausibility", "max_capaian": 150}]
+    issues = run(rules, {"U3": {"realisasi": -1}})
+    assert [(i.rule, i.severity) for i in issues if i.indicator == "U3"] == [
+        ("nonnegatif", Severity.error)]
+    corrected = run(rules, {"U3": {"realisasi": 1}})  # 500 %: now judged, and asked about
+    assert {i.rule for i in corrected if i.indicator == "U3"} >= {"jelaskan", "wajar"}
+    # an error on another column (the budget) leaves the capaian's findings as they are
+    budget = [{"id": "anggaran", "kind": "bounds", "column": "budget_real", "min": 0},
+              {"id": "jelaskan", "kind": "explanation", "below": 100, "above": 120}]
+    found = run(budget, {"K1": {"realisasi": 50, "budget_real": -5}}, section="keuangan")
+    assert {i.rule for i in found} == {"anggaran", "jelaskan"}

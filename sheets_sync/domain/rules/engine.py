@@ -109,6 +109,11 @@ def evaluate(config: Config, sheet: SectionSheet,
     return issues
 
 
+# Checks of a value as typed, and checks of what is computed from it (capaian, change
+# against earlier periods): the second kind says nothing of a value the first finds wrong.
+VALUE_KINDS = frozenset({"number", "bounds", "expression"})
+DERIVED_KINDS = frozenset({"explanation", "plausibility", "outlier", "cumulative"})
+
 HISTORY_RECORD = "history"  # meta record: earlier periods' values, captured at distribute
 
 
@@ -142,9 +147,18 @@ def _run(config: Config, sheet: SectionSheet,
                 sheet=config.labels.sheet_worksheet, spreadsheet=sheet.file_name or None))
     issues: list[Issue] = []
     seen: set[str] = set()
+    rules_by_id = {rule.id: rule for rule in active_rules(config)}
+    kinds = {rule_id: rule.kind for rule_id, rule in rules_by_id.items()}
+    # an indicator whose Realisasi is in error is not judged further: a warning about the
+    # capaian that value gives would ask the section to explain a typo
+    wrong = {i.indicator for i in found if i.severity is Severity.error and i.indicator
+             and kinds.get(i.rule) in VALUE_KINDS
+             and getattr(rules_by_id[i.rule], "column", None) in ("realisasi", None)}
     for issue in found:
         if issue.key in seen:
             continue  # two issues with one key could not be confirmed apart
+        if issue.indicator in wrong and kinds.get(issue.rule) in DERIVED_KINDS:
+            continue  # the value's own error says what to do: correct it
         seen.add(issue.key)
         issues.append(_confirmed(issue, sheet, ctx.values.get(issue.key)))
     issues.sort(key=lambda i: (i.row or 0, _SEVERITY_ORDER[i.severity]))
