@@ -15,10 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sheets_sync.caches import config_cache
-from sheets_sync.domain.config_messages import line_of_item, pydantic_problem, yaml_problem
+from sheets_sync.domain.config_messages import (
+    close_key,
+    line_of_item,
+    pydantic_problem,
+    yaml_problem,
+)
 from sheets_sync.domain.errors import ConfigError
 from sheets_sync.domain.models import Config, Indicator
 from sheets_sync.domain.numbers import parse_number
@@ -235,10 +240,12 @@ def _dotted(loc: list[Any]) -> str:
     return out
 
 
-def _message(err: Any) -> str:
+def _message(err: Any, model: type[BaseModel] | None = None) -> str:
     kind, msg = err["type"], err["msg"]
     if kind == "extra_forbidden":
-        return "kunci ini tidak dikenal: periksa ejaannya atau hapus (lihat README, Konfigurasi)"
+        meant = close_key(model or Config, [p for p in err["loc"] if not str(p).startswith("function-")])
+        return ("kunci ini tidak dikenal: " + (f"maksudnya '{meant}'? " if meant else "")
+                + "periksa ejaannya atau hapus (lihat README, Konfigurasi)")
     if kind == "missing":
         return "wajib diisi"
     if kind == "value_error":
@@ -344,7 +351,7 @@ def load_indicators(file: Path, sections: set[str] | None = None,
             err = exc.errors()[0]
             loc = [p for p in err["loc"] if isinstance(p, str)]
             where = f", kolom '{shown.get(loc[0], loc[0])}'" if loc else ""
-            message = _message(err)
+            message = _message(err, Indicator)
             for key, header in shown.items():  # internal names inside the message, too
                 if header.casefold() != key:
                     message = re.sub(rf"\b{key}\b", f"'{header}'", message)

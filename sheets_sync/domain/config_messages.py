@@ -3,8 +3,12 @@ from a library reaches the user). Each says what is wrong and what to write inst
 
 from __future__ import annotations
 
+import difflib
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 # PyYAML's problems (the text after the mark), most common first; the first match wins.
 _YAML: tuple[tuple[str, str], ...] = (
@@ -98,3 +102,27 @@ def line_of_item(text: str, message: str) -> int | None:
     item = re.compile(rf"^\s*-\s*id:\s*['\"]?{re.escape(named.group(2))}['\"]?\s*$", re.M)
     found = item.search(text, block.end())
     return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def close_key(model: type[BaseModel], loc: Sequence[Any]) -> str | None:
+    """For a key `loc` the config does not know, the known key it was probably meant as
+    (`shortname` -> `short_name`), looked up in the model it sits in; None when none is
+    close or the place holds more than one kind of model (a rule's kinds)."""
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(str(part))
+        current = _only_model(field.annotation) if field is not None else None
+    if current is None or not loc:
+        return None
+    found = difflib.get_close_matches(str(loc[-1]), list(current.model_fields), n=1, cutoff=0.7)
+    return found[0] if found else None
+
+
+def _only_model(annotation: Any) -> type[BaseModel] | None:
+    """The one pydantic model an annotation holds (`X`, `list[X]`, `X | None`), else None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    found = {m for arg in get_args(annotation) if (m := _only_model(arg)) is not None}
+    return found.pop() if len(found) == 1 else None

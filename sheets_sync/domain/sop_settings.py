@@ -37,8 +37,11 @@ class Sop(Strict):
         """Only a time of day as text: pydantic would read a number (`8`, or `8:00` unquoted,
         which YAML 1.1 reads as 480) as seconds since midnight in UTC."""
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            raise ValueError(f"jam {v!r} tidak dikenali; tulis jam dalam tanda kutip seperti "
-                             "'08:00'")
+            # YAML reads 08.00 as the number 8.0 and 8:00 as 480: say it as it was written
+            shown = (f"{int(v):02d}.{round(v % 1 * 100):02d}" if isinstance(v, float)
+                     else f"{v // 60:02d}:{v % 60:02d}" if v >= 60 else str(v))
+            raise ValueError(f"jam {shown} dibaca sebagai angka, bukan jam; tulis jam dalam "
+                             f"tanda kutip seperti '08:00'")
         return v
 
     @field_validator("office_opens", "office_closes")

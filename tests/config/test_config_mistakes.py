@@ -214,3 +214,15 @@ def test_one_editor_may_be_written_without_a_list(tmp_path):
     path = _yaml(tmp_path / "b", "  editors:\n  - bagian1@setwan.example", "  editors: {a: 1}")
     out = _fails(path)
     assert "[a, b]" in out and "diawali '-'" in out
+
+
+def test_a_misspelt_key_is_answered_with_the_key_meant(tmp_path):
+    path = _yaml(tmp_path, "  name: Sekretariat DPRD Provinsi Jambi",
+                 "  name: Sekretariat DPRD Provinsi Jambi\n  shortname: Setwan")
+    out = _fails(path)
+    assert "office.shortname" in out and "maksudnya 'short_name'?" in out
+    path = _yaml(tmp_path / "b", "  head: Kasubbag 1", "  head: Kasubbag 1\n  editor: a@b.go.id")
+    out = _fails(path)
+    assert "maksudnya 'editors'?" in out
+    path = _yaml(tmp_path / "c", "  head: Kasubbag 1", "  head: Kasubbag 1\n  zzz: 1")
+    assert "maksudnya" not in _fails(path)  # nothing close: no guess
