@@ -85,10 +85,12 @@ def render_with_bulk(wb: Any, patch: WorkbookPatch,
 
 def _cells_only(sp: SheetPatch) -> bool:
     """A cleared sheet whose cells depend on nothing but its values and formats."""
-    return (sp.clear and not sp.notes and not sp.clear_notes and sp.protection is None
+    if not (sp.clear and not sp.notes and not sp.clear_notes and sp.protection is None
             and not sp.append_rows and not sp.expected and not sp.links and not sp.merges
-            and not sp.row_outline
-            and all(any(r == row for r, _c in sp.values) for row in sp.row_heights))
+            and not sp.row_outline):
+        return False
+    rows = {r for r, _c in sp.values}  # a set: 6,400 rows x 120,000 values was 13 s a recap
+    return all(row in rows for row in sp.row_heights)
 
 
 def save_with_bulk(wb: Any, target: Path | IO[bytes], bulk: list[BulkSheet]) -> None:
