@@ -39,6 +39,9 @@ SHEET_INDICATORS = "Rekap Indikator"
 SHEET_ISSUES = "Validasi"
 SHEET_SCHEDULE = "Jadwal SOP"
 SHEET_AUDIT = "Audit"
+# hidden: the typed values the next recap's audit compares against (section, code and the
+# AUDITED columns): read instead of the whole Rekap Indikator, a fifth of its cells
+SHEET_AUDIT_VALUES = "_nilai"
 SHEET_AUDITED = "_audit"  # hidden: per section, the last review record in Audit; its hand-in
 RECAP_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_ISSUES, SHEET_SCHEDULE, SHEET_AUDIT)
 
@@ -316,7 +319,8 @@ def timeliness_cells(t: Timeliness | None) -> list[Value]:
 
 
 def previous_values(grid: list[list[Any]] | None) -> dict[tuple[str, str, str], Any]:
-    """Last seen typed values from an existing recap's Rekap Indikator sheet, for the audit."""
+    """Last seen typed values from an existing recap's `_nilai` sheet (or, written by an
+    older version, its Rekap Indikator sheet), for the audit."""
     if not grid or len(grid) < 2:
         return {}
     header = [str(h) for h in grid[0]]
@@ -333,6 +337,15 @@ def previous_values(grid: list[list[Any]] | None) -> dict[tuple[str, str, str], 
                 value = cells[idx[title]]
                 out[(str(section), str(code), key)] = None if value == "" else value
     return out
+
+
+def audit_values_rows(recap: Recap) -> list[list[Value]]:
+    """The `_nilai` sheet's rows: a header `previous_values` reads by its titles, then each
+    row's section, code and AUDITED values as the recap shows them."""
+    rows: list[list[Value]] = [["Kode Bagian", "Kode", *(title for _key, title in AUDITED)]]
+    rows += [[r.section, r.code, *(getattr(r, key) for key, _title in AUDITED)]
+             for r in recap.rows]
+    return rows
 
 
 def current_values(recap: Recap) -> dict[tuple[str, str, str], Any]:

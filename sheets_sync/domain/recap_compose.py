@@ -14,13 +14,15 @@ from sheets_sync.domain.calendar import fill_deadline, sop_schedule
 from sheets_sync.domain.handin import edit_time, last_editor, timeliness_of
 from sheets_sync.domain.handin_records import hand_in_cell, kept_hand_ins, record_hand_ins
 from sheets_sync.domain.models import Config, Issue
-from sheets_sync.domain.patch import WorkbookPatch
+from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.domain.quarters import attach, cache_patch
 from sheets_sync.domain.recap import (
     AUDITED,
+    SHEET_AUDIT_VALUES,
     SHEET_AUDITED,
     SHEET_INDICATORS,
     Recap,
+    audit_values_rows,
     audited_records,
     build_recap,
     current_values,
@@ -71,7 +73,8 @@ def compose_recap(config: Config, inputs: RecapInputs,
     if inputs.new:
         lines, audited = review.review_lines(sheets, {})
     else:
-        previous = previous_values(grids.get(SHEET_INDICATORS))
+        previous = previous_values(grids.get(SHEET_AUDIT_VALUES)
+                                   or grids.get(SHEET_INDICATORS))
         who = {s: last_editor(sheet, identity) for s, sheet in sheets.items()}
         cells = {(s, r.code, key): ref_cell
                  for s, sheet in sheets.items() for r in sheet.rows
@@ -84,6 +87,9 @@ def compose_recap(config: Config, inputs: RecapInputs,
         lines.sort(key=lambda line: str(line[0]))  # oldest first: a review before its notice
     patch = recap_patch(config, data, sop_schedule(config), now, lines,
                         with_audit_header=inputs.new, audited=audited, hand_ins=hand_ins)
+    values = SheetPatch(SHEET_AUDIT_VALUES, clear=True, hidden=True)
+    values.put_table(1, 1, audit_values_rows(data))
+    patch.sheets.append(values)  # what the next recap's audit compares against
     patch.sheets += [cache_patch(inputs.quarters)] if inputs.quarters is not None else []
     patch.sheets += [units_sheet(config, data, figures)] if figures else []
     patch.sheets += trend_sheets(config, data, inputs.earlier)

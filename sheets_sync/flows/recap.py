@@ -25,11 +25,7 @@ from sheets_sync.domain.handin import same_person
 from sheets_sync.domain.models import Config, Issue
 from sheets_sync.domain.patch import SheetPatch, WorkbookPatch
 from sheets_sync.domain.quarters import QUARTER_CACHE
-from sheets_sync.domain.recap import (
-    SHEET_AUDITED,
-    SHEET_INDICATORS,
-    Recap,
-)
+from sheets_sync.domain.recap import SHEET_AUDIT_VALUES, SHEET_AUDITED, SHEET_INDICATORS, Recap
 from sheets_sync.domain.recap_compose import RecapInputs, compose_recap
 from sheets_sync.domain.rules.history import History
 from sheets_sync.domain.sharing import recap_grants
@@ -80,7 +76,8 @@ class RecapReads:
     unfed: set[str]  # sections whose feedback is not in their workbook yet
 
 
-RECAP_SHEETS = [SHEET_INDICATORS, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE, SHEET_MEMORY]
+# the recap's one read: what its audit compares against, its kept records and caches
+RECAP_SHEETS = [SHEET_AUDIT_VALUES, SHEET_AUDITED, QUARTER_CACHE, TREND_CACHE, SHEET_MEMORY]
 
 
 def recap_name(config: Config) -> str:
@@ -175,6 +172,8 @@ def gather(config: Config, store: WorkbookStore, *, collected: Collected | None 
     # the recap's one read, first: its last values, audited records and kept hand-ins
     if grids is None:
         grids = store.read(ref, RECAP_SHEETS) if ref else {}
+    if ref is not None and SHEET_AUDIT_VALUES not in grids:  # made by an older version
+        grids = {**grids, **store.read(ref, [SHEET_INDICATORS])}
     # this period's sections skipped so far (deleted ones too: never "not distributed");
     # taken before earlier periods are read, whose files are not this recap's sections
     skipped = skipped_sections(store)

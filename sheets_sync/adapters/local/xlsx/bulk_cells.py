@@ -36,7 +36,7 @@ from sheets_sync.adapters.local.xlsx import sheet_setup
 from sheets_sync.adapters.local.xlsx.errors import NotHandled
 from sheets_sync.adapters.local.xlsx.xlsx_render import format_cell, render
 from sheets_sync.adapters.local.xlsx.xml_cells import cell_content
-from sheets_sync.domain.patch import Formula, SheetPatch, WorkbookPatch
+from sheets_sync.domain.patch import Format, Formula, SheetPatch, WorkbookPatch
 
 BULK_FROM = 2000  # values; below this openpyxl's own writer costs about as little
 # What openpyxl writes for a sheet without cells: the places our cell data goes.
@@ -184,12 +184,19 @@ class _Cells:
         that leaves the default style (openpyxl writes no style for such a cell)."""
         scratch = Worksheet(wb)  # not added to the workbook: only its style tables are used
         ids = {}
+        # one style per distinct list of formats, however many ranges repeat it (a number
+        # format per run of rows makes thousands of combinations of a few formats)
+        made: dict[tuple[Format, ...], int | None] = {}
         for combination in set(self.formats.values()):
-            cell = Cell(scratch, row=1, column=1)
-            for n in combination:
-                format_cell(cell, self.patch.formats[n][1])
-            if any(cell._style):
-                ids[combination] = wb._cell_styles.add(StyleArray(cell._style))
+            formats = tuple(self.patch.formats[n][1] for n in combination)
+            if formats not in made:
+                cell = Cell(scratch, row=1, column=1)
+                for fmt in formats:
+                    format_cell(cell, fmt)
+                made[formats] = (wb._cell_styles.add(StyleArray(cell._style))
+                                 if any(cell._style) else None)
+            if (sid := made[formats]) is not None:
+                ids[combination] = sid
         return ids
 
 
