@@ -39,7 +39,9 @@ RECAP = "rekap"
 def restore(app: App, section: str, listing: bool, number: int) -> None:
     """Pulihkan kertas kerja BAGIAN (atau 'rekap') dari cadangan.
 
-    Berkas yang ada sekarang disimpan dulu sebagai cadangan, jadi tidak ada yang hilang."""
+    Folder bersama: dari cadangan sheets-sync; berkas yang ada sekarang disimpan dulu
+    sebagai cadangan, jadi tidak ada yang hilang. Google: dari Sampah (Trash) Google Drive,
+    seperti saat dihapus."""
     from sheets_sync.adapters.google import GoogleStore
     from sheets_sync.adapters.local import LocalStore
 

@@ -108,8 +108,7 @@ def recap(config: Config, store: WorkbookStore, now: datetime, *,
                 and not skipped_sections(store)
                 and not _edited_by_hand(listing.recap, identity_of(store))):
             data = None
-            if need_data:
-                listing.sheets = read_sections(config, store, listing.refs.values())
+            if need_data:  # the figures, from the sections read now; nothing written
                 data = compose(config, gather(config, store, collected=listing, grids=grids,
                                               now=now), now)[0]
             # its sharing is made sure all the same: a run stopped between the write and
