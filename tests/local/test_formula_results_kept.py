@@ -111,8 +111,10 @@ def test_excel_shared_and_array_formula_results_survive_an_openpyxl_write(env, m
 PRINTER_BYTES = b"\x00\x01printer: HP LaserJet, duplex, tray 2\x00" * 20
 
 
-def excel_printer_settings(path: Path) -> None:
-    """Tie a printer settings part to the worksheet, as Excel saves one after a print."""
+def excel_printer_settings(path: Path, target: str = "../printerSettings/printerSettings1.bin"
+                           ) -> None:
+    """Tie a printer settings part to the worksheet, as Excel saves one after a print (its
+    target relative to the sheet, or absolute as some programs write it)."""
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     parts["xl/printerSettings/printerSettings1.bin"] = PRINTER_BYTES
@@ -122,7 +124,7 @@ def excel_printer_settings(path: Path) -> None:
                      b'</Relationships>').decode()
     parts[rels] = text.replace("</Relationships>", (
         '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/printerSettings" Target="../printerSettings/printerSettings1.bin"/>'
+        f'2006/relationships/printerSettings" Target="{target}"/>'
         "</Relationships>")).encode()
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     if 'xmlns:r="' not in sheet[:sheet.find(">", sheet.find("<worksheet"))]:
@@ -155,12 +157,16 @@ def printer_settings_of_worksheet(path: Path) -> bytes | None:
         target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels) or re.search(
             rf'Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
         assert target is not None
-        return z.read(f"xl/{target.group(1).removeprefix('../')}")
+        found = target.group(1)
+        return z.read(found.lstrip("/") if found.startswith("/")
+                      else f"xl/{found.removeprefix('../')}")
 
 
-def test_printer_settings_survive_the_writes_that_go_through_openpyxl(env, monkeypatch):
+@pytest.mark.parametrize("target", ["../printerSettings/printerSettings1.bin",
+                                    "/xl/printerSettings/printerSettings1.bin"])
+def test_printer_settings_survive_the_writes_that_go_through_openpyxl(env, monkeypatch, target):
     ref = env.section_ref("bagian-1")
-    excel_printer_settings(Path(ref.id))
+    excel_printer_settings(Path(ref.id), target)
     assert printer_settings_of_worksheet(Path(ref.id)) == PRINTER_BYTES
     monkeypatch.setattr(xlsx.SHORTCUTS, "in_place", False)  # approve's path
     env.store().apply(ref, WorkbookPatch([SheetPatch("Validasi", values={(1, 1): "x"})]))

@@ -47,8 +47,10 @@ def kept_printer_settings(package: bytes) -> dict[str, bytes]:
                     attrs = dict(ATTR.findall(rel))
                     if attrs.get("Type") != PRINTER_REL:
                         continue
-                    target = posixpath.normpath(
-                        posixpath.join(posixpath.dirname(part), attrs.get("Target", "")))
+                    written = attrs.get("Target", "")
+                    target = (written.lstrip("/") if written.startswith("/") else  # absolute
+                              posixpath.normpath(posixpath.join(posixpath.dirname(part),
+                                                                written)))
                     if target in names:
                         out[sheet] = old.read(target)
                         break
