@@ -31,6 +31,7 @@ from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from sheets_sync.adapters.local.xlsx import sheet_setup
 from sheets_sync.adapters.local.xlsx.errors import NotHandled
@@ -98,8 +99,9 @@ def save_with_bulk(wb: Any, target: Path | IO[bytes], bulk: list[BulkSheet]) -> 
     if not bulk:
         wb.save(target)
         return
+    # openpyxl's save stored, not compressed: every member is compressed once, below
     saved = io.BytesIO()
-    wb.save(saved)
+    ExcelWriter(wb, zipfile.ZipFile(saved, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
     by_part = {b.ws.path.lstrip("/"): b for b in bulk}  # the path openpyxl just saved it at
     with zipfile.ZipFile(saved) as src:
         entries = [(info.filename, src.read(info)) for info in src.infolist()]
