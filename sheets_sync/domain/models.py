@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from sheets_sync.domain.averages import RekapSettings
-from sheets_sync.domain.identifiers import ID_RE, check_emails, one_or_many
+from sheets_sync.domain.identifiers import ID_RE, Emails
 from sheets_sync.domain.issues import Issue, Severity
 from sheets_sync.domain.labels import Labels
 from sheets_sync.domain.numbers import LIMIT, TOO_LARGE
@@ -48,24 +48,16 @@ class Office(Strict):
     # The office's local time (WIB for Jambi): a time written with another zone in the config
     # is converted to it, and every deadline and hand-in time is shown in it.
     timezone: str = "WIB"
-    pep_accounts: list[str] = Field(
+    pep_accounts: Emails = Field(
         default_factory=list, description="PEP / analyst accounts: editors of every workbook"
     )
-    leadership_accounts: list[str] = Field(
+    leadership_accounts: Emails = Field(
         default_factory=list, description="Leadership: readers of the recap"
     )
 
     # When set, every configured account must be in one of these domains (e.g. a Workspace
     # domain): a typo or a private address is refused before anything is shared.
     allowed_domains: list[str] = Field(default_factory=list)
-
-    _one_or_many = field_validator("pep_accounts", "leadership_accounts",
-                                   mode="before")(one_or_many)
-
-    @field_validator("pep_accounts", "leadership_accounts")
-    @classmethod
-    def _emails(cls, v: list[str]) -> list[str]:
-        return check_emails(v)
 
     @field_validator("timezone")
     @classmethod
@@ -93,7 +85,7 @@ class Section(Strict):
     id: str = Field(description="short lowercase id, e.g. 'umum' or 'keuangan'")
     name: str
     head: str = ""
-    editors: list[str] = Field(default_factory=list)
+    editors: Emails = Field(default_factory=list)
     unit: str | None = Field(default=None, description="id of the unit it belongs to (units:)")
 
     @field_validator("id")
@@ -104,13 +96,6 @@ class Section(Strict):
                 f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: keuangan)"
             )
         return v
-
-    _one_or_many = field_validator("editors", mode="before")(one_or_many)
-
-    @field_validator("editors")
-    @classmethod
-    def _emails(cls, v: list[str]) -> list[str]:
-        return check_emails(v)
 
 
 # --------------------------------------------------------------------------- indicators

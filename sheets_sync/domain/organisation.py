@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from sheets_sync.domain.identifiers import ID_RE, check_emails, one_or_many
+from sheets_sync.domain.identifiers import ID_RE, Emails
 from sheets_sync.settings.strict import Strict
 
 
@@ -20,7 +20,7 @@ class Unit(Strict):
     head_name: str = ""  # the head's name and NIP under the signature; empty: signed by hand
     head_nip: str = ""
     parent: str | None = None  # None: a top unit
-    viewers: list[str] = Field(default_factory=list)  # read access to the unit's workbooks
+    viewers: Emails = Field(default_factory=list)  # read access to the unit's workbooks
 
     @field_validator("id")
     @classmethod
@@ -29,13 +29,6 @@ class Unit(Strict):
             raise ValueError(
                 f"id '{v}' hanya boleh huruf kecil, angka, '-' dan '_' (contoh: bagian-umum)")
         return v
-
-    _one_or_many = field_validator("viewers", mode="before")(one_or_many)
-
-    @field_validator("viewers")
-    @classmethod
-    def _emails(cls, v: list[str]) -> list[str]:
-        return check_emails(v)
 
 
 class ConsolidateSource(Strict):
