@@ -5,6 +5,9 @@ data (`axis.py`, labels that never collide) and the dashed 100 % target line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Line, String
@@ -46,13 +49,7 @@ def bar_chart(chart: BarChart, width: float) -> Drawing:
     bars.categoryAxis.labels.fontSize = 5 if many else 6
     bars.categoryAxis.labels.angle = 60 if many else 20
     bars.categoryAxis.labels.boxAnchor = "ne"
-    label_size = 6
-    bars.valueAxis.labels.fontName, bars.valueAxis.labels.fontSize = FONT, label_size
-    top = max([v for v in chart.values if v is not None] + [100])
-    step, axis_max = value_axis(top, max_ticks(bars.height, label_size))
-    bars.valueAxis.valueMin, bars.valueAxis.valueMax = 0, axis_max
-    bars.valueAxis.valueStep = step
-    bars.valueAxis.labelTextFormat = lambda v: display(v)
+    axis_max = _value_axis(bars.valueAxis, chart.values, bars.height, label_size=6)
     bars.bars[0].fillColor = HEADER_BLUE
     if len(chart.labels) <= 30:  # a label over every bar while they do not touch
         bars.barLabels.fontName, bars.barLabels.fontSize = FONT, 5.5
@@ -62,6 +59,18 @@ def bar_chart(chart: BarChart, width: float) -> Drawing:
     _target_line(drawing, bars.x, bars.y, bars.width, bars.height, axis_max, chart.unit)
     drawing.add(String(20 * mm, 55 * mm, chart.title, fontName=FONT_BOLD, fontSize=9))
     return drawing
+
+
+def _value_axis(axis: Any, values: Sequence[float | None], height: float,
+                label_size: float) -> float:
+    """A chart's value axis from 0, in 1-2-5 steps as many as its height holds, reaching the
+    largest value and at least 100 (%); returns its top."""
+    axis.labels.fontName, axis.labels.fontSize = FONT, label_size
+    top = max([v for v in values if v is not None] + [100])
+    step, axis_max = value_axis(top, max_ticks(height, label_size))
+    axis.valueMin, axis.valueMax, axis.valueStep = 0, axis_max, step
+    axis.labelTextFormat = lambda v: display(v)
+    return axis_max
 
 
 def _runs(values: list[float | None]) -> list[list[float | None]]:
@@ -97,12 +106,7 @@ def line_chart(chart: LineChart, width: float) -> Drawing:
     plot.categoryAxis.labels.fontSize = LABEL_SIZE
     plot.categoryAxis.labels.angle = 20 if len(chart.labels) > 8 else 0
     plot.categoryAxis.labels.boxAnchor = "ne" if len(chart.labels) > 8 else "n"
-    plot.valueAxis.labels.fontName, plot.valueAxis.labels.fontSize = FONT, LABEL_SIZE
-    top = max([v for v in chart.values if v is not None] + [100])
-    step, axis_max = value_axis(top, max_ticks(plot.height, LABEL_SIZE))
-    plot.valueAxis.valueMin, plot.valueAxis.valueMax = 0, axis_max
-    plot.valueAxis.valueStep = step
-    plot.valueAxis.labelTextFormat = lambda v: display(v)
+    axis_max = _value_axis(plot.valueAxis, chart.values, plot.height, LABEL_SIZE)
     drawing.add(plot)
     slot = plot.width / max(1, len(chart.values))
     for i, v in enumerate(chart.values):  # the value over each point
