@@ -132,8 +132,10 @@ def validate(app: App, fmt: str, sections: tuple[str, ...], dry_run: bool) -> No
 
 def _name(config: Config, section: str) -> str:
     """A section as PEP knows it: its name, with the id the commands take."""
-    found = next((s for s in config.sections if s.id == section), None)
-    return f"{found.name} ({section})" if found else section
+    try:
+        return f"{config.section(section).name} ({section})"
+    except KeyError:  # a workbook of a section no longer in the config
+        return section
 
 
 def issue_json(i: Issue) -> dict[str, Any]:
