@@ -194,18 +194,15 @@ WIDEST = {1: 440, 3: 440}  # beyond these, a name wraps
 
 def _widths(headers: list[str], lines: list[tuple[list[Value], bool]]) -> dict[int, int]:
     """Each column as wide as its longest text (names and heads up to WIDEST, then they
-    wrap), and never narrower than the longest word of its header (no word broken)."""
+    wrap; a count or a bold predikat such as "Sangat Tinggi" up to 180), and never narrower
+    than the longest word of its header (no word broken)."""
     out = {}
     for c, header in enumerate(headers, start=1):
         word = max(look.text_px(w, bold=True) for w in header.split())
-        if c in WIDEST:
-            longest = max([look.text_px(str(cells[c - 1]), bold=unit) for cells, unit in lines]
-                          or [0])
-            out[c] = max(word, min(longest, WIDEST[c]), 160)
-        else:  # a count, or a predikat such as "Sangat Tinggi" in bold
-            longest = max([look.text_px(str(cells[c - 1]), bold=unit) for cells, unit in lines
-                           if c <= len(cells)] or [0])
-            out[c] = max(word, min(longest, 180), 55 if c == 2 else 78)
+        longest = max([look.text_px(str(cells[c - 1]), bold=unit) for cells, unit in lines
+                       if c <= len(cells)] or [0])
+        least = 160 if c in WIDEST else 55 if c == 2 else 78
+        out[c] = max(word, min(longest, WIDEST.get(c, 180)), least)
     return out
 
 
