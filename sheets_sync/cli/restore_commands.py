@@ -42,7 +42,6 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
     Folder bersama: dari cadangan sheets-sync; berkas yang ada sekarang disimpan dulu
     sebagai cadangan, jadi tidak ada yang hilang. Google: dari Sampah (Trash) Google Drive,
     seperti saat dihapus."""
-    from sheets_sync.adapters.google import GoogleStore
     from sheets_sync.adapters.local import LocalStore
 
     config = app.config()
@@ -56,14 +55,16 @@ def restore(app: App, section: str, listing: bool, number: int) -> None:
     # "missing" notice is not repeated at the end; another missing workbook's still is
     wanted = None if section == RECAP else section
     kept_notes = [s for s in guarded.skipped if not s.missing or s.section != wanted]
-    if isinstance(store, GoogleStore):
+    if not isinstance(store, LocalStore):
+        from sheets_sync.adapters.google import GoogleStore  # gspread: only when it is used
+
+        if not isinstance(store, GoogleStore):
+            raise UsageProblem("penyimpanan ini tidak menyimpan cadangan.")
         _from_trash(app, store, config.period.code, section, listing)
         guarded.skipped = kept_notes
         return
     if listing:
         guarded.skipped = kept_notes
-    if not isinstance(store, LocalStore):
-        raise UsageProblem("penyimpanan ini tidak menyimpan cadangan.")
     path, backups = store.backups(config.period.code, None if section == RECAP else section)
     if not backups:
         app.console.print(f"Belum ada cadangan untuk {section}: cadangan dibuat setiap kali "
